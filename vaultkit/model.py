@@ -1,0 +1,305 @@
+"""vaultkit's model of a note: plain frozen data.
+
+Nothing here refers to the parser, so a :class:`Note` pickles cheaply and can be cached
+per file or built in a worker process.  Every element carries a :class:`Span` and its
+``raw`` text; the parser guarantees that slicing the original file at the span gives
+``raw`` back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """1-based line and column, end exclusive; columns count Unicode code points."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+Severity = Literal["error", "warning", "info", "off"]
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A finding raised while reading a note (VK0xx), before any rule runs."""
+
+    code: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Frontmatter:
+    raw: str
+    """The YAML text between the fences."""
+    span: Span
+    """From the opening ``---`` to the end of the closing fence line."""
+    data: Any
+    """The parsed YAML (``None`` when it did not parse); timestamps stay strings."""
+    key_spans: tuple[tuple[tuple[str, ...], Span], ...] = ()
+    """Where each mapping key was written, by key path: ``(("authors",), span)``."""
+
+    def key_span(self, path: tuple[str, ...]) -> Span | None:
+        """The span of the deepest written key on ``path`` (or ``None``)."""
+        best: Span | None = None
+        best_len = -1
+        for key_path, span in self.key_spans:
+            n = len(key_path)
+            if n > best_len and path[:n] == key_path:
+                best, best_len = span, n
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    """The heading's text, trimmed, as written (inline markup kept)."""
+    span: Span
+    """The heading line(s) as written (``## Log``)."""
+    text_span: Span
+    style: Literal["atx", "setext"] = "atx"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the lines it owns, up to the next heading of the same or higher level."""
+
+    heading: Heading | None
+    """``None`` for the preamble before the first heading."""
+    start_line: int
+    """First line after the heading (or line 1 of the body for the preamble)."""
+    end_line: int
+    """Last line owned (inclusive); ``end_line < start_line`` when nothing follows."""
+    direct_end_line: int
+    """Last line before the first sub-heading: the section's own text."""
+    has_content: bool
+    """Whether the section's own lines hold anything but blanks and comments."""
+
+    @property
+    def title(self) -> str:
+        return self.heading.text if self.heading else ""
+
+    @property
+    def level(self) -> int:
+        return self.heading.level if self.heading else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    index: int
+    """Position in :attr:`Note.list_items` (document order)."""
+    parent: int | None
+    """Index of the enclosing item, ``None`` for a top-level item of its list."""
+    depth: int
+    """0 for items of a list not nested in another item."""
+    marker: str
+    """``-``, ``*``, ``+``, ``1.``, ``1)``."""
+    marker_span: Span
+    task: Literal[" ", "x", "X"] | None
+    """The task box state, ``None`` when the item has none."""
+    text: str
+    """The first line of the item's content, after the marker and any task box."""
+    text_span: Span
+    end_line: int
+    """Last line the item owns, nested items included (trailing blanks excluded)."""
+
+    @property
+    def line(self) -> int:
+        return self.marker_span.line
+
+    @property
+    def indent(self) -> int:
+        """0-based column of the marker."""
+        return self.marker_span.column - 1
+
+
+BlockKind = Literal[
+    "paragraph", "heading", "list", "block_quote", "code", "math", "html", "thematic_break",
+    "table",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: BlockKind
+    start_line: int
+    end_line: int
+    """Inclusive."""
+    depth: int = 0
+    """Nesting in lists and block quotes."""
+    info: str = ""
+    """The fence info string of a code block (``python``)."""
+
+
+LinkKind = Literal["wikilink", "embed", "markdown", "image", "autolink"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: LinkKind
+    raw: str
+    span: Span
+    target: str
+    """The path part, percent-decoded for Markdown links; ``""`` for ``[[#Heading]]``."""
+    fragment: str | None = None
+    """After ``#``: a heading, ``^block`` or ``page=3``."""
+    label: str | None = None
+    """Alias (wikilink), link text (Markdown) or size (``300`` in ``![[x.png|300]]``)."""
+    title: str | None = None
+    is_url: bool = False
+    """An ``http(s)://``, ``mailto:``, ``obsidian://``, ``zotero://``… address, not a file."""
+    target_span: Span | None = None
+
+    @property
+    def is_embed(self) -> bool:
+        return self.kind in ("embed", "image")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    key: str
+    raw: str
+    """``@key`` or ``@{key}`` (the ``-`` of suppress-author not included)."""
+    span: Span
+    bracketed: bool = False
+    """Inside a bracketed citation group ``[see @a; @b, p. 3]``."""
+    suppress_author: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A session tag: ``[name]``, ``[name -> text]``, ``[name(arg)]``, ``[name(arg) -> text]``."""
+
+    name: str
+    raw: str
+    span: Span
+    name_span: Span
+    argument: str | None = None
+    """Text inside the parentheses, ``None`` when there are none."""
+    argument_span: Span | None = None
+    arrow: bool = False
+    payload: str | None = None
+    """Text after ``->`` (stripped; may be ``""``), ``None`` without an arrow."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpan:
+    text: str
+    """The code, without the backticks."""
+    raw: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """An Obsidian ``%% … %%`` or HTML ``<!-- … -->`` comment."""
+
+    text: str
+    """The inside, stripped."""
+    raw: str
+    span: Span
+    style: Literal["obsidian", "html"] = "obsidian"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    path: str
+    """Path relative to the vault root, POSIX separators."""
+    lines: tuple[str, ...]
+    """The note's lines (normalized text, no line endings)."""
+    frontmatter: Frontmatter | None = None
+    body_line: int = 1
+    """First line after the frontmatter."""
+    headings: tuple[Heading, ...] = ()
+    sections: tuple[Section, ...] = ()
+    list_items: tuple[ListItem, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    links: tuple[Link, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    code_spans: tuple[CodeSpan, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    has_bom: bool = False
+    newline: str = "\n"
+    readable: bool = True
+    """False when the bytes could not be decoded; only ``problems`` is filled then."""
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The frontmatter mapping, or ``{}``."""
+        data = self.frontmatter.data if self.frontmatter else None
+        return data if isinstance(data, dict) else {}
+
+    def section(self, title: str) -> Section | None:
+        wanted = title.casefold()
+        for section in self.sections:
+            if section.heading and section.title.casefold() == wanted:
+                return section
+        return None
+
+    def items_in(self, section: Section) -> tuple[ListItem, ...]:
+        return tuple(
+            item for item in self.list_items if section.start_line <= item.line <= section.end_line
+        )
+
+    def children(self, item: ListItem) -> tuple[ListItem, ...]:
+        return tuple(i for i in self.list_items[item.index + 1 :] if i.parent == item.index)
+
+    def descendants(self, item: ListItem) -> tuple[ListItem, ...]:
+        out = []
+        for other in self.list_items[item.index + 1 :]:
+            if other.line > item.end_line:
+                break
+            out.append(other)
+        return tuple(out)
+
+    def tags_on_line(self, line: int) -> tuple[Tag, ...]:
+        return tuple(t for t in self.tags if t.span.line == line)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    span: Span
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    fixable: bool = False
+    suggestion: str | None = None
+    """A replacement or a hint the reporters may show (``did you mean …``)."""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.code)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract (README "JSON output"): keep these fields and names."""
+        return {
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+
+# ``field`` is re-exported for modules that extend the model.
+__all__ = [
+    "Block", "Citation", "CodeSpan", "Comment", "Finding", "Frontmatter", "Heading", "Link",
+    "ListItem", "Note", "Problem", "SEVERITIES", "Section", "Severity", "Span", "Tag", "field",
+]

@@ -1,0 +1,443 @@
+"""Inline elements found on the original text: links, embeds, citations, tags.
+
+The scanner never re-parses a fragment: it works on offsets into the note's normalized
+text, so every span is exact by construction.  Regions where nothing counts (code blocks,
+code spans, math, ``%% … %%`` and ``<!-- … -->`` comments, link destinations and URLs)
+are *masked* -- replaced by a filler of the same length that no grammar matches, newlines
+kept -- before the element grammars run.  Masking keeps offsets, so nothing is shifted.
+
+Grammars (see ``tests/parse/test_inline_*`` for the tables):
+
+* wikilinks and embeds ``[[target#frag|alias]]``, ``![[file.png|300]]``;
+* Markdown links and images ``[text](dest "title")``, ``<dest with spaces>``, ``%20``;
+* Pandoc citations ``@key``, ``[@a; @b, p. 33]``, ``[-@a]``, ``@{key.with.dots.}``;
+* session tags ``[name]``, ``[name -> text]``, ``[name(arg)]`` with balanced brackets.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Callable, Iterable
+from urllib.parse import unquote
+
+from vaultkit.model import Citation, CodeSpan, Comment, Link, Span, Tag
+
+FILL = "\x00"
+"""Stands in for masked characters: matched by no grammar, not a word character."""
+
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:")
+_URL_PREFIXES = ("http://", "https://", "mailto:", "obsidian://", "zotero://", "file://",
+                 "ftp://", "www.", "data:", "doi:", "tel:")
+_BARE_URL = re.compile(r"(?:https?|obsidian|zotero|ftp|file)://[^\s<>\x00]*|www\.[^\s<>\x00]+|mailto:[^\s<>\x00]+")
+_OPENERS = re.compile(r"\\.|`+|%%|<!--|\$\$|\$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_INLINE_MATH = re.compile(r"\$(?![\s$])(?:\\.|[^\\$\n])*?(?<![\s\\])\$(?!\d)")
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n\x00]+?)\]\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto|obsidian|zotero|ftp|file):[^\s<>\x00]*)>")
+_TAG_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
+_CITATION = re.compile(
+    r"@(?:\{(?P<curly>[^{}\n\x00]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
+)
+_TITLE = re.compile(r"""[ \t\n]+("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\))[ \t]*\)""")
+MAX_LINK_TEXT = 2000
+"""Longest link text or tag the scanner follows; keeps a hostile line linear."""
+
+
+@dataclass(frozen=True, slots=True)
+class InlineResult:
+    links: tuple[Link, ...]
+    citations: tuple[Citation, ...]
+    tags: tuple[Tag, ...]
+    code_spans: tuple[CodeSpan, ...]
+    comments: tuple[Comment, ...]
+    visible: str
+    """The text with comments blanked out (same length): what a reader sees."""
+
+
+def scan_inline(
+    text: str,
+    opaque: Iterable[tuple[int, int]],
+    span_of: Callable[[int, int], Span],
+    skip: frozenset[int] = frozenset(),
+) -> InlineResult:
+    """Find the inline elements of ``text``.
+
+    ``opaque`` holds offset ranges where nothing counts (frontmatter, code and math
+    blocks).  ``skip`` holds offsets of ``[`` that are task boxes, not tags.
+    """
+    base = _mask(text, opaque)
+    code_spans, comments, regions, comment_ranges = _scan_opaque(base, text, span_of)
+    masked = _mask(base, regions)
+    visible = _mask(text, comment_ranges, fill=" ")
+
+    links: list[Link] = []
+    hidden: list[tuple[int, int]] = []
+    for m in _WIKILINK.finditer(masked):
+        links.append(_wikilink(m, text, span_of))
+        hidden.append((m.start(), m.end()))
+    masked = _mask(masked, hidden)
+
+    hidden = []
+    for m in _AUTOLINK.finditer(masked):
+        links.append(
+            Link("autolink", m.group(), span_of(m.start(), m.end()), m.group(1), is_url=True,
+                 target_span=span_of(m.start(1), m.end(1)))
+        )
+        hidden.append((m.start(), m.end()))
+    masked = _mask(masked, hidden)
+
+    md_links, destinations = _markdown_links(masked, text, span_of)
+    links.extend(md_links)
+    masked = _mask(masked, destinations)
+    masked = _mask(masked, [(m.start(), m.end()) for m in _BARE_URL.finditer(masked)])
+
+    tags = _tags(masked, text, span_of, skip)
+    citations = _citations(masked, text, span_of)
+    links.sort(key=lambda link: (link.span.line, link.span.column))
+    return InlineResult(tuple(links), citations, tags, tuple(code_spans), tuple(comments), visible)
+
+
+# -- masking ----------------------------------------------------------------------------
+def _mask(text: str, ranges: Iterable[tuple[int, int]], fill: str = FILL) -> str:
+    parts: list[str] = []
+    last = 0
+    for start, end in sorted(ranges):
+        if end <= last:
+            continue
+        start = max(start, last)
+        parts.append(text[last:start])
+        chunk = text[start:end]
+        parts.append(re.sub(r"[^\n]", fill, chunk) if "\n" in chunk else fill * len(chunk))
+        last = end
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _scan_opaque(
+    masked: str, text: str, span_of: Callable[[int, int], Span]
+) -> tuple[list[CodeSpan], list[Comment], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Code spans, comments and math, left to right, the first opener winning.
+
+    Returns the code spans, the comments, every opaque range, and the comment ranges.
+    """
+    runs: dict[int, list[int]] = {}
+    for m in re.finditer(r"`+", masked):
+        runs.setdefault(m.end() - m.start(), []).append(m.start())
+    code_spans: list[CodeSpan] = []
+    comments: list[Comment] = []
+    regions: list[tuple[int, int]] = []
+    comment_ranges: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        m = _OPENERS.search(masked, pos)
+        if m is None:
+            break
+        token = m.group()
+        start = m.start()
+        if token.startswith("\\"):
+            pos = m.end()
+            continue
+        if token.startswith("`"):
+            end = _close_code_span(masked, start, len(token), runs)
+            if end is None:
+                pos = m.end()
+                continue
+            n = len(token)
+            inner = text[start + n : end - n]
+            if inner.startswith(" ") and inner.endswith(" ") and inner.strip(" "):
+                inner = inner[1:-1]
+            code_spans.append(CodeSpan(inner, text[start:end], span_of(start, end)))
+        elif token == "%%":
+            close = masked.find("%%", start + 2)
+            # Obsidian hides everything after an unclosed %%: mirror what the reader sees.
+            end = len(masked) if close == -1 else close + 2
+            comments.append(_comment(text, start, end, 2, 2, "obsidian", span_of))
+            comment_ranges.append((start, end))
+        elif token == "<!--":
+            close = masked.find("-->", start + 4)
+            if close == -1:
+                pos = m.end()
+                continue
+            end = close + 3
+            comments.append(_comment(text, start, end, 4, 3, "html", span_of))
+            comment_ranges.append((start, end))
+        elif token == "$$":
+            close = masked.find("$$", start + 2)
+            if close == -1:
+                pos = m.end()
+                continue
+            end = close + 2
+        else:
+            math = _INLINE_MATH.match(masked, start)
+            if math is None:
+                pos = m.end()
+                continue
+            end = math.end()
+        regions.append((start, end))
+        pos = end
+    return code_spans, comments, regions, comment_ranges
+
+
+def _close_code_span(masked: str, start: int, n: int, runs: dict[int, list[int]]) -> int | None:
+    candidates = runs.get(n, [])
+    index = bisect_right(candidates, start)
+    if index >= len(candidates):
+        return None
+    close = candidates[index]
+    if _BLANK_LINE.search(masked, start, close):
+        return None  # a code span never crosses a paragraph break
+    return close + n
+
+
+def _comment(
+    text: str, start: int, end: int, open_len: int, close_len: int, style: str,
+    span_of: Callable[[int, int], Span],
+) -> Comment:
+    closed = end - close_len >= start + open_len and text[end - close_len : end] in ("%%", "-->")
+    inner_end = end - close_len if closed else end
+    return Comment(text[start + open_len : inner_end].strip(), text[start:end], span_of(start, end),
+                   "html" if style == "html" else "obsidian")
+
+
+# -- links ------------------------------------------------------------------------------
+def is_url(target: str) -> bool:
+    lowered = target.lower()
+    if lowered.startswith(_URL_PREFIXES):
+        return True
+    m = URL_SCHEME.match(target)
+    # "C:" style drive letters are one letter; real schemes are longer
+    return bool(m) and len(m.group()) > 2 and not target[m.end() :].startswith("\\")
+
+
+def _wikilink(m: re.Match[str], text: str, span_of: Callable[[int, int], Span]) -> Link:
+    inner = m.group(2)
+    target_part, _, label = inner.partition("|")
+    target, hash_, fragment = target_part.partition("#")
+    start_inner = m.start(2)
+    target_end = start_inner + len(target)
+    kind = "embed" if m.group(1) else "wikilink"
+    return Link(
+        kind,
+        text[m.start() : m.end()],
+        span_of(m.start(), m.end()),
+        target.strip(),
+        fragment=fragment.strip() if hash_ else None,
+        label=label if "|" in inner else None,
+        is_url=is_url(target.strip()),
+        target_span=span_of(start_inner, target_end),
+    )
+
+
+def _markdown_links(
+    masked: str, text: str, span_of: Callable[[int, int], Span]
+) -> tuple[list[Link], list[tuple[int, int]]]:
+    links: list[Link] = []
+    destinations: list[tuple[int, int]] = []
+    for m in re.finditer(r"\[", masked):
+        open_ = m.start()
+        if open_ > 0 and masked[open_ - 1] == "\\":
+            continue
+        close = _matching(masked, open_, "[", "]")
+        if close is None or close + 1 >= len(masked) or masked[close + 1] != "(":
+            continue
+        parsed = _destination(masked, close + 2)
+        if parsed is None:
+            continue
+        dest_start, dest_end, end, title = parsed
+        image = open_ > 0 and masked[open_ - 1] == "!"
+        start = open_ - 1 if image else open_
+        raw_dest = text[dest_start:dest_end]
+        angle = raw_dest.startswith("<")
+        dest = raw_dest[1:-1] if angle else raw_dest
+        path, hash_, fragment = dest.partition("#")
+        url = is_url(dest)
+        links.append(
+            Link(
+                "image" if image else "markdown",
+                text[start:end],
+                span_of(start, end),
+                dest if url else unquote(path),
+                fragment=None if url or not hash_ else unquote(fragment),
+                label=text[open_ + 1 : close],
+                title=title,
+                is_url=url,
+                target_span=span_of(dest_start, dest_end),
+            )
+        )
+        destinations.append((close + 1, end))
+    return links, destinations
+
+
+def _matching(s: str, open_: int, left: str, right: str) -> int | None:
+    """Index of the bracket closing ``s[open_]``, on the same paragraph, or None."""
+    depth = 0
+    limit = min(len(s), open_ + MAX_LINK_TEXT)
+    i = open_
+    while i < limit:
+        c = s[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == left:
+            depth += 1
+        elif c == right:
+            depth -= 1
+            if depth == 0:
+                return i
+        elif c == "\n" and s.startswith("\n", i + 1) or (c == "\n" and not s[i + 1 : i + 2].strip(" \t")):
+            return None
+        i += 1
+    return None
+
+
+def _destination(s: str, pos: int) -> tuple[int, int, int, str | None] | None:
+    """Parse ``dest "title")`` starting after ``(``: (dest start, dest end, end, title)."""
+    n = len(s)
+    while pos < n and s[pos] in " \t":
+        pos += 1
+    start = pos
+    if pos < n and s[pos] == "<":
+        close = s.find(">", pos + 1)
+        if close == -1 or "\n" in s[pos:close]:
+            return None
+        end_dest = close + 1
+    else:
+        depth = 0
+        i = pos
+        limit = min(n, pos + MAX_LINK_TEXT)
+        while i < limit:
+            c = s[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c in " \t\n" or c == FILL:
+                break
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            i += 1
+        end_dest = i
+    if end_dest < n and s[end_dest] == ")":
+        return start, end_dest, end_dest + 1, None
+    title = _TITLE.match(s, end_dest)
+    if title:
+        return start, end_dest, title.end(), title.group(1)[1:-1]
+    rest = end_dest
+    while rest < n and s[rest] in " \t":
+        rest += 1
+    if rest < n and s[rest] == ")" and end_dest > start:
+        return start, end_dest, rest + 1, None
+    return None
+
+
+# -- tags -------------------------------------------------------------------------------
+def _tags(
+    masked: str, text: str, span_of: Callable[[int, int], Span], skip: frozenset[int]
+) -> tuple[Tag, ...]:
+    tags: list[Tag] = []
+    for m in re.finditer(r"\[(?=[a-z])", masked):
+        open_ = m.start()
+        if open_ in skip or (open_ > 0 and masked[open_ - 1] in "\\["):
+            continue
+        tag = _tag_at(masked, text, open_, span_of)
+        if tag is not None:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _tag_at(
+    masked: str, text: str, open_: int, span_of: Callable[[int, int], Span]
+) -> Tag | None:
+    name_m = _TAG_NAME.match(masked, open_ + 1)
+    if name_m is None:
+        return None
+    pos = name_m.end()
+    argument = argument_span = None
+    if masked.startswith("(", pos):
+        close = _balanced_argument(masked, pos)
+        if close is None:
+            return None
+        argument = text[pos + 1 : close]
+        argument_span = span_of(pos + 1, close)
+        pos = close + 1
+    arrow = False
+    payload: str | None = None
+    after_name = pos
+    while pos < len(masked) and masked[pos] in " \t":
+        pos += 1
+    if masked.startswith("->", pos):
+        arrow = True
+        close = _matching(masked, open_, "[", "]")
+        if close is None:
+            return None
+        payload = text[pos + 2 : close].strip()
+        end = close + 1
+    elif masked.startswith("]", after_name):
+        end = after_name + 1
+    else:
+        return None
+    # "[text](url)", "[text][ref]" and "[label]:" are link syntax, not tags
+    if end < len(masked) and masked[end] in "([" or (
+        argument is None and not arrow and masked.startswith(":", end)
+    ):
+        return None
+    return Tag(
+        name=name_m.group(),
+        raw=text[open_:end],
+        span=span_of(open_, end),
+        name_span=span_of(name_m.start(), name_m.end()),
+        argument=argument,
+        argument_span=argument_span,
+        arrow=arrow,
+        payload=payload,
+    )
+
+
+def _balanced_argument(s: str, open_: int) -> int | None:
+    """Index of the ``)`` closing ``s[open_]``, counting both () and [] nesting."""
+    stack: list[str] = []
+    limit = min(len(s), open_ + MAX_LINK_TEXT)
+    pairs = {")": "(", "]": "["}
+    i = open_
+    while i < limit:
+        c = s[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "\n":
+            return None
+        if c in "([":
+            stack.append(c)
+        elif c in ")]":
+            if not stack or stack[-1] != pairs[c]:
+                return None
+            stack.pop()
+            if not stack:
+                return i
+        i += 1
+    return None
+
+
+# -- citations --------------------------------------------------------------------------
+def _citations(
+    masked: str, text: str, span_of: Callable[[int, int], Span]
+) -> tuple[Citation, ...]:
+    out: list[Citation] = []
+    for m in _CITATION.finditer(masked):
+        start = m.start()
+        before = masked[start - 1] if start else ""
+        if before.isalnum() or before == ".":
+            continue  # an e-mail address or a handle glued to a word
+        key = m.group("curly") if m.group("curly") is not None else m.group("key")
+        line_start = masked.rfind("\n", 0, start) + 1
+        bracketed = masked.rfind("[", line_start, start) > masked.rfind("]", line_start, start)
+        suppress = bracketed and before == "-"
+        out.append(Citation(key, text[start : m.end()], span_of(start, m.end()), bracketed, suppress))
+    return tuple(out)

@@ -1,0 +1,257 @@
+"""Bytes to :class:`~vaultkit.model.Note`: the one entry point of the parser.
+
+``parse_note`` is a pure function of (path, bytes): it is what the cache stores and what
+worker processes run.  Bad input never raises; it becomes a ``VK0xx`` problem.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vaultkit.model import Block, Heading, ListItem, Note, Problem, Section, Span
+from vaultkit.parse.blocks import RawBlock, parse_blocks
+from vaultkit.parse.frontmatter import split_frontmatter
+from vaultkit.parse.inline import scan_inline
+from vaultkit.positions import SourceText
+
+_ATX = re.compile(r"(?P<prefix>[ \t>]*#{1,6})(?:[ \t]+(?P<text>.*?))??(?:[ \t]+#+)?[ \t]*\Z")
+_MARKER = re.compile(r"[ \t>]*(?P<marker>[-+*]|\d{1,9}[.)])")
+_TASK = re.compile(r"\[(?P<state>[ xX])\](?=[ \t]|\Z)")
+_BLOCK_KINDS = {
+    "paragraph": "paragraph", "block_text": "paragraph", "heading": "heading", "list": "list",
+    "block_quote": "block_quote", "block_code": "code", "block_math": "math",
+    "block_html": "html", "thematic_break": "thematic_break",
+}
+
+
+def parse_note(path: str, data: bytes) -> Note:
+    """Parse a note's bytes.  Never raises on bad content."""
+    decoded = _decode(path, data)
+    if isinstance(decoded, Problem):
+        return Note(path=path, lines=(), problems=(decoded,), readable=False)
+    return parse_text(path, decoded)
+
+
+def parse_text(path: str, decoded: str) -> Note:
+    source = SourceText.from_str(decoded)
+    text = source.text
+    fm = split_frontmatter(source)
+    body_start = source.line_starts[fm.body_line - 1] if fm.body_line <= source.line_count else len(text)
+
+    raw_blocks = parse_blocks(text[body_start:], fm.body_line - 1) if body_start < len(text) else []
+    opaque = [(0, body_start)] + [
+        _line_range(source, b.start, b.end) for b in raw_blocks if b.type in ("block_code", "block_math")
+    ]
+    items_raw = [b for b in raw_blocks if b.type == "list_item"]
+    item_parts = [_item_parts(source, b) for b in items_raw]
+    skip = frozenset(p.task_offset for p in item_parts if p.task_offset is not None)
+
+    inline = scan_inline(text, opaque, source.span, skip)
+    hidden = _hidden_lines(source, inline.visible)
+
+    headings = tuple(
+        _heading(source, b) for b in raw_blocks
+        if b.type == "heading" and b.depth == 0 and b.start + 1 not in hidden
+    )
+    list_items = _list_items(items_raw, item_parts, hidden)
+    blocks = tuple(
+        Block(_BLOCK_KINDS[b.type], b.start + 1, b.end + 1, b.depth,
+              str(b.token.get("attrs", {}).get("info") or ""))
+        for b in raw_blocks if b.type in _BLOCK_KINDS
+    )
+    sections = _sections(headings, inline.visible, source, fm.body_line)
+    return Note(
+        path=path,
+        lines=source.lines(),
+        frontmatter=fm.frontmatter,
+        body_line=fm.body_line,
+        headings=headings,
+        sections=sections,
+        list_items=list_items,
+        blocks=blocks,
+        links=inline.links,
+        citations=inline.citations,
+        tags=inline.tags,
+        code_spans=inline.code_spans,
+        comments=inline.comments,
+        problems=fm.problems,
+        has_bom=source.has_bom,
+        newline=source.newline,
+    )
+
+
+def _decode(path: str, data: bytes) -> str | Problem:
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line, column = _byte_position(data, nul)
+        return Problem("VK002", Span(line, column, line, column + 1),
+                       "note contains NUL bytes: it is binary or corrupted, not Markdown")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(data, error.start)
+        bad = data[error.start : error.end].hex(" ")
+        return Problem("VK002", Span(line, column, line, column + 1),
+                       f"note is not valid UTF-8 (byte {bad}); re-save it as UTF-8")
+
+
+def _byte_position(data: bytes, index: int) -> tuple[int, int]:
+    source = SourceText.from_str(data[:index].decode("utf-8", errors="replace"))
+    last = source.line_count
+    return last, len(source.line(last)) + 1
+
+
+def _line_range(source: SourceText, start: int, end: int) -> tuple[int, int]:
+    """Offsets covering 0-based lines start..end inclusive."""
+    stop = source.line_starts[end + 1] if end + 1 < source.line_count else len(source.text)
+    return source.line_starts[min(start, source.line_count - 1)], stop
+
+
+def _hidden_lines(source: SourceText, visible: str) -> set[int]:
+    """1-based lines whose first non-blank character sits inside a comment."""
+    hidden: set[int] = set()
+    text = source.text
+    for number, start in enumerate(source.line_starts, 1):
+        end = source.line_starts[number] - 1 if number < source.line_count else len(text)
+        line = text[start:end]
+        stripped = len(line) - len(line.lstrip())
+        if line.strip() and not visible[start + stripped : end].strip():
+            hidden.add(number)
+    return hidden
+
+
+def _heading(source: SourceText, block: RawBlock) -> Heading:
+    level = int(block.token.get("attrs", {}).get("level", 1))
+    line_no = block.start + 1
+    line = source.line(line_no)
+    if block.token.get("style") == "setext":
+        end_line = block.end + 1
+        text_start = len(line) - len(line.lstrip(" \t>"))
+        content = line[text_start:].rstrip()
+        return Heading(level, content, Span(line_no, 1, end_line, len(source.line(end_line)) + 1),
+                       Span(line_no, text_start + 1, line_no, text_start + len(content) + 1), "setext")
+    m = _ATX.match(line)
+    if m is None or m.group("text") is None:
+        start = end = len(line.rstrip())
+        content = ""
+    else:
+        start, end = m.span("text")
+        content = m.group("text")
+    return Heading(level, content, Span(line_no, 1, line_no, len(line) + 1),
+                   Span(line_no, start + 1, line_no, end + 1))
+
+
+class _ItemParts:
+    __slots__ = ("marker", "marker_span", "task", "task_offset", "text", "text_span")
+
+    def __init__(self, marker: str, marker_span: Span, task: str | None,
+                 task_offset: int | None, text: str, text_span: Span) -> None:
+        self.marker, self.marker_span, self.task = marker, marker_span, task
+        self.task_offset, self.text, self.text_span = task_offset, text, text_span
+
+
+def _item_parts(source: SourceText, block: RawBlock) -> _ItemParts:
+    line_no = block.start + 1
+    line = source.line(line_no)
+    first = block.token.get("_vk_first", None)
+    marker_end = _marker_end(line, first)
+    marker_start = marker_end
+    if marker_end > 0 and line[marker_end - 1] in ".)":
+        marker_start = marker_end - 1
+        while marker_start > 0 and line[marker_start - 1].isdigit():
+            marker_start -= 1
+    else:
+        marker_start = max(marker_end - 1, 0)
+    content = marker_end
+    while content < len(line) and line[content] in " \t":
+        content += 1
+    task = task_offset = None
+    box = _TASK.match(line, content)
+    if box:
+        task = box.group("state")
+        task_offset = source.line_starts[line_no - 1] + content
+        content = box.end()
+        while content < len(line) and line[content] in " \t":
+            content += 1
+    text = line[content:].rstrip()
+    return _ItemParts(
+        line[marker_start:marker_end],
+        Span(line_no, marker_start + 1, line_no, marker_end + 1),
+        task, task_offset, text,
+        Span(line_no, content + 1, line_no, content + len(text) + 1),
+    )
+
+
+def _marker_end(line: str, first: str | None) -> int:
+    """End of the list marker on ``line``: found from the content mistune saw, else by regex."""
+    if first is not None and first.strip():
+        body = line.rstrip()
+        tail = first.strip()
+        if body.endswith(tail):
+            i = len(body) - len(tail)
+            while i > 0 and line[i - 1] in " \t":
+                i -= 1
+            if i > 0 and (line[i - 1] in "-+*.)"):
+                return i
+    m = _MARKER.match(line)
+    return m.end("marker") if m else 0
+
+
+def _list_items(
+    blocks: list[RawBlock], parts: list[_ItemParts], hidden: set[int]
+) -> tuple[ListItem, ...]:
+    items: list[ListItem] = []
+    stack: list[ListItem] = []
+    for block, part in zip(blocks, parts):
+        line_no = block.start + 1
+        if line_no in hidden:
+            continue
+        while stack and stack[-1].end_line < line_no:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        item = ListItem(
+            index=len(items),
+            parent=parent.index if parent else None,
+            depth=len(stack),
+            marker=part.marker,
+            marker_span=part.marker_span,
+            task=part.task,  # type: ignore[arg-type]
+            text=part.text,
+            text_span=part.text_span,
+            end_line=max(block.end + 1, line_no),
+        )
+        items.append(item)
+        stack.append(item)
+    return tuple(items)
+
+
+def _sections(
+    headings: tuple[Heading, ...], visible: str, source: SourceText, body_line: int
+) -> tuple[Section, ...]:
+    last_line = source.line_count
+    if last_line and not source.line(last_line) and last_line > 1:
+        last_line -= 1  # the empty "line" after a final newline owns nothing
+
+    def has_content(first: int, last: int) -> bool:
+        for n in range(first, last + 1):
+            start = source.line_starts[n - 1]
+            end = source.line_starts[n] - 1 if n < source.line_count else len(visible)
+            if visible[start:end].strip():
+                return True
+        return False
+
+    sections: list[Section] = []
+    first_heading = headings[0].span.line if headings else last_line + 1
+    if first_heading > body_line and has_content(body_line, first_heading - 1):
+        sections.append(Section(None, body_line, first_heading - 1, first_heading - 1, True))
+    for i, heading in enumerate(headings):
+        start = heading.span.end_line + 1
+        end = last_line
+        for later in headings[i + 1 :]:
+            if later.level <= heading.level:
+                end = later.span.line - 1
+                break
+        direct_end = headings[i + 1].span.line - 1 if i + 1 < len(headings) else last_line
+        direct_end = min(direct_end, end)
+        sections.append(Section(heading, start, end, direct_end, has_content(start, direct_end)))
+    return tuple(sections)

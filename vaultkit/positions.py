@@ -1,0 +1,118 @@
+"""Source text and positions: the one place where offsets become line:column.
+
+Everything vaultkit reports carries a :class:`~vaultkit.model.Span` (1-based line and
+column, end exclusive, columns counted in Unicode code points).  Parsers work on offsets
+into a *normalized* copy of the text (BOM removed, ``\\r\\n`` and lone ``\\r`` turned into
+``\\n``); because normalization never changes a line's content, a (line, column) pair means
+the same character in the normalized and the original text.  Only this module converts
+between the two, so the invariant "the span sliced from the original file equals the
+element's raw text" has a single owner.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from vaultkit.model import Span
+
+BOM = "\ufeff"
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A decoded file: the text as written and the normalized text the parser reads."""
+
+    original: str
+    """Decoded text with the BOM removed, line endings as written."""
+    text: str
+    """The same text with every line ending turned into ``\\n``."""
+    line_starts: tuple[int, ...]
+    """Offset in :attr:`text` where each line starts (index 0 is line 1)."""
+    original_line_starts: tuple[int, ...]
+    has_bom: bool
+    newline: str
+    """The dominant line ending (``\\n``, ``\\r\\n`` or ``\\r``), kept on rewrite."""
+
+    @classmethod
+    def from_str(cls, decoded: str) -> SourceText:
+        has_bom = decoded.startswith(BOM)
+        original = decoded[1:] if has_bom else decoded
+        breaks = [m for m in _LINE_BREAK.finditer(original)]
+        original_starts = [0] + [m.end() for m in breaks]
+        text = _LINE_BREAK.sub("\n", original) if breaks else original
+        starts = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        return cls(
+            original=original,
+            text=text,
+            line_starts=tuple(starts),
+            original_line_starts=tuple(original_starts),
+            has_bom=has_bom,
+            newline=_dominant_newline(breaks),
+        )
+
+    # -- offsets in the normalized text <-> (line, column) ---------------------------
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset into :attr:`text`."""
+        index = bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        return self.line_starts[line - 1] + column - 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column)
+
+    def line_span(self, line: int) -> Span:
+        """The whole of one line, without its line ending."""
+        return Span(line, 1, line, len(self.line(line)) + 1)
+
+    def line(self, line: int) -> str:
+        """Text of a 1-based line, without its line ending."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end]
+
+    def lines(self) -> tuple[str, ...]:
+        return tuple(self.text.split("\n"))
+
+    def slice(self, span: Span) -> str:
+        """The original text a span covers (line endings as written)."""
+        return slice_text(self.original, span, self.original_line_starts)
+
+
+def slice_text(original: str, span: Span, line_starts: tuple[int, ...] | None = None) -> str:
+    """Cut ``span`` out of ``original`` (BOM already removed)."""
+    if line_starts is None:
+        line_starts = (0,) + tuple(m.end() for m in _LINE_BREAK.finditer(original))
+    start = line_starts[span.line - 1] + span.column - 1
+    end = line_starts[span.end_line - 1] + span.end_column - 1
+    return original[start:end]
+
+
+def position_in(text: str, offset: int) -> tuple[int, int]:
+    """(line, column) of an offset in a plain ``\\n``-separated string (bib files, YAML)."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _dominant_newline(breaks: list[re.Match[str]]) -> str:
+    if not breaks:
+        return "\n"
+    counts: dict[str, int] = {}
+    for m in breaks:
+        counts[m.group()] = counts.get(m.group(), 0) + 1
+    return max(counts, key=lambda k: (counts[k], k == "\n"))
