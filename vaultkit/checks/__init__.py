@@ -1,0 +1,67 @@
+"""The rule registry: one module per rule code, found by name (``vkNNN_*.py``)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    """Default severity; ``off`` rules run only when selected by code."""
+    enabled_severity: str
+    """The severity an off-by-default rule gets when selected."""
+    scope: str
+    options: dict[str, Any]
+    doc: str
+    module: ModuleType
+
+    @property
+    def summary(self) -> str:
+        """The first sentence under the docstring's "What it does" heading."""
+        lines = [line.strip() for line in self.doc.splitlines()]
+        for i, line in enumerate(lines):
+            if line.lower().lstrip("# ").startswith("what it does"):
+                text = " ".join(next((l for l in lines[i + 1 :] if l), "").split())
+                return text.split(". ")[0].rstrip(".")
+        return self.name
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    rules = []
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("vk"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        severity = module.SEVERITY
+        rules.append(
+            Rule(
+                code=module.CODE,
+                name=module.NAME,
+                severity=severity,
+                enabled_severity=getattr(module, "ENABLED_SEVERITY", "warning")
+                if severity == "off" else severity,
+                scope=module.SCOPE,
+                options=dict(getattr(module, "OPTIONS", {})),
+                doc=(module.__doc__ or "").strip(),
+                module=module,
+            )
+        )
+    rules.sort(key=lambda r: r.code)
+    return tuple(rules)
+
+
+def rule_by_code(code: str) -> Rule | None:
+    wanted = code.upper()
+    for rule in all_rules():
+        if rule.code == wanted or rule.name == code.lower():
+            return rule
+    return None

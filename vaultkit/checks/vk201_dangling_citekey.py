@@ -1,0 +1,54 @@
+"""VK201 dangling-citekey
+
+## What it does
+Reports an `@citekey` known neither to the bibliography (`.bib`, CSL JSON or CSL YAML)
+nor to a paper note (`papers/@{key}.md`), and offers the closest known keys.
+
+## Why is this bad?
+A renamed or deleted Zotero item silently breaks the citation: Pandoc cannot render it,
+the citation plugins open nothing, and the paper's index note never hears of the session.
+
+## Example
+```markdown
+- [skim(@rombach2022)]
+```
+Use instead the key the library knows:
+```markdown
+- [skim(@rombachHighResolutionImageSynthesis2022)]
+```
+
+## Options
+- `ignore`: keys that look like citations but are not (a handle such as `ShayneRedford`).
+- `ignore-patterns`: regular expressions; a key that matches one entirely is skipped.
+Both add to `citekeys.ignore` / `citekeys.ignore-patterns` in `.vaultkit.yaml`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterable
+
+from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.model import Note
+
+CODE = "VK201"
+NAME = "dangling-citekey"
+SEVERITY = "error"
+SCOPE = "vault"
+OPTIONS: dict[str, object] = {"ignore": [], "ignore-patterns": []}
+
+
+def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
+    vault = ctx.vault
+    ignored = set(ctx.config.citekey_ignore) | set(ctx.options.get("ignore") or ())
+    patterns = [re.compile(p) for p in
+                (*ctx.config.citekey_ignore_patterns, *(ctx.options.get("ignore-patterns") or ()))]
+    for cite in note.citations:
+        key = cite.key
+        if key in ignored or any(p.fullmatch(key) for p in patterns) or vault.knows_key(key):
+            continue
+        close = difflib.get_close_matches(key, vault.known_keys, n=3, cutoff=0.6)
+        hint = " (did you mean " + ", ".join("@" + c for c in close) + "?)" if close else ""
+        yield Hit(cite.span, f"unknown citekey @{key}: not in the bibliography and no paper "
+                  f"note{hint}", suggestion=("@" + close[0]) if close else None)

@@ -1,0 +1,37 @@
+"""VK204 link-case-mismatch
+
+## What it does
+Reports a link that resolves only when letter case is ignored: `[[attention is all you
+need]]` for `Attention Is All You Need.md`.
+
+## Why is this bad?
+Obsidian finds it, but a publisher, a static-site generator, a script, or a checkout on
+a case-sensitive file system (Linux, CI) does not.
+
+## Example
+```markdown
+![](Asset/Fig1.png)
+```
+Use instead the exact spelling of the file: `![](asset/fig1.png)`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from vaultkit.checks._links import resolved_links, show
+from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.model import Note
+
+CODE = "VK204"
+NAME = "link-case-mismatch"
+SEVERITY = "info"
+SCOPE = "vault"
+OPTIONS: dict[str, object] = {}
+
+
+def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
+    for link, res in resolved_links(note, ctx):
+        if res.status == "case":
+            yield Hit(link.span, f"'{show(link)}' matches '{res.path}' only when case is ignored",
+                      suggestion=res.path)

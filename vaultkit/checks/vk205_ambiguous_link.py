@@ -1,0 +1,37 @@
+"""VK205 ambiguous-link
+
+## What it does
+Reports a bare link name that matches several files, none of them in the linking note's
+folder, so nothing chooses between them: `[[notes]]` with `a/notes.md` and `b/notes.md`.
+
+## Why is this bad?
+Obsidian picks one by its own preference, which changes as files move; a reader or
+another tool may pick the other.
+
+## Example
+```markdown
+![[figure.png]]
+```
+Use instead a path that names one file: `![[asset/figure.png]]`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from vaultkit.checks._links import resolved_links, show
+from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.model import Note
+
+CODE = "VK205"
+NAME = "ambiguous-link"
+SEVERITY = "warning"
+SCOPE = "vault"
+OPTIONS: dict[str, object] = {}
+
+
+def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
+    for link, res in resolved_links(note, ctx):
+        if res.status == "ambiguous":
+            listed = ", ".join(res.candidates[:5])
+            yield Hit(link.span, f"'{show(link)}' matches {len(res.candidates)} files: {listed}")

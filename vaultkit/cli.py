@@ -1,0 +1,218 @@
+"""The ``vaultkit`` command: lint, index, rules, explain.
+
+Exit codes (a contract for pre-commit and scripts): 0 no error-level findings (no
+warnings either with ``--strict``), 1 findings, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+import click
+
+from vaultkit import __version__
+from vaultkit.yamlfile import UsageError
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select VK1,VK2 --select VK3`` -> (VK1, VK2, VK3)."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _severity_pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in _split(values):
+        code, sep, level = value.partition("=")
+        if not sep or level not in ("error", "warning", "info", "off"):
+            raise click.BadParameter(f"'{value}': expected CODE=error|warning|info|off",
+                                     param_hint="--severity")
+        pairs.append((code.strip(), level))
+    return tuple(pairs)
+
+
+def _fail(error: UsageError) -> None:
+    click.echo(f"vaultkit: {error}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vaultkit")
+def main() -> None:
+    """Lint, validate and index an Obsidian vault of paper-reading sessions."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from PATHS or the current folder).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file (default: <vault>/.vaultkit.yaml).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--select", multiple=True, help="Rules to run instead of the default set (codes, prefixes, names; comma-separated).")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition to the default set.")
+@click.option("--ignore", multiple=True, help="Rules not to run.")
+@click.option("--severity", multiple=True, help="Override a severity: CODE=error|warning|info|off.")
+@click.option("--strict", is_flag=True, help="Warnings also make the exit code 1.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--output-file", type=click.Path(path_type=Path), help="Write the report to this file; the summary still prints.")
+@click.option("--show-source/--no-show-source", default=None, help="Show the offending line under each finding (default: on a terminal).")
+@click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal).")
+@click.option("--no-cache", is_flag=True, help="Parse every note again instead of using the cache.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for parsing (default: CPU count).")
+def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | None, fmt: str,
+         select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
+         severity: tuple[str, ...], strict: bool, statistics: bool, output_file: Path | None,
+         show_source: bool | None, color: bool | None, no_cache: bool, jobs: int | None) -> None:
+    """Check notes for broken frontmatter, schema violations, dangling citekeys and links.
+
+    PATHS are notes or folders inside the vault (default: the whole vault).  vaultkit
+    always reads the whole vault -- bibliography, paper notes, link targets -- but
+    reports only on PATHS, so results do not depend on how pre-commit batches files.
+    """
+    from vaultkit.config import load_config
+    from vaultkit.engine import active_rules
+    from vaultkit.report import ReportContext, get_reporter, statistics as stats, summary
+    from vaultkit.vault import Vault, find_root
+
+    try:
+        root = find_root(list(paths), vault_dir)
+        config = load_config(config_file, root).with_cli(
+            _split(select), _split(extend_select), _split(ignore), _severity_pairs(severity)
+        )
+        active_rules(config)  # validate selectors before any work
+        vault = Vault.load(root, config, jobs=jobs, use_cache=not no_cache)
+        targets = vault.targets(list(paths))
+        findings = vault.lint(list(paths))
+    except UsageError as error:
+        _fail(error)
+        return
+
+    tty = sys.stdout.isatty() and output_file is None
+    ctx = ReportContext(
+        vault_root=str(root),
+        notes_checked=sum(1 for t in targets if t in vault.notes),
+        color=tty if color is None else color,
+        show_source=tty if show_source is None else show_source,
+        lines=lambda p: vault.notes[p].lines if p in vault.notes else (),
+    )
+    report = get_reporter(fmt)(findings, ctx)
+    line = summary(findings, ctx.notes_checked)
+    if output_file is not None:
+        try:
+            output_file.write_text(report, encoding="utf-8")
+        except OSError as error:
+            _fail(UsageError(f"--output-file {output_file}: {error.strerror}"))
+        click.echo(line)
+    elif fmt == "text":
+        click.echo(report, nl=False)
+        if statistics and findings:
+            click.echo(stats(findings))
+        click.echo(line)
+    else:
+        click.echo(report, nl=False)
+        click.echo(line, err=True)
+    if statistics and (output_file is not None or fmt != "text") and findings:
+        click.echo(stats(findings), err=output_file is None)
+
+    failing = {"error", "warning"} if strict else {"error"}
+    sys.exit(1 if any(f.severity in failing for f in findings) else 0)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+def rules_cmd(fmt: str) -> None:
+    """List every rule: code, name, default severity and summary."""
+    import json
+
+    from vaultkit.checks import all_rules
+
+    rules = all_rules()
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"code": r.code, "name": r.name, "severity": r.severity, "scope": r.scope,
+             "summary": r.summary, "options": r.options} for r in rules
+        ], indent=2, default=str))
+        return
+    width = max(len(r.name) for r in rules)
+    for r in rules:
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show a rule's documentation: what it does, why, an example, its options."""
+    import difflib
+
+    from vaultkit.checks import all_rules, rule_by_code
+
+    rule = rule_by_code(code)
+    if rule is None:
+        names = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+        hint = difflib.get_close_matches(code, names, n=1)
+        _fail(UsageError(f"no rule '{code}'" + (f" (did you mean {hint[0]}?)" if hint else "")))
+        return
+    click.echo(f"{rule.code} {rule.name}")
+    click.echo(f"Default severity: {rule.severity}" + (
+        f" (runs at '{rule.enabled_severity}' when selected)" if rule.severity == "off" else ""))
+    click.echo(f"Scope: {'one note at a time' if rule.scope == 'note' else 'the whole vault'}")
+    if rule.options:
+        click.echo("Options (set under rules.%s in .vaultkit.yaml):" % rule.code)
+        for key, value in rule.options.items():
+            click.echo(f"  {key}: {value!r}")
+    body = rule.doc.split("\n", 1)[1] if "\n" in rule.doc else ""
+    click.echo(body.rstrip())
+
+
+@main.command()
+@click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from the current folder).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file (default: <vault>/.vaultkit.yaml).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the index notes that are stale.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
+@click.option("--prune", is_flag=True, help="Delete wholly generated index notes of papers no longer cited.")
+@click.option("--no-cache", is_flag=True, help="Parse every note again instead of using the cache.")
+def index(vault_dir: Path | None, config_file: Path | None, check: bool, show_diff: bool,
+          prune: bool, no_cache: bool) -> None:
+    """Write one backlink index note per cited paper, and the overview note.
+
+    Only the region between '%% vaultkit:begin index %%' and '%% vaultkit:end index %%'
+    is vaultkit's; every other byte of a note is left as it was.  A run with nothing new
+    writes no file.
+    """
+    from vaultkit.index import apply, plan
+    from vaultkit.vault import Vault, find_root
+
+    try:
+        root = find_root([], vault_dir)
+        vault = Vault.load(root, config_file=config_file, use_cache=not no_cache)
+        result = plan(vault, prune=prune)
+    except UsageError as error:
+        _fail(error)
+        return
+
+    for problem in result.problems:
+        click.echo(f"{problem.path}:{problem.span.line}:{problem.span.column}: "
+                   f"{problem.code} {problem.message}", err=True)
+    if result.refused_prune:
+        click.echo(f"vaultkit: {result.refused_prune}", err=True)
+    dry = check or show_diff
+    if show_diff:
+        for change in result.stale:
+            click.echo(change.diff(), nl=False)
+    if check:
+        for change in result.stale:
+            click.echo(f"{change.path}: would be {_past(change.outcome)}")
+        if result.stale:
+            click.echo("Index notes are stale: run 'vaultkit index' to regenerate them.", err=True)
+    if not dry:
+        apply(vault, result)
+    counts = result.counts()
+    verb = "would be " if dry else ""
+    click.echo(f"Index: {counts['created']} {verb}created, {counts['updated']} {verb}updated, "
+               f"{counts['unchanged']} unchanged, {counts['pruned']} {verb}pruned.", err=dry and not check)
+    failed = bool(result.problems) or bool(result.refused_prune) or (check and bool(result.stale))
+    sys.exit(1 if failed else 0)
+
+
+def _past(outcome: str) -> str:
+    return {"create": "created", "update": "updated", "prune": "pruned"}.get(outcome, outcome)

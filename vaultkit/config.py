@@ -1,0 +1,183 @@
+"""``.vaultkit.yaml``: loading, strict validation and defaults.
+
+Without a config file the defaults serve the example-vault layout: the bibliography is
+every ``*.bib`` and CSL ``*.json``/``*.yaml`` at the vault root, session notes are
+``sessions/**`` plus any note whose frontmatter says ``type: session``, paper notes are
+``papers/@{key}.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from vaultkit.yamlfile import UsageError, load_yaml, validate
+
+CONFIG_NAME = ".vaultkit.yaml"
+_SEVERITY = {"enum": ["error", "warning", "info", "off"]}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_STRING_OR_STRINGS = {"anyOf": [{"type": "string"}, _STRINGS]}
+
+CONFIG_SCHEMA: dict[str, Any] = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "properties": {
+        "select": _STRINGS,
+        "extend-select": _STRINGS,
+        "ignore": _STRINGS,
+        "severity": {"type": "object", "additionalProperties": _SEVERITY},
+        "per-path-ignores": {"type": "object", "additionalProperties": _STRINGS},
+        "exclude": _STRINGS,
+        "bibliography": _STRING_OR_STRINGS,
+        "sessions": _STRINGS,
+        "paper-notes": {"type": "string", "pattern": r"\{key\}"},
+        "schemas": {"type": "string"},
+        "attachments": {"type": "string"},
+        "citekeys": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"ignore": _STRINGS, "ignore-patterns": _STRINGS},
+        },
+        "index": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "path": {"type": "string", "pattern": r"\{key\}"},
+                "overview": {"type": "string"},
+                "link-style": {"enum": ["wikilink", "markdown"]},
+                "max-prune-share": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+        "rules": {"type": "object", "additionalProperties": {"type": "object"}},
+    },
+}
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    path: str = "papers/@{key}.md"
+    overview: str = "Papers.md"
+    link_style: str = "wikilink"
+    max_prune_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that changes what vaultkit reports; hashed into cache keys."""
+
+    select: tuple[str, ...] | None = None
+    """``None``: every rule that is on by default."""
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    bibliography: tuple[str, ...] = ("*.bib", "*.json", "*.yaml", "*.yml")
+    bibliography_explicit: bool = False
+    sessions: tuple[str, ...] = ("sessions/**",)
+    paper_notes: str = "papers/@{key}.md"
+    schemas: str | None = None
+    attachments: str | None = None
+    citekey_ignore: tuple[str, ...] = ()
+    citekey_ignore_patterns: tuple[str, ...] = ()
+    index: IndexConfig = field(default_factory=IndexConfig)
+    rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    source: str | None = None
+    """The config file this came from, for messages."""
+
+    def options_for(self, code: str) -> dict[str, Any]:
+        for rule, options in self.rule_options:
+            if rule == code:
+                return dict(options)
+        return {}
+
+    def fingerprint(self) -> str:
+        """A stable hash of every setting: part of the cache key."""
+        blob = json.dumps(asdict(self), sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def with_cli(
+        self,
+        select: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: tuple[tuple[str, str], ...] = (),
+    ) -> Config:
+        return replace(
+            self,
+            select=tuple(select) if select else self.select,
+            extend_select=self.extend_select + tuple(extend_select),
+            ignore=self.ignore + tuple(ignore),
+            severity=self.severity + tuple(severity),
+        )
+
+
+def load_config(path: Path | None, vault_root: Path) -> Config:
+    """Read ``path`` (or ``<vault>/.vaultkit.yaml`` when it exists), else defaults."""
+    if path is None:
+        candidate = vault_root / CONFIG_NAME
+        if not candidate.is_file():
+            return Config()
+        path = candidate
+    if not path.is_file():
+        raise UsageError(f"{path}: config file not found")
+    display = _display(path, vault_root)
+    doc = load_yaml(path, display)
+    validate(doc, CONFIG_SCHEMA, "config")
+    data: dict[str, Any] = doc.data or {}
+    _check_patterns(doc, data)
+    index = data.get("index", {})
+    citekeys = data.get("citekeys", {})
+    bibliography = data.get("bibliography")
+    if isinstance(bibliography, str):
+        bibliography = [bibliography]
+    return Config(
+        select=tuple(data["select"]) if "select" in data else None,
+        extend_select=tuple(data.get("extend-select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        severity=tuple(sorted(data.get("severity", {}).items())),
+        per_path_ignores=tuple(
+            (glob, tuple(codes)) for glob, codes in sorted(data.get("per-path-ignores", {}).items())
+        ),
+        exclude=tuple(data.get("exclude", ())),
+        bibliography=tuple(bibliography) if bibliography is not None else Config.bibliography,
+        bibliography_explicit=bibliography is not None,
+        sessions=tuple(data.get("sessions", Config.sessions)),
+        paper_notes=data.get("paper-notes", Config.paper_notes),
+        schemas=data.get("schemas"),
+        attachments=data.get("attachments"),
+        citekey_ignore=tuple(citekeys.get("ignore", ())),
+        citekey_ignore_patterns=tuple(citekeys.get("ignore-patterns", ())),
+        index=IndexConfig(
+            path=index.get("path", IndexConfig.path),
+            overview=index.get("overview", IndexConfig.overview),
+            link_style=index.get("link-style", IndexConfig.link_style),
+            max_prune_share=float(index.get("max-prune-share", IndexConfig.max_prune_share)),
+        ),
+        rule_options=tuple(
+            (code, tuple(sorted(options.items())))
+            for code, options in sorted(data.get("rules", {}).items())
+        ),
+        source=display,
+    )
+
+
+def _check_patterns(doc: Any, data: dict[str, Any]) -> None:
+    import re
+
+    for index, pattern in enumerate(data.get("citekeys", {}).get("ignore-patterns", ())):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            where = doc.where(("citekeys", "ignore-patterns"))
+            raise UsageError(f"{where}: bad regular expression #{index + 1} {pattern!r}: {error}")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

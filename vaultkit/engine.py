@@ -1,0 +1,237 @@
+"""The rule engine: which rules run, at what severity, and what is suppressed.
+
+Selection follows ruff: ``select`` replaces the default set (every rule whose default
+severity is not ``off``), ``extend-select`` adds to it, ``ignore`` removes; each entry is
+a code (``VK201``), a prefix (``VK2``), a rule name (``dangling-citekey``) or ``ALL``.
+An off-by-default rule runs only when named by its exact code or name (or ``ALL``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+import pathspec
+
+from vaultkit.checks import Rule, all_rules
+from vaultkit.checks.base import Hit, NoteContext, VaultContext
+from vaultkit.config import Config
+from vaultkit.model import Finding, Note, Span
+from vaultkit.yamlfile import UsageError
+
+if TYPE_CHECKING:
+    from vaultkit.vault import Vault
+
+_DIRECTIVE = re.compile(
+    r"^vaultkit-(?P<verb>disable-next-line|disable-line|disable|enable)\b(?P<codes>[^\n]*)$"
+)
+IGNORE_KEY = "vaultkit-ignore"
+
+
+def _matches(rule: Rule, selector: str) -> bool:
+    s = selector.strip()
+    return s.upper() == "ALL" or rule.code.startswith(s.upper()) or rule.name == s.lower()
+
+
+def _exact(rule: Rule, selector: str) -> bool:
+    s = selector.strip()
+    return s.upper() in ("ALL", rule.code) or rule.name == s.lower()
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    rule: Rule
+    severity: str
+
+
+def active_rules(config: Config) -> tuple[ActiveRule, ...]:
+    """The rules that run under ``config`` with their effective severity."""
+    rules = all_rules()
+    _check_selectors(config, rules)
+    out = []
+    for rule in rules:
+        if config.select is None:
+            on = rule.severity != "off"
+        else:
+            on = any(_matches(rule, s) and (rule.severity != "off" or _exact(rule, s))
+                     for s in config.select)
+        on = on or any(_matches(rule, s) and (rule.severity != "off" or _exact(rule, s))
+                       for s in config.extend_select)
+        if on and any(_matches(rule, s) for s in config.ignore):
+            on = False
+        severity = _severity(rule, config)
+        if on and severity != "off":
+            out.append(ActiveRule(rule, severity))
+    return tuple(out)
+
+
+def _severity(rule: Rule, config: Config) -> str:
+    best, best_len = rule.enabled_severity, -1
+    for selector, level in config.severity:
+        if _matches(rule, selector):
+            length = 99 if _exact(rule, selector) else len(selector)
+            if length > best_len:
+                best, best_len = level, length
+    return best
+
+
+def _check_selectors(config: Config, rules: tuple[Rule, ...]) -> None:
+    names = [r.code for r in rules] + [r.name for r in rules]
+    selectors = list(config.select or ()) + list(config.extend_select) + list(config.ignore)
+    selectors += [s for s, _ in config.severity]
+    selectors += [s for _, codes in config.per_path_ignores for s in codes]
+    for selector in selectors:
+        if not any(_matches(rule, selector) for rule in rules):
+            hint = difflib.get_close_matches(selector.upper(), [n.upper() for n in names], n=1)
+            extra = f" (did you mean {hint[0]}?)" if hint else ""
+            raise UsageError(f"unknown rule code or name '{selector}'{extra}; see 'vaultkit rules'")
+    for code, options in config.rule_options:
+        rule = next((r for r in rules if _exact(r, code)), None)
+        if rule is None:
+            raise UsageError(f"{config.source}: rules: unknown rule '{code}'")
+        for key, _ in options:
+            if key not in rule.options:
+                hint = difflib.get_close_matches(key, list(rule.options), n=1)
+                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                raise UsageError(f"{config.source}: rules.{code}: unknown option '{key}'{extra}")
+
+
+def rule_options(rule: Rule, config: Config) -> dict[str, object]:
+    return {**rule.options, **config.options_for(rule.code), **config.options_for(rule.name)}
+
+
+# -- suppression ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Suppressions:
+    """Inline ``%% vaultkit-disable … %%`` comments and the ``vaultkit-ignore`` property."""
+
+    whole_note: tuple[str, ...]
+    events: tuple[tuple[int, str, tuple[str, ...]], ...]
+    """(line, "disable"|"enable"|"line", codes) sorted by line; no codes means all."""
+
+    @classmethod
+    def of(cls, note: Note) -> Suppressions:
+        ignore = note.meta.get(IGNORE_KEY, ())
+        if isinstance(ignore, str):
+            ignore = [ignore]
+        whole = tuple(str(c) for c in ignore) if isinstance(ignore, (list, tuple)) else ()
+        events: list[tuple[int, str, tuple[str, ...]]] = []
+        for comment in note.comments:
+            m = _DIRECTIVE.match(comment.text)
+            if not m:
+                continue
+            codes = tuple(c for c in re.split(r"[\s,]+", m.group("codes").strip()) if c)
+            verb = m.group("verb")
+            if verb == "disable-next-line":
+                events.append((comment.span.end_line + 1, "line", codes))
+            elif verb == "disable-line":
+                events.append((comment.span.line, "line", codes))
+            else:
+                events.append((comment.span.line, verb, codes))
+        events.sort(key=lambda e: e[0])
+        return cls(whole, tuple(events))
+
+    def suppressed(self, rule: Rule, line: int) -> bool:
+        if any(_matches(rule, c) for c in self.whole_note):
+            return True
+        disabled_all = False
+        disabled: set[str] = set()
+        for at, verb, codes in self.events:
+            if at > line:
+                break
+            if verb == "line":
+                if at == line and (not codes or any(_matches(rule, c) for c in codes)):
+                    return True
+                continue
+            hit = not codes or any(_matches(rule, c) for c in codes)
+            if verb == "disable" and hit:
+                if codes:
+                    disabled.add(rule.code)
+                else:
+                    disabled_all = True
+            elif verb == "enable" and hit:
+                disabled.discard(rule.code)
+                if not codes:
+                    disabled_all = False
+        return disabled_all or rule.code in disabled
+
+
+# -- running ----------------------------------------------------------------------------
+def _finding(path: str, active: ActiveRule, hit: Hit) -> Finding:
+    return Finding(
+        path=hit.path or path,
+        span=hit.span,
+        code=active.rule.code,
+        rule=active.rule.name,
+        severity=active.severity,  # type: ignore[arg-type]
+        message=hit.message,
+        fixable=hit.fixable,
+        suggestion=hit.suggestion,
+    )
+
+
+def run_note_rules(note: Note, config: Config, rules: Iterable[ActiveRule],
+                   schemas: tuple = ()) -> list[Finding]:
+    """Per-note rules only: a pure function of (note, config), safe to cache."""
+    out = []
+    for active in rules:
+        if active.rule.scope != "note":
+            continue
+        ctx = NoteContext(config, rule_options(active.rule, config), schemas)
+        for hit in active.rule.module.check(note, ctx):
+            out.append(_finding(note.path, active, hit))
+    return out
+
+
+def lint(vault: "Vault", targets: Iterable[str]) -> list[Finding]:
+    """Findings for ``targets`` (vault paths), knowing the whole vault."""
+    config = vault.config
+    rules = active_rules(config)
+    target_set = set(targets)
+    per_path = [
+        (pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in config.per_path_ignores
+    ]
+    findings: list[Finding] = []
+    for path in sorted(target_set):
+        note = vault.notes.get(path)
+        if note is None:
+            continue
+        findings.extend(vault.note_findings(note, rules))
+        for active in rules:
+            if active.rule.scope != "vault" or not hasattr(active.rule.module, "check"):
+                continue
+            ctx = vault.context(rule_options(active.rule, config), vault.schemas_for(note))
+            for hit in active.rule.module.check(note, ctx):
+                findings.append(_finding(path, active, hit))
+    for active in rules:
+        whole = getattr(active.rule.module, "check_vault", None)
+        if whole is None:
+            continue
+        ctx = vault.context(rule_options(active.rule, config), ())
+        for hit in whole(ctx):
+            if hit.path in target_set:
+                findings.append(_finding(hit.path or "", active, hit))
+    return sorted(_keep(findings, vault, per_path), key=lambda f: f.sort_key)
+
+
+def _keep(findings: list[Finding], vault: "Vault", per_path: list) -> Iterable[Finding]:
+    by_code = {r.code: r for r in all_rules()}
+    cache: dict[str, Suppressions] = {}
+    for finding in findings:
+        rule = by_code[finding.code]
+        if any(spec.match_file(finding.path) and any(_matches(rule, c) for c in codes)
+               for spec, codes in per_path):
+            continue
+        note = vault.notes.get(finding.path)
+        if note is not None:
+            if finding.path not in cache:
+                cache[finding.path] = Suppressions.of(note)
+            if cache[finding.path].suppressed(rule, finding.span.line):
+                continue
+        yield finding
+
+
+def zero_span() -> Span:
+    return Span(1, 1, 1, 1)

@@ -1,0 +1,128 @@
+"""Reading and parsing every note: cached by content, in parallel when it pays.
+
+Per-note work is a pure function of (bytes, vaultkit version), so a parsed
+:class:`~vaultkit.model.Note` is cached under the SHA-256 of its bytes.  The cache lives
+outside the vault (``$VAULTKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/vaultkit``, else
+``~/.cache/vaultkit``): vaultkit writes into a vault only when asked to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from vaultkit import __version__
+from vaultkit.model import Note, Problem, Span
+from vaultkit.parse.note import parse_note
+
+PARALLEL_THRESHOLD = 400
+"""Below this many notes to parse, worker start-up costs more than it saves."""
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("VAULTKIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "vaultkit"
+
+
+class NoteCache:
+    """One pickle of {sha: Note} per vault, rewritten only when something changed."""
+
+    def __init__(self, vault_root: Path, enabled: bool = True) -> None:
+        self.enabled = enabled
+        digest = hashlib.sha256(str(vault_root.resolve()).encode()).hexdigest()[:16]
+        self.file = cache_dir() / f"notes-{__version__}-{digest}.pickle"
+        self.entries: dict[str, Note] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        if enabled:
+            try:
+                with open(self.file, "rb") as handle:
+                    loaded = pickle.load(handle)
+                if isinstance(loaded, dict):
+                    self.entries = loaded
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                    TypeError, ValueError):
+                self.entries = {}
+
+    def get(self, key: str) -> Note | None:
+        note = self.entries.get(key)
+        if note is not None:
+            self.used.add(key)
+        return note
+
+    def put(self, key: str, note: Note) -> None:
+        self.entries[key] = note
+        self.used.add(key)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.enabled:
+            return
+        if not self.dirty and len(self.used) == len(self.entries):
+            return
+        kept = {k: v for k, v in self.entries.items() if k in self.used}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".notes-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _read(path: Path) -> bytes | Problem:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        return Problem("VK002", Span(1, 1, 1, 1), "this .md path is a folder, not a note")
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        return Problem("VK002", Span(1, 1, 1, 1), f"cannot read note: {reason}")
+
+
+def _key(rel: str, data: bytes) -> str:
+    # the path is part of the key: Note.path is stored in the note
+    return hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()
+
+
+def _parse_pair(item: tuple[str, bytes]) -> Note:
+    return parse_note(*item)
+
+
+def load_notes(
+    paths: dict[str, Path], cache: NoteCache, jobs: int | None = None
+) -> dict[str, Note]:
+    """Parse the notes at ``paths`` (vault path -> absolute path)."""
+    notes: dict[str, Note] = {}
+    todo: list[tuple[str, str, bytes]] = []
+    for rel, absolute in paths.items():
+        data = _read(absolute)
+        if isinstance(data, Problem):
+            notes[rel] = Note(path=rel, lines=(), problems=(data,), readable=False)
+            continue
+        key = _key(rel, data)
+        cached = cache.get(key)
+        if cached is not None:
+            notes[rel] = cached
+        else:
+            todo.append((key, rel, data))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parsed = list(pool.map(_parse_pair, [(rel, data) for _, rel, data in todo],
+                                   chunksize=64))
+    else:
+        parsed = [parse_note(rel, data) for _, rel, data in todo]
+    for (key, rel, _), note in zip(todo, parsed):
+        cache.put(key, note)
+        notes[rel] = note
+    cache.save()
+    return notes

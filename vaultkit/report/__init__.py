@@ -1,0 +1,61 @@
+"""Reporters: findings to text, JSON, GitHub annotations or SARIF.
+
+Each reporter is a function ``render(findings, ctx) -> str``; the CLI picks one by
+``--format`` and writes the result to stdout or ``--output-file``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from vaultkit.model import Finding
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    vault_root: str
+    notes_checked: int
+    color: bool = False
+    show_source: bool = False
+    lines: Callable[[str], tuple[str, ...]] | None = None
+    """Source lines of a vault path (for snippets), when available."""
+
+
+def counts(findings: Iterable[Finding]) -> Counter[str]:
+    return Counter(f.severity for f in findings)
+
+
+def summary(findings: list[Finding], notes_checked: int) -> str:
+    c = counts(findings)
+    noun = "note" if notes_checked == 1 else "notes"
+    if not findings:
+        return f"All clear: {notes_checked} {noun} checked, no findings."
+    parts = []
+    for severity, word in (("error", "error"), ("warning", "warning"), ("info", "info")):
+        if c[severity]:
+            parts.append(f"{c[severity]} {word}{'s' if c[severity] != 1 and word != 'info' else ''}")
+    files = len({f.path for f in findings})
+    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''} ({notes_checked} {noun} checked)."
+
+
+def statistics(findings: list[Finding]) -> str:
+    """One line per rule: count, code, name, as ruff's --statistics."""
+    per_rule = Counter((f.code, f.rule) for f in findings)
+    width = max((len(str(n)) for n in per_rule.values()), default=1)
+    return "\n".join(
+        f"{count:>{width}}  {code}  {name}" for (code, name), count in sorted(per_rule.items())
+    )
+
+
+def get_reporter(name: str) -> Callable[[list[Finding], ReportContext], str]:
+    if name == "json":
+        from vaultkit.report.json import render
+    elif name == "github":
+        from vaultkit.report.github import render
+    elif name == "sarif":
+        from vaultkit.report.sarif import render
+    else:
+        from vaultkit.report.text import render
+    return render

@@ -1,0 +1,91 @@
+"""Strictly validated YAML files (``.vaultkit.yaml``, schemas in ``rules/``).
+
+A mistake in a config or schema file is a *usage error*: vaultkit stops with exit 2 and
+names the file, the line and, for a misspelt key, the closest valid one.  Validation is
+JSON Schema (the ``jsonschema`` library); this module maps its errors back to lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from vaultkit.model import Span
+from vaultkit.parse.frontmatter import _key_spans, _NoteLoader
+
+
+class UsageError(Exception):
+    """A problem with how vaultkit was called or configured (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    path: str
+    data: Any
+    key_spans: tuple[tuple[tuple[str, ...], Span], ...]
+
+    def where(self, key_path: tuple[str, ...]) -> str:
+        """``file:line:col`` of the deepest written key on ``key_path``."""
+        best: Span | None = None
+        best_len = -1
+        for written, span in self.key_spans:
+            n = len(written)
+            if n > best_len and key_path[:n] == written:
+                best, best_len = span, n
+        if best is None:
+            return f"{self.path}:1:1"
+        return f"{self.path}:{best.line}:{best.column}"
+
+
+def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Load a YAML file keeping where each key was written; errors become UsageError."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{name}: cannot read: {error}") from error
+    loader = _NoteLoader(text)
+    loader.duplicates = []
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        raise UsageError(f"{where}: invalid YAML: {error.problem or error}") from error
+    except yaml.YAMLError as error:
+        raise UsageError(f"{name}: invalid YAML: {error}") from error
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        first, dup = loader.duplicates[0]
+        raise UsageError(
+            f"{name}:{dup.start_mark.line + 1}:{dup.start_mark.column + 1}: duplicate key "
+            f"'{dup.value}' (first on line {first.start_mark.line + 1})"
+        )
+    spans = tuple(_key_spans(node, 1, text)) if node is not None else ()
+    return YamlDocument(name, data, spans)
+
+
+def validate(doc: YamlDocument, schema: dict[str, Any], what: str) -> None:
+    """Raise UsageError for the first violation of ``schema``, pointing at its line."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    if not errors:
+        return
+    error = jsonschema.exceptions.best_match(errors) or errors[0]
+    path = tuple(str(p) for p in error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        key = str(extra[0]) if extra else "?"
+        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (valid keys: {', '.join(allowed)})"
+        raise UsageError(f"{doc.where(path + (key,))}: unknown key '{key}' in {what}{suggestion}")
+    location = ".".join(path) or "top level"
+    raise UsageError(f"{doc.where(path)}: {what}: '{location}': {error.message}")
