@@ -1,0 +1,218 @@
+"""``vaultkit index``: plan the index notes, then (only when asked) write them safely.
+
+Planning is pure: it reads the vault and returns, per file, the bytes it has and the
+bytes it should have.  ``--check`` and ``--diff`` stop there; writing goes through
+:func:`vaultkit.fsutil.safe_write` and touches only files whose bytes change.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from vaultkit.fsutil import TextStyle, UnsafeWrite, encode_like, safe_delete, safe_write
+from vaultkit.index import render
+from vaultkit.index.collect import PaperFacts, SessionSpec, collect
+from vaultkit.model import Note, Span
+from vaultkit.vault import paper_note_pattern, sanitize_key
+
+if TYPE_CHECKING:
+    from vaultkit.vault import Vault
+
+Outcome = Literal["create", "update", "unchanged", "prune", "skip"]
+
+
+@dataclass(frozen=True)
+class IndexProblem:
+    path: str
+    span: Span
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    outcome: Outcome
+    old: bytes | None
+    new: bytes | None
+
+    def diff(self) -> str:
+        old = (self.old or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
+        new = (self.new or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(
+            old, new, fromfile=f"a/{self.path}" if self.old is not None else "/dev/null",
+            tofile=f"b/{self.path}" if self.new is not None else "/dev/null"))
+
+
+@dataclass
+class IndexPlan:
+    changes: list[Change] = field(default_factory=list)
+    problems: list[IndexProblem] = field(default_factory=list)
+    refused_prune: str | None = None
+
+    @property
+    def stale(self) -> list[Change]:
+        return [c for c in self.changes if c.outcome in ("create", "update", "prune")]
+
+    def counts(self) -> dict[str, int]:
+        out = {"created": 0, "updated": 0, "unchanged": 0, "pruned": 0}
+        names = {"create": "created", "update": "updated", "unchanged": "unchanged", "prune": "pruned"}
+        for change in self.changes:
+            if change.outcome in names:
+                out[names[change.outcome]] += 1
+        return out
+
+
+def session_spec(vault: "Vault", note: Note) -> SessionSpec | None:
+    """The SessionSpec of the first applicable schema with a Log grammar."""
+    for schema in vault.schemas_for(note):
+        spec = getattr(schema, "session_spec", None)
+        if spec is not None:
+            return spec() if callable(spec) else spec
+    return None
+
+
+def find_region(text: str, name: str) -> tuple[int, int] | None | str:
+    """(first line, last line) 0-based of the region, None if absent, or an error."""
+    begin, end = render.BEGIN.format(name=name), render.END.format(name=name)
+    lines = text.split("\n")
+    begins = [i for i, line in enumerate(lines) if line.strip() == begin]
+    ends = [i for i, line in enumerate(lines) if line.strip() == end]
+    if not begins and not ends:
+        return None
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        return (f"expected exactly one '{begin}' followed by one '{end}', found "
+                f"{len(begins)} begin and {len(ends)} end marker(s); the note is left alone")
+    return begins[0], ends[0]
+
+
+def replace_region(text: str, name: str, new_region: str) -> str | tuple[int, str]:
+    """``text`` with its region replaced (or appended); (line, error) if markers are wrong."""
+    found = find_region(text, name)
+    if isinstance(found, str):
+        lines = text.split("\n")
+        marker = render.BEGIN.format(name=name).split()[1]
+        line = next((i for i, l in enumerate(lines) if marker in l), 0)
+        return line + 1, found
+    if found is None:
+        body = text if text.endswith("\n") or not text else text + "\n"
+        sep = "" if not body or body.endswith("\n\n") else "\n"
+        return body + sep + new_region
+    first, last = found
+    lines = text.split("\n")
+    region_lines = new_region.rstrip("\n").split("\n")
+    return "\n".join(lines[:first] + region_lines + lines[last + 1 :])
+
+
+def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
+    config = vault.config.index
+    result = IndexPlan()
+    template = config.path
+
+    def paper_path(key: str) -> str:
+        return template.replace("{key}", sanitize_key(key))
+
+    papers = collect(vault, paper_path, lambda note: session_spec(vault, note))
+    bibliography = vault.full_bibliography
+    indexed = {k: f for k, f in papers.items() if k in bibliography or sanitize_key(k) in vault.paper_notes}
+    linker = render.Linker(config.link_style, lambda name: len(vault.files.by_name_lower.get(name.lower(), [])) == 1)
+    verbs = _verbs(vault)
+    rows: list[tuple[render.PaperMeta, PaperFacts]] = []
+
+    for key in sorted(indexed):
+        facts = indexed[key]
+        path = paper_path(key)
+        meta = _meta(vault, key)
+        rows.append((meta, facts))
+        body = render.region(facts, verbs, path, linker, paper_path)
+        result.changes.append(_plan_file(vault, path, "index", body,
+                                         lambda region, m=meta: render.new_note(m, region), result))
+
+    if rows:
+        body = render.overview(rows, verbs, config.overview, paper_path, linker)
+        result.changes.append(_plan_file(vault, config.overview, "overview", body, render.new_overview, result))
+    if prune:
+        _plan_prune(vault, set(indexed), result)
+    return result
+
+
+def _plan_file(vault: "Vault", path: str, name: str, body: str, create, result: IndexPlan) -> Change:
+    absolute = vault.root / path
+    if path not in vault.files.path_set and not absolute.exists():
+        return Change(path, "create", None, create(body).encode("utf-8"))
+    try:
+        old = absolute.read_bytes()
+    except OSError as error:
+        result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", f"cannot read: {error.strerror}"))
+        return Change(path, "skip", None, None)
+    style = TextStyle.of(old)
+    text = old.decode("utf-8", errors="replace").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    replaced = replace_region(text, name, body)
+    if isinstance(replaced, tuple):
+        line, message = replaced
+        result.problems.append(IndexProblem(path, Span(line, 1, line, 1), "VK302", message))
+        return Change(path, "skip", old, None)
+    new = encode_like(replaced, style)
+    return Change(path, "unchanged" if new == old else "update", old, new)
+
+
+def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
+    pattern = paper_note_pattern(vault.config.index.path)
+    index_notes = [p for p in vault.files.notes if pattern.match(p)]
+    keep_paths = {vault.config.index.path.replace("{key}", sanitize_key(k)) for k in keep}
+    doomed = []
+    for path in index_notes:
+        if path in keep_paths:
+            continue
+        note = vault.notes.get(path)
+        if note is None or note.meta.get(render.GENERATED_KEY) != render.GENERATED_VALUE:
+            continue
+        key = pattern.match(path).group("key")  # type: ignore[union-attr]
+        text = "\n".join(note.lines)
+        found = find_region(text, "index")
+        if not isinstance(found, tuple):
+            continue
+        outside = "\n".join(note.lines[: found[0]] + note.lines[found[1] + 1 :])
+        expected = render.new_note(_meta(vault, key), "").rstrip("\n")
+        if outside.rstrip("\n") != expected:
+            continue  # someone wrote in it: not wholly generated, keep it
+        doomed.append(path)
+    share = vault.config.index.max_prune_share
+    if index_notes and len(doomed) / len(index_notes) > share:
+        result.refused_prune = (
+            f"refusing to prune {len(doomed)} of {len(index_notes)} index notes "
+            f"(more than index.max-prune-share = {share:g}); check the bibliography and sessions"
+        )
+        return
+    for path in doomed:
+        result.changes.append(Change(path, "prune", (vault.root / path).read_bytes(), None))
+
+
+def apply(vault: "Vault", result: IndexPlan) -> None:
+    """Write what the plan says; every write is atomic and inside the vault."""
+    for change in result.changes:
+        try:
+            if change.outcome in ("create", "update") and change.new is not None:
+                safe_write(vault.root, Path(change.path), change.new)
+            elif change.outcome == "prune":
+                safe_delete(vault.root, Path(change.path))
+        except (UnsafeWrite, OSError) as error:
+            result.problems.append(IndexProblem(change.path, Span(1, 1, 1, 1), "VK302", str(error)))
+
+
+def _meta(vault: "Vault", key: str) -> render.PaperMeta:
+    entry = vault.full_bibliography.get(key)
+    if entry is None:
+        return render.PaperMeta(key)
+    return render.PaperMeta(key, entry.title, tuple(entry.authors), entry.year)
+
+
+def _verbs(vault: "Vault") -> tuple[str, ...]:
+    for schema in vault.schemas:
+        spec = getattr(schema, "session_spec", None)
+        if spec is not None:
+            return (spec() if callable(spec) else spec).verbs
+    return SessionSpec().verbs
