@@ -6,6 +6,7 @@ warnings either with ``--strict``), 1 findings, 2 usage or configuration error.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 import click
@@ -41,6 +42,9 @@ def _fail(error: UsageError) -> None:
 @click.version_option(__version__, prog_name="vaultkit")
 def main() -> None:
     """Lint, validate and index an Obsidian vault of paper-reading sessions."""
+    # bibtexparser logs what vaultkit already reports as VK210 findings.
+    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+    logging.getLogger("bibtexparser").propagate = False
 
 
 @main.command()

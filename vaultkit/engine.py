@@ -225,6 +225,10 @@ def _keep(findings: list[Finding], vault: "Vault", per_path: list) -> Iterable[F
                for spec, codes in per_path):
             continue
         note = vault.notes.get(finding.path)
+        # Generated text repeats what sessions say: findings there belong to the
+        # session they came from; only the index rules (VK3xx) speak about it.
+        if not finding.code.startswith("VK3") and finding.span.line in vault.generated_lines(finding.path):
+            continue
         if note is not None:
             if finding.path not in cache:
                 cache[finding.path] = Suppressions.of(note)

@@ -40,21 +40,30 @@ class SourceText:
     def from_str(cls, decoded: str) -> SourceText:
         has_bom = decoded.startswith(BOM)
         original = decoded[1:] if has_bom else decoded
-        breaks = [m for m in _LINE_BREAK.finditer(original)]
-        original_starts = [0] + [m.end() for m in breaks]
-        text = _LINE_BREAK.sub("\n", original) if breaks else original
         starts = [0]
-        pos = text.find("\n")
+        pos = original.find("\n")
         while pos != -1:
             starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
+            pos = original.find("\n", pos + 1)
+        if "\r" in original:  # rare: CRLF or lone CR files take the slower road
+            breaks = list(_LINE_BREAK.finditer(original))
+            original_starts = [0] + [m.end() for m in breaks]
+            text = _LINE_BREAK.sub("\n", original)
+            starts = [0]
+            pos = text.find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = text.find("\n", pos + 1)
+            newline = _dominant_newline(breaks)
+        else:
+            text, original_starts, newline = original, starts, "\n"
         return cls(
             original=original,
             text=text,
             line_starts=tuple(starts),
             original_line_starts=tuple(original_starts),
             has_bom=has_bom,
-            newline=_dominant_newline(breaks),
+            newline=newline,
         )
 
     # -- offsets in the normalized text <-> (line, column) ---------------------------

@@ -90,17 +90,19 @@ class Resolver:
         target = nfc(target)
         folder = posixpath.dirname(source)
         bases = [target[1:]] if target.startswith("/") else [posixpath.join(folder, target), target]
-        outside = False
+        escapes = []
         for candidate in bases:
             normalized = posixpath.normpath(candidate)
-            if normalized == ".." or normalized.startswith("../"):
-                outside = True
+            escapes.append(normalized == ".." or normalized.startswith("../"))
+            if escapes[-1]:
                 continue
             for name in (normalized, normalized + NOTE_SUFFIX):
                 hit = self._exact_or_case(name)
                 if hit is not None:
                     return hit
-        if outside:
+        # Outside only when the note-relative reading climbs out; the root fallback of
+        # "../x" is meaningless, not a second way out.
+        if escapes[0]:
             return Resolution("outside", wanted=target)
         return Resolution("missing", wanted=target)
 

@@ -25,6 +25,7 @@ from vaultkit.yamlfile import UsageError
 if TYPE_CHECKING:
     from vaultkit.bib import Bibliography
     from vaultkit.checks.base import VaultContext
+    from vaultkit.index import IndexPlan
     from vaultkit.model import Finding, Note
     from vaultkit.references import Resolver
 
@@ -187,6 +188,7 @@ class Vault:
         self.notes = notes
         self.schemas = schemas
         self._note_findings: dict[str, list] = {}
+        self._generated: dict[str, range] = {}
 
     @classmethod
     def load(cls, root: str | Path, config: Config | None = None, *,
@@ -284,6 +286,31 @@ class Vault:
             self._note_findings[note.path] = run_note_rules(
                 note, self.config, rules, self.schemas_for(note))
         return self._note_findings[note.path]
+
+    @cached_property
+    def index_plan(self) -> "IndexPlan":
+        """What ``vaultkit index`` would write now (computed once, written never)."""
+        from vaultkit.index import plan
+
+        return plan(self)
+
+    def generated_lines(self, path: str) -> range:
+        """Lines of ``path`` inside a vaultkit-generated region (1-based), or empty."""
+        from vaultkit.index import find_region
+
+        if path in self._generated:
+            return self._generated[path]
+        lines = range(0)
+        note = self.notes.get(path)
+        if note is not None and note.readable:
+            text = "\n".join(note.lines)
+            for name in ("index", "overview"):
+                found = find_region(text, name)
+                if isinstance(found, tuple):
+                    lines = range(found[0] + 1, found[1] + 2)
+                    break
+        self._generated[path] = lines
+        return lines
 
     # -- the jobs ---------------------------------------------------------------------
     def targets(self, paths: list[Path] | None = None) -> tuple[str, ...]:

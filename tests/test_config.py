@@ -1,0 +1,57 @@
+"""`.vaultkit.yaml`: strict validation with file, line and did-you-mean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vaultkit.config import Config, load_config
+from vaultkit.yamlfile import UsageError
+
+
+def config_from(tmp_path: Path, text: str) -> Config:
+    (tmp_path / ".vaultkit.yaml").write_text(text, encoding="utf-8")
+    return load_config(None, tmp_path)
+
+
+def test_no_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_config(None, tmp_path) == Config()
+
+
+def test_full_config(tmp_path: Path) -> None:
+    config = config_from(tmp_path, """\
+select: [VK1, VK2]
+ignore: [VK209]
+severity: {VK105: error}
+per-path-ignores: {"templates/**": [VK1]}
+bibliography: refs/library.bib
+citekeys: {ignore: [ShayneRedford], ignore-patterns: ['[A-Z]\\w+']}
+index: {path: "lit/@{key}.md", link-style: markdown, max-prune-share: 0.2}
+rules: {VK201: {ignore: [x]}}
+""")
+    assert config.select == ("VK1", "VK2")
+    assert config.severity == (("VK105", "error"),)
+    assert config.bibliography == ("refs/library.bib",) and config.bibliography_explicit
+    assert config.index.path == "lit/@{key}.md" and config.index.max_prune_share == 0.2
+    assert config.options_for("VK201") == {"ignore": ["x"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("selct: [VK1]\n", r"\.vaultkit\.yaml:1:1: unknown key 'selct' in config \(did you mean 'select'\?\)"),
+    ("index:\n  pth: x/@{key}.md\n", r":2:3: unknown key 'pth' .*did you mean 'path'"),
+    ("select: VK1\n", r":1:1: config: 'select': 'VK1' is not of type 'array'"),
+    ("severity: {VK105: loud}\n", r":1:12: config: 'severity.VK105': 'loud' is not one of"),
+    ("index: {path: papers/x.md}\n", r"'index.path'"),
+    ("citekeys: {ignore-patterns: ['(']}\n", r"bad regular expression"),
+    ("select: [VK1\n", r"invalid YAML"),
+    ("select: [VK1]\nselect: [VK2]\n", r":2:1: duplicate key 'select'"),
+])
+def test_invalid_config_is_a_usage_error(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(UsageError, match=expected):
+        config_from(tmp_path, text)
+
+
+def test_fingerprint_changes_with_settings() -> None:
+    assert Config().fingerprint() != Config(ignore=("VK1",)).fingerprint()
+    assert Config().fingerprint() == Config().fingerprint()

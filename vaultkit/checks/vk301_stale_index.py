@@ -1,0 +1,46 @@
+"""VK301 stale-index
+
+## What it does
+Reports an index note whose generated region (between `%% vaultkit:begin index %%` and
+`%% vaultkit:end index %%`) differs from what `vaultkit index` would write now, and a
+cited paper whose index note does not exist yet.  Off by default: select it where the
+index is kept in the repository and must not drift.
+
+## Why is this bad?
+The reading log, mentions and harvest of a paper lag behind the sessions; Obsidian's
+backlinks from the index note point at an older state of the vault.
+
+## Example
+A session added `- [read(@vaswaniAttentionAllYou2017)]` but `papers/@vaswaniAttentionAllYou2017.md`
+still lists only the skim.  Run `vaultkit index`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.model import Span
+
+CODE = "VK301"
+NAME = "stale-index"
+SEVERITY = "off"
+ENABLED_SEVERITY = "warning"
+SCOPE = "vault"
+OPTIONS: dict[str, object] = {}
+
+
+def check_vault(ctx: VaultContext) -> Iterable[Hit]:
+    from vaultkit.index import find_region
+
+    for change in ctx.vault.index_plan.stale:
+        if change.outcome == "create":
+            continue  # no file to point at: reported by `vaultkit index --check`
+        note = ctx.notes.get(change.path)
+        line = 1
+        if note is not None:
+            found = find_region("\n".join(note.lines), "overview" if change.path == ctx.config.index.overview else "index")
+            if isinstance(found, tuple):
+                line = found[0] + 1
+        yield Hit(Span(line, 1, line, 1), "index region is stale: run 'vaultkit index'",
+                  fixable=True, path=change.path)
