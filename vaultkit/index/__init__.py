@@ -118,7 +118,7 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
     papers = collect(vault, paper_path, lambda note: session_spec(vault, note))
     bibliography = vault.full_bibliography
     indexed = {k: f for k, f in papers.items() if k in bibliography or sanitize_key(k) in vault.paper_notes}
-    linker = render.Linker(config.link_style, lambda name: len(vault.files.by_name_lower.get(name.lower(), [])) == 1)
+    linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []))
     verbs = _verbs(vault)
     rows: list[tuple[render.PaperMeta, PaperFacts]] = []
 

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from vaultkit.vault import Vault
 
 
+_LINE_MARKUP = re.compile(r"^[\s>]*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\[[ xX]\]\s+)?")
+"""A line's quote and list markers and task box: not part of what it says."""
+
+
 @dataclass(frozen=True)
 class SessionSpec:
     """The parts of a session schema the index needs."""
@@ -138,7 +142,7 @@ def collect(vault: "Vault", index_path_of, spec_of) -> dict[str, PaperFacts]:
             if any(first <= line <= last and key == cite.key for first, last, key in owned):
                 continue
             cited_here.add(cite.key)
-            context = note.lines[line - 1].strip()
+            context = _LINE_MARKUP.sub("", note.lines[line - 1]).strip()
             facts(cite.key).mentions.append(Mention(session, line, context))
         for key in cited_here:
             for other in cited_here - {key}:

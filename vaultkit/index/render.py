@@ -32,9 +32,10 @@ class PaperMeta:
 class Linker:
     """Links in the vault's style that resolve from the note they are written in."""
 
-    def __init__(self, style: str, unique_name: Callable[[str], bool]) -> None:
+    def __init__(self, style: str, same_name: Callable[[str], list[str]]) -> None:
         self.style = style
-        self.unique_name = unique_name
+        self.same_name = same_name
+        """Vault paths of the files with a given (lower-cased) file name."""
 
     def to(self, target: str, source: str, label: str | None = None) -> str:
         stem = target[:-3] if target.lower().endswith(".md") else target
@@ -43,7 +44,10 @@ class Linker:
             text = label or PurePosixPath(stem).name
             return f"[{_escape_brackets(text)}]({quote(rel)})"
         name = PurePosixPath(stem).name
-        ref = name if self.unique_name(name + ".md") else stem
+        # Unique means no *other* file has the name: whether the target exists yet (a
+        # note this run creates) must not change the link, or runs would not converge.
+        others = [p for p in self.same_name((name + ".md").lower()) if p != target]
+        ref = stem if others else name
         return f"[[{ref}|{label}]]" if label and label != ref else f"[[{ref}]]"
 
 
