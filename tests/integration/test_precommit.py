@@ -1,0 +1,165 @@
+"""The pre-commit hooks of ``.pre-commit-hooks.yaml`` under real ``pre-commit`` and ``git``.
+
+A vault repository gets a real ``.pre-commit-config.yaml`` whose ``repo:`` is a git
+snapshot of this source tree (work-tree state, uncommitted files included) at its
+commit ``rev:``, and ``pre-commit install``; the tests then make real commits.
+
+Why not ``pre-commit try-repo``: it takes a work tree's *tracked* changes only (a new,
+unstaged module would be missing) and builds the hook environment in a throw-away store
+every time.  A snapshot repository gives the same hooks, one environment build in a
+session-scoped ``PRE_COMMIT_HOME`` shared by every test here, and exercises the
+``repo:``/``rev:`` path a user's config takes.  Installing vaultkit into that
+environment needs only the package registries.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from integration_support import EXAMPLE_VAULT, REPO, clean_env, dev_vaultkit, run, snapshot_source
+
+pytestmark = pytest.mark.integration
+
+LINT_HOOK = "vaultkit lint"
+INDEX_HOOK = "vaultkit index --check"
+
+
+def hook_status(output: str, name: str) -> str | None:
+    """``Passed``/``Failed``/``(no files to check)Skipped`` for a hook in pre-commit's output."""
+    m = re.search(rf"^{re.escape(name)}\.+(.*)$", output, re.MULTILINE)
+    return m.group(1).strip() if m else None
+
+
+@pytest.fixture(scope="module")
+def precommit(tmp_path_factory: pytest.TempPathFactory, git_config: dict[str, str]):
+    """The hook repository (a committed snapshot of this tree) and an environment with a
+    clean, shared PRE_COMMIT_HOME.  The first commit that runs the hooks builds the one
+    hook environment; every later test reuses it."""
+    pytest.importorskip("pre_commit")
+    base = tmp_path_factory.mktemp("precommit")
+    env = clean_env(
+        PRE_COMMIT_HOME=str(base / "home"),
+        PRE_COMMIT_COLOR="never",
+        VAULTKIT_CACHE_DIR=str(base / "vaultkit-cache"),
+        **git_config,
+    )
+    hooks = snapshot_source(base / "hook-repo")
+    assert (hooks / ".pre-commit-hooks.yaml").is_file()
+    run(["git", "init", "-q"], hooks, env)
+    run(["git", "add", "-A"], hooks, env)
+    run(["git", "commit", "-q", "-m", "snapshot of the vaultkit work tree"], hooks, env)
+    rev = run(["git", "rev-parse", "HEAD"], hooks, env).stdout.strip()
+    run([sys.executable, "-m", "pre_commit", "--version"], base, env)
+    return {"base": base, "env": env, "repo": hooks, "rev": rev}
+
+
+class VaultRepo:
+    def __init__(self, root: Path, env: dict[str, str]):
+        self.root = root
+        self.env = env
+
+    def git(self, *args: str, check: bool = True):
+        return run(["git", *args], self.root, self.env, check=check)
+
+    def commit(self, message: str):
+        """``git add -A`` and ``git commit``: the hooks run; returns the process."""
+        self.git("add", "-A")
+        return self.git("commit", "-m", message, check=False)
+
+    def vaultkit(self, *args: str, check: bool = True):
+        env = dict(self.env, PYTHONPATH=str(REPO))
+        return run([*dev_vaultkit(), *args], self.root, env, check=check)
+
+
+@pytest.fixture
+def vault_repo(precommit, tmp_path: Path) -> VaultRepo:
+    """A git repository holding a copy of example-vault with an up-to-date index, its
+    first commit made, and the vaultkit hooks installed from the snapshot repository."""
+    root = tmp_path / "vault-repo"
+    shutil.copytree(EXAMPLE_VAULT, root)
+    repo = VaultRepo(root, precommit["env"])
+    repo.git("init", "-q")
+    (root / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {precommit['repo'].as_posix()}\n"
+        f"    rev: {precommit['rev']}\n"
+        "    hooks:\n"
+        "      - id: vaultkit-lint\n"
+        "      - id: vaultkit-index\n",
+        encoding="utf-8",
+    )
+    repo.vaultkit("index")  # the committed state has its index notes
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "vault")
+    run([sys.executable, "-m", "pre_commit", "install"], root, precommit["env"])
+    return repo
+
+
+def new_session(repo: VaultRepo, name: str, replace: tuple[str, str] | None = None) -> Path:
+    """A new session note, a copy of a clean one (optionally with one edit)."""
+    text = (repo.root / "sessions" / "2023-02-13.md").read_text(encoding="utf-8")
+    if replace:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    path = repo.root / "sessions" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_commit_with_dangling_citekey_fails_then_fixed_commit_passes(vault_repo: VaultRepo):
+    good, bad = "@huLoRALowRankAdaptation2021)]", "@huLoRALowRankAdaption2021)]"
+    note = new_session(vault_repo, "2023-06-01.md", (f"[skim({good}", f"[skim({bad}"))
+    head = vault_repo.git("rev-parse", "HEAD").stdout
+
+    failed = vault_repo.commit("a session with a typo'd citekey")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode != 0, out
+    assert hook_status(out, LINT_HOOK) == "Failed", out
+    assert "sessions/2023-06-01.md:" in out
+    assert "VK201" in out and "@huLoRALowRankAdaption2021" in out
+    assert "did you mean @huLoRALowRankAdaptation2021" in out
+    assert vault_repo.git("rev-parse", "HEAD").stdout == head  # nothing committed
+
+    note.write_text(note.read_text(encoding="utf-8").replace(bad, good), encoding="utf-8")
+    vault_repo.vaultkit("index")  # the new session is news for the LoRA index note
+    passed = vault_repo.commit("the session, key fixed")
+    out = passed.stdout + passed.stderr
+    assert passed.returncode == 0, out
+    assert hook_status(out, LINT_HOOK) == "Passed", out
+    assert hook_status(out, INDEX_HOOK) == "Passed", out
+    assert vault_repo.git("rev-parse", "HEAD").stdout != head
+
+
+def test_lint_hook_reports_only_the_committed_files(vault_repo: VaultRepo):
+    # example-vault's planted problems are committed already; a commit touching a clean
+    # note must not fail because of them.
+    note = vault_repo.root / "sessions" / "2023-05-03.md"
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "- Then swap the linear layer", "- Then, maybe, swap the linear layer"), encoding="utf-8")
+    result = vault_repo.commit("edit a clean note")
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert hook_status(out, LINT_HOOK) == "Passed", out
+
+
+def test_stale_index_fails_until_vaultkit_index_runs(vault_repo: VaultRepo):
+    new_session(vault_repo, "2023-06-02.md")  # clean, but new readings of two papers
+    failed = vault_repo.commit("a new session, index not regenerated")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode != 0, out
+    assert hook_status(out, LINT_HOOK) == "Passed", out
+    assert hook_status(out, INDEX_HOOK) == "Failed", out
+    assert "run 'vaultkit index'" in out
+
+    vault_repo.vaultkit("index")
+    assert vault_repo.vaultkit("index", "--check", check=False).returncode == 0
+    passed = vault_repo.commit("a new session and its index")
+    out = passed.stdout + passed.stderr
+    assert passed.returncode == 0, out
+    assert hook_status(out, INDEX_HOOK) == "Passed", out
+    assert vault_repo.git("status", "--porcelain").stdout == ""
