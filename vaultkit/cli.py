@@ -101,22 +101,19 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     )
     report = get_reporter(fmt)(findings, ctx)
     line = summary(findings, ctx.notes_checked)
+    table = stats(findings) if statistics and findings else ""
     if output_file is not None:
         try:
             output_file.write_text(report, encoding="utf-8")
         except OSError as error:
             _fail(UsageError(f"--output-file {output_file}: {error.strerror}"))
-        click.echo(line)
-    elif fmt == "text":
-        click.echo(report, nl=False)
-        if statistics and findings:
-            click.echo(stats(findings))
-        click.echo(line)
     else:
         click.echo(report, nl=False)
-        click.echo(line, err=True)
-    if statistics and (output_file is not None or fmt != "text") and findings:
-        click.echo(stats(findings), err=output_file is None)
+    # stdout carries the report; with a machine format the table and summary go to stderr
+    to_stderr = output_file is None and fmt != "text"
+    if table:
+        click.echo(table, err=to_stderr)
+    click.echo(line, err=to_stderr)
 
     failing = {"error", "warning"} if strict else {"error"}
     sys.exit(1 if any(f.severity in failing for f in findings) else 0)

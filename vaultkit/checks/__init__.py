@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,12 +26,19 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """The first sentence under the docstring's "What it does" heading."""
+        """The first sentence of the paragraph under the docstring's "What it does"."""
         lines = [line.strip() for line in self.doc.splitlines()]
         for i, line in enumerate(lines):
             if line.lower().lstrip("# ").startswith("what it does"):
-                text = " ".join(next((l for l in lines[i + 1 :] if l), "").split())
-                return text.split(". ")[0].rstrip(".")
+                paragraph: list[str] = []
+                for text in lines[i + 1 :]:
+                    if not text and paragraph:
+                        break
+                    if text:
+                        paragraph.append(text)
+                joined = " ".join(paragraph)
+                first = re.split(r"[.:;]\s| -- ", joined, maxsplit=1)[0]
+                return first.rstrip(".:;")
         return self.name
 
 

@@ -1,8 +1,9 @@
 """VK201 dangling-citekey
 
 ## What it does
-Reports an `@citekey` known neither to the bibliography (`.bib`, CSL JSON or CSL YAML)
-nor to a paper note (`papers/@{key}.md`), and offers the closest known keys.
+Reports an `@citekey` that neither the bibliography nor a paper note knows, and offers
+the closest known keys.  The bibliography is every `.bib`, CSL JSON and CSL YAML file
+configured (by default, at the vault root); a paper note is `papers/@{key}.md`.
 
 ## Why is this bad?
 A renamed or deleted Zotero item silently breaks the citation: Pandoc cannot render it,

@@ -1,8 +1,9 @@
 """VK205 ambiguous-link
 
 ## What it does
-Reports a bare link name that matches several files, none of them in the linking note's
-folder, so nothing chooses between them: `[[notes]]` with `a/notes.md` and `b/notes.md`.
+Reports a bare link name that matches several files with nothing to choose between
+them.  A file in the linking note's own folder would win; here none is, as with
+`[[notes]]` from `papers/` when `a/notes.md` and `b/notes.md` exist.
 
 ## Why is this bad?
 Obsidian picks one by its own preference, which changes as files move; a reader or

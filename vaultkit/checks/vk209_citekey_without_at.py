@@ -1,8 +1,8 @@
 """VK209 citekey-without-at
 
 ## What it does
-Reports inline code that is exactly a known citekey (`` `rombachHighResolution…2022` ``)
-and suggests writing it as a citation, `@key`.
+Reports inline code that is exactly a known citekey and suggests writing it as a
+citation, `@key`.
 
 ## Why is this bad?
 In backticks the key is only text: it is not a citation, so the paper's index note does

@@ -1,9 +1,10 @@
 """VK301 stale-index
 
 ## What it does
-Reports an index note whose generated region (between `%% vaultkit:begin index %%` and
-`%% vaultkit:end index %%`) differs from what `vaultkit index` would write now, and a
-cited paper whose index note does not exist yet.  Off by default: select it where the
+Reports an index note whose generated region differs from what `vaultkit index` would
+write now.  The region is the text between `%% vaultkit:begin index %%` and
+`%% vaultkit:end index %%`; a paper whose note does not exist yet is left to
+`vaultkit index --check`.  Off by default: select it where the
 index is kept in the repository and must not drift.
 
 ## Why is this bad?

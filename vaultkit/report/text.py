@@ -18,7 +18,8 @@ def render(findings: list[Finding], ctx: ReportContext) -> str:
         if ctx.color:
             location = click.style(location, bold=True)
             code = click.style(code, fg=_COLORS.get(f.severity), bold=True)
-        out.append(f"{location} {code} {f.message} [{f.severity}]")
+        message = " ".join(f.message.split("\n"))  # one finding, one line: grep and editors rely on it
+        out.append(f"{location} {code} {message} [{f.severity}]")
         if ctx.show_source and ctx.lines is not None:
             out.extend(_snippet(f, ctx))
     return "\n".join(out) + ("\n" if out else "")
