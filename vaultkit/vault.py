@@ -203,10 +203,11 @@ class Vault:
             raise UsageError(f"{root}: not a directory")
         if config is None:
             config = load_config(config_file, root)
+        schemas = load_schemas(config, root)  # a bad schema file fails before any parsing
         files = discover(root, config)
         cache = NoteCache(root, enabled=use_cache)
         notes = load_notes({p: files.absolute(p) for p in files.notes}, cache, jobs)
-        return cls(root, config, files, notes, load_schemas(config, root))
+        return cls(root, config, files, notes, schemas)
 
     # -- what rules see -------------------------------------------------------------
     @cached_property

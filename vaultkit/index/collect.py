@@ -30,7 +30,7 @@ class SessionSpec:
     verbs: tuple[str, ...] = ("skim", "read", "deep-read")
     """In order of depth."""
     harvest: tuple[str, ...] = ("question", "eureka", "hypothesize", "lesson_learned")
-    date_pattern: str = r"(?P<date>\d{4}-\d{2}-\d{2})"
+    date_pattern: str = r"(?P<date>(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}))"
     """Searched in the file name; the ``date`` group is the session date."""
     date_key: str | None = "date"
     """Frontmatter property holding the date when the file name has none."""
@@ -84,6 +84,9 @@ class PaperFacts:
 def session_date(note: Note, spec: SessionSpec) -> str:
     m = re.search(spec.date_pattern, PurePosixPath(note.path).stem)
     if m:
+        fields = m.groupdict()
+        if fields.get("year") and fields.get("month") and fields.get("day"):
+            return f"{fields['year']}-{fields['month']}-{fields['day']}"
         return m.group("date")
     if spec.date_key:
         value = note.meta.get(spec.date_key)

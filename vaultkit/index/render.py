@@ -102,9 +102,8 @@ def region(facts: PaperFacts, verbs: tuple[str, ...], index_path: str, link: Lin
 
 def new_note(meta: PaperMeta, body_region: str) -> str:
     """A new index note: frontmatter from the bibliography, a title, the region."""
-    lines = ["---", f"citekey: {_yaml_str(meta.key)}"]
-    if meta.title:
-        lines.append(f"title: {_yaml_str(meta.title)}")
+    # A title even without a bibliography entry: the paper schema requires one.
+    lines = ["---", f"citekey: {_yaml_str(meta.key)}", f"title: {_yaml_str(meta.title or '@' + meta.key)}"]
     if meta.authors:
         lines.append("authors:")
         lines += [f"  - {_yaml_str(a)}" for a in meta.authors]

@@ -1,0 +1,75 @@
+"""VK101 missing-section
+
+## What it does
+Reports a required schema section that has no heading in the note.
+A section is required when the schema marks it `required: true`.  The finding points
+where the section belongs: at the start of the line of the next schema section present
+(the new heading goes just above it), or at the heading of the last section before it
+when none follows.
+
+## Why is this bad?
+A session note is read by position: the tl;dr on top, the Log last.  A missing `## Log`
+means the index credits no paper to the session; a missing `## Learned` is usually a
+session whose harvest was never written down.  The heading costs one line, and an empty
+section says "nothing here" explicitly.
+
+## Example
+```markdown
+## tl;dr
+Read LoRA.
+
+## Log
+- [read(@huLoRALowRankAdaptation2021)]
+```
+Use instead (every section of `rules/session.yaml`, empty ones included):
+```markdown
+## tl;dr
+Read LoRA.
+
+## Context
+
+## Done
+
+## Learned
+
+## Next?
+
+## Log
+- [read(@huLoRALowRankAdaptation2021)]
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from vaultkit.checks.base import Hit, NoteContext
+from vaultkit.model import Note, Span
+from vaultkit.schema.sections import first_placed, line_start, written
+
+CODE = "VK101"
+NAME = "missing-section"
+SEVERITY = "error"
+SCOPE = "note"
+OPTIONS: dict[str, object] = {}
+
+
+def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
+    for schema in ctx.schemas:
+        present = first_placed(note, schema)
+        for order, spec in enumerate(schema.sections):
+            if not spec.required or order in present:
+                continue
+            after = [present[o] for o in sorted(present) if o > order]
+            before = [present[o] for o in sorted(present) if o < order]
+            if after:
+                span = line_start(after[0].heading)
+                where = f" (it belongs before '{written(after[0].heading)}')"
+            elif before:
+                span = before[-1].heading.span
+                where = f" (it belongs after '{written(before[-1].heading)}')"
+            else:
+                span = Span(note.body_line, 1, note.body_line, 1)
+                where = ""
+            yield Hit(span, f"missing required section '{spec.display}'{where}",
+                      suggestion=spec.display)

@@ -1,0 +1,139 @@
+"""The Log grammar: which top-level Log bullets are actions (shared by VK106 and VK110).
+
+An action is a top-level bullet of the Log section that *opens* with a tag whose name is
+a verb and whose argument is exactly one source: a citekey (``@key``), a Markdown link
+(``[Title](https://…)``) or, when the schema allows it, a wikilink.  The source is
+recognised by the parser's own citation and link grammars (``note.citations``,
+``note.links``), so an action's key is the same key VK201 and the index see.
+
+A bullet that *tries* to be an action but is not one is ``malformed``: the verb is there
+but the source is missing, not a source (``[skim(rombach2022)]``), not in parentheses
+(``[skim @key]``), or the brackets do not balance (``[skim(@key]``).  Only the bullet's
+opening is considered, and only when the word is one of the schema's verbs followed by
+what an action would have next, so prose such as ``[read the appendix] first`` or
+``[question -> …]`` is never mistaken for an action.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from vaultkit.model import ListItem, Note, Section, Span, Tag
+from vaultkit.schema.model import LogGrammar, Schema
+from vaultkit.schema.sections import first_placed
+
+_ATTEMPT = re.compile(r"(?P<open>\[?)[ \t]*(?P<verb>[A-Za-z][A-Za-z0-9_-]*)(?P<rest>.*)\Z")
+_BARE_KEY = re.compile(r"[A-Za-z][\w:.#$%&\-+?<>~/]*\Z")
+_SPACED_KEY = re.compile(r"[ \t]+(?P<key>@[^\s\[\]()]+)[ \t]*\]")
+
+_KIND_TEXT = {"citekey": "a citekey (@key)", "link": "a Markdown link ([Title](https://…))",
+              "wikilink": "a wikilink ([[note]])"}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    item: ListItem
+    kind: Literal["action", "malformed", "other"]
+    span: Span
+    """The action tag, or the bullet's text when no tag parsed."""
+    message: str = ""
+    suggestion: str | None = None
+    tag: Tag | None = None
+
+
+def log_section(note: Note, schema: Schema) -> Section | None:
+    """The note's Log section: by the schema's section spec (aliases count) or by title."""
+    if schema.log is None:
+        return None
+    for order, placed in sorted(first_placed(note, schema).items()):
+        if placed.spec.matches(schema.log.section) and placed.section is not None:
+            return placed.section
+    return note.section(schema.log.section)
+
+
+def log_entries(note: Note, schema: Schema) -> tuple[LogEntry, ...]:
+    """Every top-level bullet of the Log, classified."""
+    section = log_section(note, schema)
+    if section is None or schema.log is None:
+        return ()
+    return tuple(
+        _classify(note, item, schema.log)
+        for item in note.items_in(section) if item.parent is None
+    )
+
+
+def _classify(note: Note, item: ListItem, grammar: LogGrammar) -> LogEntry:
+    lead = next((t for t in note.tags_on_line(item.text_span.line)
+                 if t.span.column == item.text_span.column), None)
+    if lead is not None:
+        if lead.name not in grammar.verbs:
+            return LogEntry(item, "other", lead.span, tag=lead)
+        problem = _source_problem(note, lead, grammar)
+        if problem is None:
+            return LogEntry(item, "action", lead.span, tag=lead)
+        message, suggestion = problem
+        return LogEntry(item, "malformed", lead.span, message, suggestion, lead)
+    return _attempt(item, grammar)
+
+
+def _source_problem(note: Note, tag: Tag, grammar: LogGrammar) -> tuple[str, str | None] | None:
+    """Why the action tag's argument is not a source, or ``None`` when it is one."""
+    verb = tag.name
+    wanted = " or ".join(_KIND_TEXT[k] for k in grammar.sources)
+    if tag.argument is None or tag.argument_span is None:
+        return f"action '[{verb}]' has no source: write [{verb}(@citekey)]", None
+    source = tag.argument.strip()
+    if not source:
+        return f"action '{tag.raw}' has an empty source: put {wanted} in the parentheses", None
+    if _is_source(note, tag.argument_span, source, grammar):
+        return None
+    if "citekey" in grammar.sources and _BARE_KEY.match(source):
+        fixed = f"[{verb}(@{source})]"
+        return f"action source '{source}' is not a citekey: write @{source}", fixed
+    if source.count("@") > 1 or ";" in source:
+        return f"action '{tag.raw}' names more than one source: write one action per paper", None
+    return f"action source '{source}' is not {wanted}", None
+
+
+def _is_source(note: Note, where: Span, source: str, grammar: LogGrammar) -> bool:
+    def inside(span: Span) -> bool:
+        return (where.line, where.column) <= (span.line, span.column) and (
+            (span.end_line, span.end_column) <= (where.end_line, where.end_column))
+
+    if "citekey" in grammar.sources and any(
+        c.raw == source and inside(c.span) for c in note.citations
+    ):
+        return True
+    kinds = {"link": "markdown", "wikilink": "wikilink"}
+    allowed = {kinds[k] for k in grammar.sources if k in kinds}
+    return any(link.kind in allowed and link.raw == source and inside(link.span) for link in note.links)
+
+
+def _attempt(item: ListItem, grammar: LogGrammar) -> LogEntry:
+    """A bullet whose opening looks like an action the tag grammar could not read."""
+    m = _ATTEMPT.match(item.text)
+    if m is None:
+        return LogEntry(item, "other", item.text_span)
+    word, rest, bracket = m.group("verb"), m.group("rest"), bool(m.group("open"))
+    verb = word.lower()
+    if verb not in grammar.verbs:
+        return LogEntry(item, "other", item.text_span)
+    follows = rest[:1]
+    if bracket and word != verb and (follows in "(]" or rest.lstrip()[:1] in ("@", "[")):
+        message = f"action verb '{word}' must be written in lowercase: '{verb}'"
+    elif not bracket and follows == "(" and rest[1:].lstrip()[:1] in ("@", "["):
+        message = f"action '{verb}(…)' is missing its opening '[': write [{verb}(…)]"
+    elif bracket and follows == "(":
+        message = f"action '[{verb}(…' does not parse: its brackets or parentheses are unbalanced"
+    elif bracket and rest.lstrip()[:1] in ("@", "["):
+        spaced = _SPACED_KEY.match(rest)
+        fixed = f"[{verb}({spaced.group('key')})]" if spaced else None
+        message = f"action source must be in parentheses: write [{verb}(source)]"
+        return LogEntry(item, "malformed", item.text_span, message, fixed)
+    elif bracket and rest.strip() == "]":
+        message = f"action '[{verb}]' has no source: write [{verb}(@citekey)]"
+    else:
+        return LogEntry(item, "other", item.text_span)
+    return LogEntry(item, "malformed", item.text_span, message)

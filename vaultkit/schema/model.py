@@ -1,0 +1,129 @@
+"""What a schema file says, as plain frozen data.
+
+A :class:`Schema` travels with every note it applies to (``NoteContext.schemas``) and is
+part of per-note work that may be cached or sent to a worker process, so everything here
+is hashable and picklable: tuples and strings, never dicts or compiled objects.  The
+frontmatter JSON Schema is kept as canonical JSON text for the same reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from vaultkit.index.collect import SessionSpec
+
+SourceKind = Literal["citekey", "link", "wikilink"]
+SOURCE_KINDS: tuple[str, ...] = ("citekey", "link", "wikilink")
+NEVER = r"(?P<date>(?!))"
+"""A date pattern that matches no file name (the schema takes the date elsewhere)."""
+
+
+@dataclass(frozen=True)
+class AppliesTo:
+    """A note is selected when its path matches ``paths`` *or* its frontmatter matches."""
+
+    paths: tuple[str, ...] = ()
+    """Gitignore-style lines (``!`` negates), the config's globs already merged in."""
+    frontmatter: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    """(property, accepted scalar values): ``(("type", ("session",)),)``."""
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    title: str
+    level: int
+    required: bool = False
+    empty: Literal["allowed", "report"] = "allowed"
+    aliases: tuple[str, ...] = ()
+    match: str | None = None
+    """A regular expression the whole heading text may match instead (case-insensitive)."""
+    description: str = ""
+
+    def matches(self, text: str) -> bool:
+        """Whether a heading's text names this section (case and outer space ignored)."""
+        wanted = " ".join(text.split()).casefold()
+        if wanted in (name.casefold() for name in (self.title, *self.aliases)):
+            return True
+        return self.match is not None and re.fullmatch(self.match, wanted, re.IGNORECASE) is not None
+
+    @property
+    def display(self) -> str:
+        """``## Log``: how the section is written in a note."""
+        return f"{'#' * self.level} {self.title}"
+
+
+@dataclass(frozen=True)
+class DateSpec:
+    filename: str | None = None
+    """The pattern as written in the schema (``YYYY-MM-DD``)."""
+    regex: str | None = None
+    """``filename`` as a regular expression with a ``date`` group, searched in the file stem."""
+    frontmatter: str | None = None
+    """The property holding the date when the file name has none."""
+
+
+@dataclass(frozen=True)
+class LogGrammar:
+    section: str
+    verbs: tuple[str, ...]
+    """In order of depth: ``("skim", "read", "deep-read")``."""
+    sources: tuple[str, ...] = ("citekey", "link")
+    harvest: tuple[str, ...] = ()
+    """Tags whose text the paper index collects."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    source: str
+    """The file it was read from, as shown in messages."""
+    applies_to: AppliesTo
+    description: str = ""
+    sections: tuple[SectionSpec, ...] = ()
+    section_order: Literal["strict", "any"] = "strict"
+    unknown_sections: Literal["allowed", "report"] = "allowed"
+    date: DateSpec | None = None
+    log: LogGrammar | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    """The tag vocabulary: (name, description) in the order written."""
+    frontmatter_json: str | None = None
+    """The frontmatter JSON Schema as canonical JSON text (see :attr:`frontmatter_schema`)."""
+
+    @property
+    def frontmatter_schema(self) -> dict[str, Any] | None:
+        return json.loads(self.frontmatter_json) if self.frontmatter_json else None
+
+    @property
+    def tag_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.tags)
+
+    @property
+    def verbs(self) -> tuple[str, ...]:
+        return self.log.verbs if self.log else ()
+
+    @property
+    def section_levels(self) -> frozenset[int]:
+        return frozenset(spec.level for spec in self.sections)
+
+    def section_spec(self, text: str) -> SectionSpec | None:
+        return next((spec for spec in self.sections if spec.matches(text)), None)
+
+    @property
+    def session_spec(self) -> "SessionSpec | None":
+        """What the paper index needs from a schema with a Log grammar (else ``None``)."""
+        if self.log is None:
+            return None
+        from vaultkit.index.collect import SessionSpec
+
+        date = self.date or DateSpec()
+        return SessionSpec(
+            log_section=self.log.section,
+            verbs=self.log.verbs,
+            harvest=self.log.harvest,
+            date_pattern=date.regex or NEVER,
+            date_key=date.frontmatter,
+        )
