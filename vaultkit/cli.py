@@ -191,11 +191,6 @@ def index(vault_dir: Path | None, config_file: Path | None, check: bool, show_di
         _fail(error)
         return
 
-    for problem in result.problems:
-        click.echo(f"{problem.path}:{problem.span.line}:{problem.span.column}: "
-                   f"{problem.code} {problem.message}", err=True)
-    if result.refused_prune:
-        click.echo(f"vaultkit: {result.refused_prune}", err=True)
     dry = check or show_diff
     if show_diff:
         for change in result.stale:
@@ -207,6 +202,12 @@ def index(vault_dir: Path | None, config_file: Path | None, check: bool, show_di
             click.echo("Index notes are stale: run 'vaultkit index' to regenerate them.", err=True)
     if not dry:
         apply(vault, result)
+    # after apply: a refused write is a problem too
+    for problem in result.problems:
+        click.echo(f"{problem.path}:{problem.span.line}:{problem.span.column}: "
+                   f"{problem.code} {problem.message}", err=True)
+    if result.refused_prune:
+        click.echo(f"vaultkit: {result.refused_prune}", err=True)
     counts = result.counts()
     verb = "would be " if dry else ""
     click.echo(f"Index: {counts['created']} {verb}created, {counts['updated']} {verb}updated, "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from vaultkit.fsutil import TextStyle, UnsafeWrite, encode_like, safe_delete, safe_write
+from vaultkit.fsutil import TextStyle, UnsafeWrite, check_inside, encode_like, safe_delete, safe_write
 from vaultkit.index import render
 from vaultkit.index.collect import PaperFacts, SessionSpec, collect
 from vaultkit.model import Note, Span
@@ -140,7 +140,11 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
 
 
 def _plan_file(vault: "Vault", path: str, name: str, body: str, create, result: IndexPlan) -> Change:
-    absolute = vault.root / path
+    try:
+        absolute = check_inside(vault.root, Path(path))  # never read or write through a link
+    except UnsafeWrite as error:
+        result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", str(error)))
+        return Change(path, "skip", None, None)
     if path not in vault.files.path_set and not absolute.exists():
         return Change(path, "create", None, create(body).encode("utf-8"))
     try:
