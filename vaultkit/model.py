@@ -48,13 +48,20 @@ class Frontmatter:
 
     def key_span(self, path: tuple[str, ...]) -> Span | None:
         """The span of the deepest written key on ``path`` (or ``None``)."""
-        best: Span | None = None
-        best_len = -1
-        for key_path, span in self.key_spans:
-            n = len(key_path)
-            if n > best_len and path[:n] == key_path:
-                best, best_len = span, n
-        return best
+        return deepest_key_span(self.key_spans, path)
+
+
+def deepest_key_span(
+    key_spans: tuple[tuple[tuple[str, ...], Span], ...], path: tuple[str, ...]
+) -> Span | None:
+    """Where the longest written prefix of ``path`` is: errors point at the closest key."""
+    best: Span | None = None
+    best_len = -1
+    for key_path, span in key_spans:
+        n = len(key_path)
+        if n > best_len and path[:n] == key_path:
+            best, best_len = span, n
+    return best
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from vaultkit.model import Span
+from vaultkit.model import Span, deepest_key_span
 from vaultkit.parse.frontmatter import _key_spans, _NoteLoader
 
 
@@ -31,12 +31,7 @@ class YamlDocument:
 
     def where(self, key_path: tuple[str, ...]) -> str:
         """``file:line:col`` of the deepest written key on ``key_path``."""
-        best: Span | None = None
-        best_len = -1
-        for written, span in self.key_spans:
-            n = len(written)
-            if n > best_len and key_path[:n] == written:
-                best, best_len = span, n
+        best = deepest_key_span(self.key_spans, key_path)
         if best is None:
             return f"{self.path}:1:1"
         return f"{self.path}:{best.line}:{best.column}"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import write_vault
 from vaultkit.parse.note import parse_text
 from vaultkit.references import Resolver
 from vaultkit.vault import Vault
@@ -29,15 +30,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def vault(tmp_path_factory: pytest.TempPathFactory) -> Vault:
-    root = tmp_path_factory.mktemp("resolve")
-    (root / ".obsidian").mkdir()
-    for rel, content in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    root = write_vault(tmp_path_factory.mktemp("resolve"), FILES)
     return Vault.load(root, use_cache=False)
 
 

@@ -67,3 +67,9 @@ class RuleModule(Protocol):
 def parse_problems(note: Note, code: str) -> Iterable[Hit]:
     """The problems the parser recorded under ``code`` (the VK0xx rules)."""
     return (Hit(p.span, p.message) for p in note.problems if p.code == code)
+
+
+def bibliography_issues(ctx: VaultContext, code: str) -> Iterable[Hit]:
+    """The bibliography loader's issues under ``code``, on the bibliography file."""
+    assert ctx.bibliography is not None
+    return (Hit(i.span, i.message, path=i.source) for i in ctx.bibliography.issues if i.code == code)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.checks.base import Hit, VaultContext, bibliography_issues
 
 CODE = "VK210"
 NAME = "bibliography-invalid"
@@ -31,7 +31,4 @@ OPTIONS: dict[str, object] = {}
 
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
-    assert ctx.bibliography is not None
-    for issue in ctx.bibliography.issues:
-        if issue.code == CODE:
-            yield Hit(issue.span, issue.message, path=issue.source)
+    return bibliography_issues(ctx, CODE)
