@@ -1,0 +1,104 @@
+"""The vault: root finding, discovery, known citekeys, the Python API."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+import vaultkit
+from tests.conftest import EXAMPLE_VAULT, write_vault
+from vaultkit.config import Config
+from vaultkit.vault import Vault, discover, find_root, sanitize_key
+from vaultkit.yamlfile import UsageError
+
+
+def test_find_root_prefers_vault_markers(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"sessions/a.md": "x"})
+    assert find_root([root / "sessions" / "a.md"], None) == root.resolve()
+    assert find_root([root / "sessions"], None) == root.resolve()
+    plain = tmp_path / "plain"
+    (plain / "sub").mkdir(parents=True)
+    assert find_root([plain], None) == plain.resolve()  # a folder given as the path
+    with pytest.raises(UsageError, match="no vault found"):
+        (plain / "sub" / "n.md").write_text("x")
+        find_root([plain / "sub" / "n.md"], None)
+    with pytest.raises(UsageError, match="not a directory"):
+        find_root([], tmp_path / "missing")
+
+
+def test_config_file_marks_a_root(tmp_path: Path) -> None:
+    (tmp_path / "v" / "deep").mkdir(parents=True)
+    (tmp_path / "v" / ".vaultkit.yaml").write_text("ignore: [VK209]\n")
+    assert find_root([tmp_path / "v" / "deep"], None) == (tmp_path / "v").resolve()
+
+
+def test_discovery_honours_gitignore_and_excludes(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {
+        ".gitignore": "private/\n*.tmp.md\n",
+        "a.md": "x", "private/b.md": "x", "c.tmp.md": "x", "archive/d.md": "x",
+        ".trash/e.md": "x", ".obsidian/workspace.json": "{}", "asset/f.png": b"\x89PNG",
+        "Sub/Note.MD": "x",
+    })
+    files = discover(root, Config(exclude=("archive/",)))
+    assert files.paths == (".gitignore", "Sub/Note.MD", "a.md", "asset/f.png")
+    assert files.notes == ("Sub/Note.MD", "a.md")
+    assert files.by_name_lower["note.md"] == ["Sub/Note.MD"]
+
+
+def test_symlink_loop_and_folder_named_md(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "ok"})
+    os.symlink(root, root / "loop")
+    (root / "folder.md").mkdir()
+    (root / "folder.md" / "inner.md").write_text("inside")
+    files = discover(root, Config())
+    assert "a.md" in files.paths and "folder.md/inner.md" in files.paths
+    assert not any(p.startswith("loop") for p in files.paths)
+
+
+def test_paper_notes_make_keys_known_with_sanitized_names(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {
+        "papers/@doe_2020_x.md": "# a paper whose key has a slash and a colon",
+        "references.bib": "@article{inBib2021,\n title={T}\n}\n",
+    })
+    vault = Vault.load(root, use_cache=False)
+    assert sanitize_key("doe/2020:x") == "doe_2020_x"
+    assert vault.knows_key("doe/2020:x") and vault.knows_key("inBib2021")
+    assert not vault.knows_key("nobody2020")
+
+
+def test_citekey_ignores(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"n.md": "> RT @ShayneRedford and @ylecun\n@realMissing2020\n"})
+    config = Config(select=("VK201",), citekey_ignore=("ShayneRedford",),
+                    citekey_ignore_patterns=(r"[a-z]+",))
+    findings = Vault.load(root, config, use_cache=False).lint()
+    assert [(f.span.line, f.message.split(":")[0]) for f in findings] == [
+        (2, "unknown citekey @realMissing2020")]
+
+
+def test_notes_pickle_round_trip() -> None:
+    vault = Vault.load(EXAMPLE_VAULT, use_cache=False)
+    for note in vault.notes.values():
+        assert pickle.loads(pickle.dumps(note)) == note
+
+
+def test_cache_returns_the_same_notes(tmp_path: Path) -> None:
+    first = Vault.load(EXAMPLE_VAULT)
+    second = Vault.load(EXAMPLE_VAULT)
+    assert first.notes == second.notes
+    assert [f.to_json() for f in first.lint()] == [f.to_json() for f in second.lint()]
+
+
+def test_python_api_from_the_readme(tmp_path: Path) -> None:
+    import shutil
+
+    root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "v"))
+    vault = vaultkit.Vault.load(root)
+    assert {f.code for f in vaultkit.lint(vault)} >= {"VK201", "VK202"}
+    plan = vaultkit.build_index(vault)
+    assert plan.stale and not (root / "Papers.md").exists()
+    vaultkit.build_index(root, write=True)
+    assert (root / "Papers.md").exists()
+    assert not vaultkit.build_index(root).stale
