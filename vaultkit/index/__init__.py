@@ -124,6 +124,8 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
 
     for key in sorted(indexed):
         facts = indexed[key]
+        # only papers that have an index note: a dangling key is the linter's to report
+        facts.read_with = {k: n for k, n in facts.read_with.items() if k in indexed}
         path = paper_path(key)
         meta = _meta(vault, key)
         rows.append((meta, facts))

@@ -1,0 +1,40 @@
+"""Links in generated text use the vault's link style and resolve from where they are written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE_VAULT
+from vaultkit import build_index
+from vaultkit.config import Config, IndexConfig
+from vaultkit.vault import Vault
+
+
+@pytest.mark.parametrize("style", ["wikilink", "markdown"])
+def test_generated_links_resolve(tmp_path: Path, style: str) -> None:
+    root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "v"))
+    config = Config(index=IndexConfig(link_style=style))
+    build_index(Vault.load(root, config, use_cache=False), write=True)
+    vault = Vault.load(root, config, use_cache=False)
+    generated = [p for p in vault.notes if p.startswith("papers/") or p == "Papers.md"]
+    checked = 0
+    for path in generated:
+        note = vault.notes[path]
+        region = vault.generated_lines(path)
+        for link in note.links:
+            if link.is_url or link.span.line not in region:
+                continue
+            result = vault.resolver.resolve(link, path)
+            if "missing_figure.png" in link.target:
+                assert result.status == "missing"  # the planted missing image stays missing
+                continue
+            assert result.status == "ok", (path, link.raw, result)
+            line = note.lines[link.span.line - 1]
+            # the links vaultkit writes itself (user text it quotes keeps its own style)
+            if line.startswith(("### ", "| ")) or line.endswith(("session", "sessions")):
+                assert link.kind == ("wikilink" if style == "wikilink" else "markdown"), link.raw
+            checked += 1
+    assert checked > 100
