@@ -189,6 +189,7 @@ class Vault:
         self.schemas = schemas
         self._note_findings: dict[str, list] = {}
         self._generated: dict[str, range] = {}
+        self._schemas_for: dict[str, tuple] = {}
 
     @classmethod
     def load(cls, root: str | Path, config: Config | None = None, *,
@@ -270,9 +271,12 @@ class Vault:
         return Resolver(self.files, self.notes)
 
     def schemas_for(self, note: "Note") -> tuple:
+        """The schemas that apply to ``note`` (asked once per rule: memoized per path)."""
         from vaultkit.schema import applicable
 
-        return applicable(self.schemas, note)
+        if note.path not in self._schemas_for:
+            self._schemas_for[note.path] = applicable(self.schemas, note)
+        return self._schemas_for[note.path]
 
     def context(self, options: dict, schemas: tuple) -> "VaultContext":
         from vaultkit.checks.base import VaultContext
