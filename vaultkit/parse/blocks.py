@@ -2,20 +2,24 @@
 
 mistune 3 records no source positions (its issue #218).  This module, and only this one,
 reaches into mistune's block machinery to recover them.  It is tested against the mistune
-range pinned in ``pyproject.toml``; ``tests/parse/test_blocks.py`` snapshots the block
-structure so a mistune change that moves anything fails loudly.
+range pinned in ``pyproject.toml`` (the list code it mirrors is the same in 3.3.2 and 3.4.0);
+``tests/parse/test_structure.py`` checks the block structure so a mistune change that
+moves anything fails loudly.
 
 How positions are recovered:
 
 * Every ``BlockState`` gets ``base``: the absolute 0-based line of its ``src`` line 0.
   mistune builds the child states of list items and block quotes over rewritten text
-  (markers and indentation stripped) whose lines map one to one onto the parent's, so a
-  child is *placed* by finding the run of parent lines that end with the child's lines,
-  searching forward from where the current block started.  (Reading the parent's cursor
-  instead is off by one line: ``_parse_list_item`` creates the child after moving past the
-  next item's marker.)
-* ``parse_method`` stamps the tokens a call creates with the line range it consumed;
-  paragraphs created by the parse loop itself are stamped in ``add_paragraph``.
+  (markers, ``>`` and indentation stripped) whose lines map one to one onto the parent's.
+  The parser itself knows where a child starts -- a block quote at the cursor it starts
+  from, a list item on its marker line (or the line after, when the marker line holds
+  nothing else) -- so ``parse_block_quote`` and ``parse_list`` are mirrored here to pass
+  that line to ``child_state`` and to stamp the container tokens with their line range.
+  Nothing is placed by searching for text, so repeated or tab-indented lines cannot
+  mislead it.
+* ``parse_method`` stamps the leaf tokens a call creates with the line range it consumed;
+  paragraphs created by the parse loop itself are stamped in ``add_paragraph``, and
+  indented code found by mistune's fast path in ``_parse_indent_code_fast``.
 
 Only line numbers come from here.  Columns are found on the original lines by
 :mod:`vaultkit.parse.note`, and inline elements by :mod:`vaultkit.parse.inline`, which
@@ -24,6 +28,7 @@ reads the original text directly.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Set
@@ -31,10 +36,24 @@ from typing import Any, Iterator, Optional, Set
 import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
+from mistune.list_parser import (
+    _build_list_item_source,
+    _collect_list_item_lines,
+    _compile_continue_width,
+    _compile_list_break_sc,
+    _compile_list_item_pattern,
+    _create_list_marker,
+    _get_list_bullet,
+    _is_loose_list,
+    _ListMarker,
+    _transform_tight_list,
+)
 from mistune.plugins.math import math, math_in_list, math_in_quote
 
 LINE = "_vk_line"
 END = "_vk_end"
+MARKER = "_vk_marker"
+FIRST = "_vk_first"
 
 
 class _PositionedState(BlockState):
@@ -43,12 +62,8 @@ class _PositionedState(BlockState):
     def __init__(self, parent: Optional[Any] = None) -> None:
         super().__init__(parent)
         self.base = 0
-        self.search = 0
-        self.active = 0
+        self.pending_base: int | None = None
         self._starts: list[int] | None = None
-        self.children_placed: dict[int, tuple[int, int, str]] = (
-            parent.children_placed if parent is not None else {}
-        )
 
     def process(self, src: str) -> None:
         super().process(src)
@@ -65,47 +80,29 @@ class _PositionedState(BlockState):
             self._starts = starts
         return bisect_right(self._starts, offset) - 1
 
-    def line_text(self, index: int) -> str:
-        self.line_of(0)
-        assert self._starts is not None
-        if index >= len(self._starts):
-            return ""
-        start = self._starts[index]
-        end = self._starts[index + 1] - 1 if index + 1 < len(self._starts) else len(self.src)
-        return self.src[start:end]
+    def absolute_line(self, offset: int) -> int:
+        return self.base + self.line_of(offset)
 
     def child_state(self, src: str, lazy_line_starts: Optional[Set[int]] = None) -> BlockState:
         child = super().child_state(src, lazy_line_starts)
         assert isinstance(child, _PositionedState)
-        lines = src.split("\n")
-        while len(lines) > 1 and not lines[-1].strip():
-            lines.pop()  # trailing blank lines belong to no block
-        k = self._place(lines)
-        child.base = self.base + k
-        self.search = k + len(lines)
-        # list items and quotes keep child.tokens as their "children": remember where it sits
-        self.children_placed[id(child.tokens)] = (child.base, len(lines), lines[0])
+        if self.pending_base is not None:
+            child.base, self.pending_base = self.pending_base, None
+        else:  # a container this module does not mirror: best effort
+            child.base = self.absolute_line(self.cursor)
         return child
-
-    def _place(self, lines: list[str]) -> int:
-        """First parent line >= ``search`` where the child's lines line up."""
-        probe = [(j, line.strip()) for j, line in enumerate(lines) if line.strip()][:3]
-        self.line_of(0)
-        assert self._starts is not None
-        total = len(self._starts)
-        for k in range(self.search, total):
-            if all(
-                k + j < total and self.line_text(k + j).rstrip().endswith(text)
-                for j, text in probe
-            ):
-                return k
-        return min(self.search, total - 1)
 
     def add_paragraph(self, text: str) -> None:
         super().add_paragraph(text)
         token = self.tokens[-1]
         if LINE not in token:
-            token[LINE] = self.base + self.line_of(self.cursor)
+            token[LINE] = self.absolute_line(self.cursor)
+
+
+def _last_line(base: int, src: str) -> int | None:
+    """Absolute last line of ``src`` placed at ``base``, trailing blank lines excluded."""
+    stripped = src.rstrip()
+    return base + stripped.count("\n") if stripped else None
 
 
 class _PositionedBlockParser(BlockParser):
@@ -113,24 +110,130 @@ class _PositionedBlockParser(BlockParser):
 
     def parse_method(self, m: Any, state: Any) -> Optional[int]:
         start = state.cursor
-        if not state.active:
-            # A list meets the block that ends it (a heading, a fence) through a nested
-            # call on the same state; only the outermost call may move the search.
-            state.search = state.line_of(start)
         before = len(state.tokens)
-        state.active += 1
-        try:
-            end = super().parse_method(m, state)
-        finally:
-            state.active -= 1
+        end = super().parse_method(m, state)
         stop = end if end else state.cursor
-        first = state.base + state.line_of(start)
-        last = state.base + state.line_of(max(stop - 1, start))
+        first = state.absolute_line(start)
+        last = state.absolute_line(max(stop - 1, start))
         for token in state.tokens[max(before - 1, 0) :]:
             if LINE not in token:
                 token[LINE] = first
                 token[END] = last
         return end
+
+    def _parse_indent_code_fast(self, state: Any) -> Optional[int]:  # mistune >= 3.4
+        start = state.cursor
+        before = len(state.tokens)
+        end = super()._parse_indent_code_fast(state)  # type: ignore[misc]
+        for token in state.tokens[before:]:
+            token.setdefault(LINE, state.absolute_line(start))
+        return end
+
+    def parse_block_quote(self, m: Any, state: Any) -> int:
+        # Mirrors BlockParser.parse_block_quote; only the position bookkeeping is new.
+        first = state.absolute_line(state.cursor)
+        index = len(state.tokens)
+        text, end_pos, lazy_line_starts = self.extract_block_quote(m, state)
+        state.pending_base = first
+        child = state.child_state(text, lazy_line_starts=lazy_line_starts)
+        if state.depth() >= self.max_nested_level - 1:
+            rules = [rule for rule in self.block_quote_rules if rule not in ("block_quote", "list")]
+        else:
+            rules = self.block_quote_rules
+        self.parse(child, rules)
+        last = _last_line(first, text)
+        token = {"type": "block_quote", "children": child.tokens, LINE: first,
+                 END: first if last is None else last}
+        if end_pos:
+            # The block that ended the quote is already in the tokens, maybe with more
+            # blocks it ended in turn: mistune's ``prepend_token`` puts the quote before
+            # only the last of them, out of document order.
+            state.tokens.insert(index, token)
+            return end_pos
+        state.append_token(token)
+        return state.cursor
+
+    def parse_list(self, m: Any, state: Any) -> int:
+        # Mirrors mistune.list_parser.parse_list; only the position bookkeeping is new.
+        item = _create_list_marker(m, "list")
+        if not item.text.strip():
+            end_pos = state.append_paragraph()
+            if end_pos:
+                return end_pos
+        depth = state.depth()
+        token: dict[str, Any] = {
+            "type": "list",
+            "children": [],
+            "tight": True,
+            "bullet": item.bullet,
+            "attrs": {"depth": depth, "ordered": item.ordered},
+        }
+        if item.ordered:
+            start = int(item.marker[:-1])
+            if start != 1:
+                end_pos = state.append_paragraph()
+                if end_pos:
+                    return end_pos
+                token["attrs"]["start"] = start
+
+        state.cursor = m.end() + 1
+        if depth >= self.max_nested_level - 1:
+            rules = [rule for rule in self.list_rules if rule not in ("list", "block_quote")]
+        else:
+            rules = self.list_rules
+        bullet = _get_list_bullet(item.bullet)
+        item_or_none: Optional[_ListMarker] = item
+        while item_or_none:
+            item_or_none = self._parse_list_item(bullet, item_or_none, token, state, rules)
+
+        children = token["children"]
+        token[LINE] = children[0][LINE]
+        token[END] = max(child[END] for child in children)
+        end_pos = token.pop("_end_pos", None)
+        _transform_tight_list(token)
+        if end_pos:
+            state.tokens.insert(token.pop("_tok_index"), token)
+            return int(end_pos)
+        state.append_token(token)
+        return int(state.cursor)
+
+    def _parse_list_item(
+        self, bullet: str, item: _ListMarker, token: dict[str, Any], state: Any,
+        rules: list[str],
+    ) -> Optional[_ListMarker]:
+        # Mirrors mistune.list_parser._parse_list_item.  The cursor sits just past the
+        # item's marker line: for the first item (parse_list) and for the next ones
+        # (_collect_list_item_lines stops right after the next marker line).
+        marker_line = state.absolute_line(state.cursor - 1)
+        leading_width = item.leading_width
+        text, continue_width = _compile_continue_width(item.text, leading_width)
+        list_item_re = re.compile(_compile_list_item_pattern(bullet, leading_width))
+        break_sc = _compile_list_break_sc(self, leading_width)
+        lines = _collect_list_item_lines(self, list_item_re, break_sc, state, text, continue_width)
+        if lines.loose:
+            token["tight"] = False
+        if lines.end_pos is not None:
+            token["_tok_index"] = lines.token_index
+            token["_end_pos"] = lines.end_pos
+
+        source = _build_list_item_source(text, lines.src, continue_width)
+        # an empty marker line is not part of the child's text: it starts on the next line
+        base = marker_line if text else marker_line + 1
+        state.pending_base = base
+        child = state.child_state(source)
+        self.parse(child, rules)
+        if token["tight"] and _is_loose_list(child.tokens):
+            token["tight"] = False
+        last = _last_line(base, source)
+        token["children"].append({
+            "type": "list_item",
+            "children": child.tokens,
+            LINE: marker_line,
+            END: marker_line if last is None else max(last, marker_line),
+            MARKER: item.marker,
+            FIRST: item.text,
+        })
+        return lines.next_item
 
 
 def _markdown() -> mistune.Markdown:
@@ -164,13 +267,10 @@ def parse_blocks(body: str, first_line: int) -> list[RawBlock]:
     text = body if body.endswith("\n") else body + "\n"
     state.process(text)
     _MD.block.parse(state)
-    placed = state.children_placed
-    return list(_walk(state.tokens, placed, 0))
+    return list(_walk(state.tokens, 0))
 
 
-def _walk(
-    tokens: list[dict[str, Any]], placed: dict[int, tuple[int, int, str]], depth: int
-) -> Iterator[RawBlock]:
+def _walk(tokens: list[dict[str, Any]], depth: int) -> Iterator[RawBlock]:
     # An explicit stack: mistune caps nesting, but our walk must never be the thing that
     # overflows on a hostile note.
     stack: list[tuple[Iterator[dict[str, Any]], int]] = [(iter(tokens), depth)]
@@ -183,18 +283,15 @@ def _walk(
         kind = token["type"]
         if kind == "blank_line":
             continue
-        children = token.get("children")
-        if kind in ("list_item", "block_quote") and children is not None:
-            base, count, first = placed.get(id(children), (token.get(LINE, 0), 1, ""))
-            start, end = base, base + max(count, 1) - 1
-            token["_vk_first"] = first
-        else:
-            start = token.get(LINE, 0)
-            end = token.get(END, start)
-            if kind in ("paragraph", "block_text", "heading") and "text" in token:
-                end = start + token["text"].rstrip("\n").count("\n")
-                if token.get("style") == "setext":
-                    end += 1
+        start = token.get(LINE, 0)
+        end = token.get(END, start)
+        if kind in ("paragraph", "block_text", "heading") and "text" in token:
+            end = start + token["text"].rstrip("\n").count("\n")
+            if token.get("style") == "setext":
+                end += 1
+        elif kind == "block_code" and token.get("style") == "indent":
+            end = start + token.get("raw", "").count("\n")  # trailing blank lines excluded
         yield RawBlock(kind, start, end, level, token)
+        children = token.get("children")
         if children:
             stack.append((iter(children), level + (kind in ("list_item", "block_quote"))))

@@ -6,7 +6,7 @@ code spans, math, ``%% … %%`` and ``<!-- … -->`` comments, link destinations
 are *masked* -- replaced by a filler of the same length that no grammar matches, newlines
 kept -- before the element grammars run.  Masking keeps offsets, so nothing is shifted.
 
-Grammars (see ``tests/parse/test_inline_*`` for the tables):
+Grammars (see ``tests/parse/test_citations.py`` and ``test_links.py`` for the tables):
 
 * wikilinks and embeds ``[[target#frag|alias]]``, ``![[file.png|300]]``;
 * Markdown links and images ``[text](dest "title")``, ``<dest with spaces>``, ``%20``;
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
@@ -40,9 +40,11 @@ _TAG_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
 _CITATION = re.compile(
     r"@(?:\{(?P<curly>[^{}\n\x00]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
 )
+_CITATION_CONTEXT = re.compile(r"[\[\]\n]")
 _TITLE = re.compile(r"""[ \t\n]+("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\))[ \t]*\)""")
 MAX_LINK_TEXT = 2000
-"""Longest link text or tag the scanner follows; keeps a hostile line linear."""
+"""Longest link text, destination or tag argument the scanner follows."""
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +63,15 @@ def scan_inline(
     opaque: Iterable[tuple[int, int]],
     span_of: Callable[[int, int], Span],
     skip: frozenset[int] = frozenset(),
+    original: Callable[[Span], str] | None = None,
 ) -> InlineResult:
     """Find the inline elements of ``text``.
 
     ``opaque`` holds offset ranges where nothing counts (frontmatter, code and math
     blocks).  ``skip`` holds offsets of ``[`` that are task boxes, not tags.
+    ``original`` slices a span from the file as written; given when ``text`` had its
+    ``\r\n``/``\r`` line endings normalized, so that an element spanning lines keeps
+    the line endings of the file in its ``raw`` text.
     """
     base = _mask(text, opaque)
     code_spans, comments, regions, comment_ranges = _scan_opaque(base, text, span_of)
@@ -96,7 +102,13 @@ def scan_inline(
     tags = _tags(masked, text, span_of, skip)
     citations = _citations(masked, text, span_of)
     links.sort(key=lambda link: (link.span.line, link.span.column))
-    return InlineResult(tuple(links), citations, tags, tuple(code_spans), tuple(comments), visible)
+    result = (tuple(links), citations, tags, tuple(code_spans), tuple(comments))
+    if original is not None:
+        result = tuple(
+            tuple(replace(e, raw=original(e.span)) if "\n" in e.raw else e for e in elements)
+            for elements in result
+        )  # type: ignore[assignment]
+    return InlineResult(*result, visible)
 
 
 # -- masking ----------------------------------------------------------------------------
@@ -131,6 +143,7 @@ def _scan_opaque(
     comments: list[Comment] = []
     regions: list[tuple[int, int]] = []
     comment_ranges: list[tuple[int, int]] = []
+    unclosed_html = unclosed_math = False
     pos = 0
     while True:
         m = _OPENERS.search(masked, pos)
@@ -158,16 +171,19 @@ def _scan_opaque(
             comments.append(_comment(text, start, end, 2, 2, "obsidian", span_of))
             comment_ranges.append((start, end))
         elif token == "<!--":
-            close = masked.find("-->", start + 4)
+            # once a search fails, no later opener can close either: do not search again
+            close = -1 if unclosed_html else masked.find("-->", start + 4)
             if close == -1:
+                unclosed_html = True
                 pos = m.end()
                 continue
             end = close + 3
             comments.append(_comment(text, start, end, 4, 3, "html", span_of))
             comment_ranges.append((start, end))
         elif token == "$$":
-            close = masked.find("$$", start + 2)
+            close = -1 if unclosed_math else masked.find("$$", start + 2)
             if close == -1:
+                unclosed_math = True
                 pos = m.end()
                 continue
             end = close + 2
@@ -237,14 +253,14 @@ def _markdown_links(
 ) -> tuple[list[Link], list[tuple[int, int]]]:
     links: list[Link] = []
     destinations: list[tuple[int, int]] = []
-    for m in re.finditer(r"\[", masked):
-        open_ = m.start()
+    brackets = _bracket_pairs(masked)
+    parens = _paren_pairs(masked)
+    for open_, close in brackets.items():
         if open_ > 0 and masked[open_ - 1] == "\\":
             continue
-        close = _matching(masked, open_, "[", "]")
-        if close is None or close + 1 >= len(masked) or masked[close + 1] != "(":
+        if close + 1 >= len(masked) or masked[close + 1] != "(":
             continue
-        parsed = _destination(masked, close + 2)
+        parsed = _destination(masked, close + 2, parens)
         if parsed is None:
             continue
         dest_start, dest_end, end, title = parsed
@@ -272,57 +288,84 @@ def _markdown_links(
     return links, destinations
 
 
-def _matching(s: str, open_: int, left: str, right: str) -> int | None:
-    """Index of the bracket closing ``s[open_]``, on the same paragraph, or None."""
-    depth = 0
-    limit = min(len(s), open_ + MAX_LINK_TEXT)
-    i = open_
-    while i < limit:
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == left:
-            depth += 1
-        elif c == right:
-            depth -= 1
-            if depth == 0:
-                return i
-        elif c == "\n" and s.startswith("\n", i + 1) or (c == "\n" and not s[i + 1 : i + 2].strip(" \t")):
-            return None
-        i += 1
-    return None
+# Matching brackets is done once per text, left to right with a stack: scanning forward
+# from every "[" instead is quadratic on a line of thousands of unclosed brackets.
+_ESCAPE = r"\\[!-/:-@\[-`{-~]"
+"""A backslash escape: a backslash before ASCII punctuation."""
+_BRACKET_TOKENS = re.compile(_ESCAPE + r"|[\[\]]|\n(?=[ \t]*(?:\n|\Z))")
+_PAREN_TOKENS = re.compile(_ESCAPE + r"|[()]|[ \t\n\x00]+")  # the blanks _destination stops at
+_ARGUMENT_TOKENS = re.compile(_ESCAPE + r"|[()\[\]\n]")
 
 
-def _destination(s: str, pos: int) -> tuple[int, int, int, str | None] | None:
+def _bracket_pairs(s: str) -> dict[int, int]:
+    """Each ``[`` mapped to the ``]`` closing it in the same paragraph (text at most
+    :data:`MAX_LINK_TEXT` long)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACKET_TOKENS.finditer(s):
+        token = m.group()
+        if token == "[":
+            stack.append(m.start())
+        elif token == "]":
+            if stack:
+                open_ = stack.pop()
+                if m.start() - open_ < MAX_LINK_TEXT:
+                    pairs[open_] = m.start()
+        elif token == "\n":  # a blank line ends the paragraph and every open bracket
+            stack.clear()
+    return pairs
+
+
+def _paren_pairs(s: str) -> dict[int, int]:
+    """Each ``(`` mapped to its ``)`` when no blank (space, line break, mask) separates
+    them: the balanced parentheses a link destination may contain."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _PAREN_TOKENS.finditer(s):
+        token = m.group()
+        if token == "(":
+            stack.append(m.start())
+        elif token == ")":
+            if stack:
+                pairs[stack.pop()] = m.start()
+        elif token[0] != "\\":
+            stack.clear()
+    return pairs
+
+
+def _destination(
+    s: str, pos: int, parens: dict[int, int]
+) -> tuple[int, int, int, str | None] | None:
     """Parse ``dest "title")`` starting after ``(``: (dest start, dest end, end, title)."""
     n = len(s)
     while pos < n and s[pos] in " \t":
         pos += 1
     start = pos
     if pos < n and s[pos] == "<":
-        close = s.find(">", pos + 1)
+        close = s.find(">", pos + 1, pos + MAX_LINK_TEXT)
         if close == -1 or "\n" in s[pos:close]:
             return None
         end_dest = close + 1
     else:
-        depth = 0
-        i = pos
+        # Up to a blank or an unmatched ")"; balanced groups are stepped over whole, an
+        # unbalanced "(" makes it no destination (CommonMark).
         limit = min(n, pos + MAX_LINK_TEXT)
+        i = pos
         while i < limit:
             c = s[i]
-            if c == "\\":
+            if c == "\\" and i + 1 < n and s[i + 1] in _PUNCTUATION:
                 i += 2
-                continue
-            if c in " \t\n" or c == FILL:
+            elif c in " \t\n" or c == FILL or c == ")":
                 break
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            i += 1
+            elif c == "(":
+                group_end = parens.get(i)
+                if group_end is None:
+                    return None
+                i = group_end + 1
+            else:
+                i += 1
+        if i >= limit and i < n:
+            return None  # longer than any destination we follow
         end_dest = i
     if end_dest < n and s[end_dest] == ")":
         return start, end_dest, end_dest + 1, None
@@ -342,26 +385,35 @@ def _tags(
     masked: str, text: str, span_of: Callable[[int, int], Span], skip: frozenset[int]
 ) -> tuple[Tag, ...]:
     tags: list[Tag] = []
+    brackets: dict[int, int] | None = None
+    arguments: dict[int, int] | None = None
+    covered = 0  # brackets inside a tag (its argument or payload) are its text
     for m in re.finditer(r"\[(?=[a-z])", masked):
         open_ = m.start()
-        if open_ in skip or (open_ > 0 and masked[open_ - 1] in "\\["):
+        # "\[x]" is escaped; "[text][ref]" is a reference link, on both sides
+        if open_ < covered or open_ in skip or (open_ > 0 and masked[open_ - 1] in "\\[]"):
             continue
-        tag = _tag_at(masked, text, open_, span_of)
-        if tag is not None:
-            tags.append(tag)
+        if brackets is None or arguments is None:
+            brackets, arguments = _bracket_pairs(masked), _argument_pairs(masked)
+        found = _tag_at(masked, text, open_, span_of, brackets, arguments)
+        if found is not None:
+            tags.append(found[0])
+            covered = found[1]
     return tuple(tags)
 
 
 def _tag_at(
-    masked: str, text: str, open_: int, span_of: Callable[[int, int], Span]
-) -> Tag | None:
+    masked: str, text: str, open_: int, span_of: Callable[[int, int], Span],
+    brackets: dict[int, int], arguments: dict[int, int],
+) -> tuple[Tag, int] | None:
+    """The tag opening at ``open_`` and the offset just past it."""
     name_m = _TAG_NAME.match(masked, open_ + 1)
     if name_m is None:
         return None
     pos = name_m.end()
     argument = argument_span = None
     if masked.startswith("(", pos):
-        close = _balanced_argument(masked, pos)
+        close = arguments.get(pos)
         if close is None:
             return None
         argument = text[pos + 1 : close]
@@ -374,7 +426,7 @@ def _tag_at(
         pos += 1
     if masked.startswith("->", pos):
         arrow = True
-        close = _matching(masked, open_, "[", "]")
+        close = brackets.get(open_)
         if close is None:
             return None
         payload = text[pos + 2 : close].strip()
@@ -383,12 +435,13 @@ def _tag_at(
         end = after_name + 1
     else:
         return None
-    # "[text](url)", "[text][ref]" and "[label]:" are link syntax, not tags
-    if end < len(masked) and masked[end] in "([" or (
-        argument is None and not arrow and masked.startswith(":", end)
+    # "[text](url)", "[text][ref]" and "[label]:" are link syntax, not tags.  Read the
+    # text itself: a Markdown link's destination is already masked in ``masked``.
+    if end < len(text) and text[end] in "([" or (
+        argument is None and not arrow and text.startswith(":", end)
     ):
         return None
-    return Tag(
+    tag = Tag(
         name=name_m.group(),
         raw=text[open_:end],
         span=span_of(open_, end),
@@ -398,31 +451,30 @@ def _tag_at(
         arrow=arrow,
         payload=payload,
     )
+    return tag, end
 
 
-def _balanced_argument(s: str, open_: int) -> int | None:
-    """Index of the ``)`` closing ``s[open_]``, counting both () and [] nesting."""
-    stack: list[str] = []
-    limit = min(len(s), open_ + MAX_LINK_TEXT)
-    pairs = {")": "(", "]": "["}
-    i = open_
-    while i < limit:
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "\n":
-            return None
-        if c in "([":
-            stack.append(c)
-        elif c in ")]":
-            if not stack or stack[-1] != pairs[c]:
-                return None
-            stack.pop()
-            if not stack:
-                return i
-        i += 1
-    return None
+def _argument_pairs(s: str) -> dict[int, int]:
+    """Each ``(`` mapped to the ``)`` closing it on the same line, with ``()`` and ``[]``
+    nested strictly inside (``[name([Title](url))]``).  A mismatched closer or a line
+    break fails every bracket still open, as scanning forward from each would."""
+    pairs: dict[int, int] = {}
+    stack: list[tuple[str, int]] = []
+    for m in _ARGUMENT_TOKENS.finditer(s):
+        token = m.group()
+        if token in "([":
+            stack.append((token, m.start()))
+        elif token in ")]":
+            want = "(" if token == ")" else "["
+            if stack and stack[-1][0] == want:
+                kind, open_ = stack.pop()
+                if kind == "(" and m.start() - open_ < MAX_LINK_TEXT:
+                    pairs[open_] = m.start()
+            else:
+                stack.clear()
+        elif token == "\n":
+            stack.clear()
+    return pairs
 
 
 # -- citations --------------------------------------------------------------------------
@@ -430,14 +482,31 @@ def _citations(
     masked: str, text: str, span_of: Callable[[int, int], Span]
 ) -> tuple[Citation, ...]:
     out: list[Citation] = []
+    # The last "[", "]" and line break before each citation, found walking forward once
+    # (searching backwards from every "@" is quadratic on a long line without "]").
+    last = {"[": -1, "]": -1, "\n": -1}
+    marks = _CITATION_CONTEXT.finditer(masked)
+    mark = next(marks, None)
     for m in _CITATION.finditer(masked):
         start = m.start()
+        while mark is not None and mark.start() < start:
+            last[mark.group()] = mark.start()
+            mark = next(marks, None)
         before = masked[start - 1] if start else ""
         if before.isalnum() or before == ".":
             continue  # an e-mail address or a handle glued to a word
+        if before == "\\" and _escaped(masked, start):
+            continue  # "\@key" is a literal at sign
         key = m.group("curly") if m.group("curly") is not None else m.group("key")
-        line_start = masked.rfind("\n", 0, start) + 1
-        bracketed = masked.rfind("[", line_start, start) > masked.rfind("]", line_start, start)
+        bracketed = last["["] > last["\n"] and last["["] > last["]"]
         suppress = bracketed and before == "-"
         out.append(Citation(key, text[start : m.end()], span_of(start, m.end()), bracketed, suppress))
     return tuple(out)
+
+
+def _escaped(s: str, index: int) -> bool:
+    """Whether ``s[index]`` follows an odd run of backslashes."""
+    run = 0
+    while index - run - 1 >= 0 and s[index - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1

@@ -46,7 +46,8 @@ def parse_text(path: str, decoded: str) -> Note:
     item_parts = [_item_parts(source, b) for b in items_raw]
     skip = frozenset(p.task_offset for p in item_parts if p.task_offset is not None)
 
-    inline = scan_inline(text, opaque, source.span, skip)
+    original = source.slice if source.original is not source.text else None
+    inline = scan_inline(text, opaque, source.span, skip, original)
     hidden = _hidden_lines(source, inline.visible)
 
     headings = tuple(
@@ -153,8 +154,7 @@ class _ItemParts:
 def _item_parts(source: SourceText, block: RawBlock) -> _ItemParts:
     line_no = block.start + 1
     line = source.line(line_no)
-    first = block.token.get("_vk_first", None)
-    marker_end = _marker_end(line, first)
+    marker_end = _marker_end(line, block.token.get("_vk_marker"), block.token.get("_vk_first"))
     marker_start = marker_end
     if marker_end > 0 and line[marker_end - 1] in ".)":
         marker_start = marker_end - 1
@@ -182,16 +182,22 @@ def _item_parts(source: SourceText, block: RawBlock) -> _ItemParts:
     )
 
 
-def _marker_end(line: str, first: str | None) -> int:
-    """End of the list marker on ``line``: found from the content mistune saw, else by regex."""
-    if first is not None and first.strip():
+def _marker_end(line: str, marker: str | None, first: str | None) -> int:
+    """End of the list marker on ``line``.
+
+    mistune reports the marker and the text after it as written (only indentation and
+    ``>`` prefixes are rewritten), so the marker is the one right before that text --
+    which also picks the right one of several markers on a line (``- - nested``).
+    """
+    if marker is not None and first is not None:
         body = line.rstrip()
         tail = first.strip()
         if body.endswith(tail):
             i = len(body) - len(tail)
-            while i > 0 and line[i - 1] in " \t":
-                i -= 1
-            if i > 0 and (line[i - 1] in "-+*.)"):
+            if tail:
+                while i > 0 and line[i - 1] in " \t":
+                    i -= 1
+            if line.endswith(marker, 0, i):
                 return i
     m = _MARKER.match(line)
     return m.end("marker") if m else 0
