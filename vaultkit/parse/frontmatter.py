@@ -56,16 +56,13 @@ def _construct_mapping(loader: _NoteLoader, node: yaml.MappingNode, deep: bool =
     return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
 
-_NoteLoader.add_constructor(
-    "tag:yaml.org,2002:map",
-    lambda loader, node: _construct_yaml_map(loader, node),
-)
-
-
 def _construct_yaml_map(loader: _NoteLoader, node: yaml.MappingNode) -> Any:
     data: dict[Any, Any] = {}
     yield data
     data.update(_construct_mapping(loader, node))
+
+
+_NoteLoader.add_constructor("tag:yaml.org,2002:map", _construct_yaml_map)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

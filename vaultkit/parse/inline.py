@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
-from vaultkit.model import Citation, CodeSpan, Comment, Link, Span, Tag
+from vaultkit.model import Citation, CodeSpan, Comment, Link, LinkKind, Span, Tag
 
 FILL = "\x00"
 """Stands in for masked characters: matched by no grammar, not a word character."""
@@ -137,8 +137,8 @@ def _scan_opaque(
     Returns the code spans, the comments, every opaque range, and the comment ranges.
     """
     runs: dict[int, list[int]] = {}
-    for m in re.finditer(r"`+", masked):
-        runs.setdefault(m.end() - m.start(), []).append(m.start())
+    for run in re.finditer(r"`+", masked):
+        runs.setdefault(run.end() - run.start(), []).append(run.start())
     code_spans: list[CodeSpan] = []
     comments: list[Comment] = []
     regions: list[tuple[int, int]] = []
@@ -225,8 +225,10 @@ def is_url(target: str) -> bool:
     if lowered.startswith(_URL_PREFIXES):
         return True
     m = URL_SCHEME.match(target)
+    if m is None:
+        return False
     # "C:" style drive letters are one letter; real schemes are longer
-    return bool(m) and len(m.group()) > 2 and not target[m.end() :].startswith("\\")
+    return len(m.group()) > 2 and not target[m.end() :].startswith("\\")
 
 
 def _wikilink(m: re.Match[str], text: str, span_of: Callable[[int, int], Span]) -> Link:
@@ -235,7 +237,7 @@ def _wikilink(m: re.Match[str], text: str, span_of: Callable[[int, int], Span]) 
     target, hash_, fragment = target_part.partition("#")
     start_inner = m.start(2)
     target_end = start_inner + len(target)
-    kind = "embed" if m.group(1) else "wikilink"
+    kind: LinkKind = "embed" if m.group(1) else "wikilink"
     return Link(
         kind,
         text[m.start() : m.end()],

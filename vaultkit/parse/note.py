@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from vaultkit.model import Block, Heading, ListItem, Note, Problem, Section, Span
+from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, Section, Span
 from vaultkit.parse.blocks import RawBlock, parse_blocks
 from vaultkit.parse.frontmatter import split_frontmatter
 from vaultkit.parse.inline import scan_inline
@@ -17,7 +17,7 @@ from vaultkit.positions import SourceText
 _ATX = re.compile(r"(?P<prefix>[ \t>]*#{1,6})(?:[ \t]+(?P<text>.*?))??(?:[ \t]+#+)?[ \t]*\Z")
 _MARKER = re.compile(r"[ \t>]*(?P<marker>[-+*]|\d{1,9}[.)])")
 _TASK = re.compile(r"\[(?P<state>[ xX])\](?=[ \t]|\Z)")
-_BLOCK_KINDS = {
+_BLOCK_KINDS: dict[str, BlockKind] = {
     "paragraph": "paragraph", "block_text": "paragraph", "heading": "heading", "list": "list",
     "block_quote": "block_quote", "block_code": "code", "block_math": "math",
     "block_html": "html", "thematic_break": "thematic_break",
