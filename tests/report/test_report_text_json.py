@@ -23,10 +23,10 @@ def test_text_one_line_per_finding(findings):
     out = get_reporter("text")(findings, ctx())
     lines = out.splitlines()
     assert lines[0] == ("sessions/2023-02-08.md:5:28: VK203 unresolved link '2023-01-01': "
-                        "no such note [warning]")
+                        "no such note")
     assert lines[1].startswith("sessions/2023-02-24.md:26:9: VK201 unknown citekey")
-    assert lines[1].endswith("[error]")
-    assert lines[-1] == "references.bib:1:1: VK210 cannot read: unbalanced braces [error]"
+    assert lines[1].endswith("(did you mean @huLoRALowRankAdaptation2021?)")
+    assert lines[-1] == "references.bib:1:1: VK210 cannot read: unbalanced braces"
     assert out.endswith("\n")
     assert "\x1b[" not in out  # plain unless asked for colour
 
@@ -40,7 +40,7 @@ def test_text_colour_and_source_snippet():
     lines = {"n.md": ("first line", "abc @key rest")}
     plain = get_reporter("text")([f], ctx(show_source=True, lines=lambda p: lines[p]))
     assert plain.splitlines() == [
-        "n.md:2:5: VK201 bad key [error]",
+        "n.md:2:5: VK201 bad key",
         "    2 | abc @key rest",
         "        " + " " * 4 + "^^^^",
     ]
@@ -53,7 +53,7 @@ def test_text_colour_and_source_snippet():
 def test_text_snippet_skipped_when_no_source():
     f = finding("asset/x.png", 1, 1, end_column=1)
     out = get_reporter("text")([f], ctx(show_source=True, lines=lambda p: ()))
-    assert out == "asset/x.png:1:1: VK201 unknown citekey @smith2021 [error]\n"
+    assert out == "asset/x.png:1:1: VK201 unknown citekey @smith2021\n"
 
 
 # -- JSON ---------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Text: ``path:line:col: CODE message``, with a source snippet and colour on a TTY."""
+"""Text: ``path:line:col: CODE message``, with a source snippet and colour on a TTY.
+
+The line format is a contract (README "Text output"); nothing is appended to it.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ def render(findings: list[Finding], ctx: ReportContext) -> str:
             location = click.style(location, bold=True)
             code = click.style(code, fg=_COLORS.get(f.severity), bold=True)
         message = " ".join(f.message.split("\n"))  # one finding, one line: grep and editors rely on it
-        out.append(f"{location} {code} {message} [{f.severity}]")
+        # exactly `path:line:col: CODE message`: editors' problem matchers parse it;
+        # the severity shows as the code's colour on a terminal and in the summary
+        out.append(f"{location} {code} {message}")
         if ctx.show_source and ctx.lines is not None:
             out.extend(_snippet(f, ctx))
     return "\n".join(out) + ("\n" if out else "")
