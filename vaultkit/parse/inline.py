@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
@@ -105,7 +105,7 @@ def scan_inline(
     result = (tuple(links), citations, tags, tuple(code_spans), tuple(comments))
     if original is not None:
         result = tuple(
-            tuple(replace(e, raw=original(e.span)) if "\n" in e.raw else e for e in elements)
+            tuple(e._replace(raw=original(e.span)) if "\n" in e.raw else e for e in elements)
             for elements in result
         )  # type: ignore[assignment]
     return InlineResult(*result, visible)

@@ -27,8 +27,23 @@ class Placed:
     section: Section | None
 
 
+_last_placed: list[tuple[Note, Schema, tuple["Placed", ...]]] = []
+
+
 def placed_sections(note: Note, schema: Schema) -> tuple[Placed, ...]:
-    """Every heading naming a schema section, in document order (duplicates included)."""
+    """Every heading naming a schema section, in document order (duplicates included).
+
+    The section rules each ask for the same note in turn: the last answer is kept (with
+    the note and schema themselves, so identity cannot be confused with a later note).
+    """
+    if _last_placed and _last_placed[0][0] is note and _last_placed[0][1] is schema:
+        return _last_placed[0][2]
+    placed = _placed_sections(note, schema)
+    _last_placed[:] = [(note, schema, placed)]
+    return placed
+
+
+def _placed_sections(note: Note, schema: Schema) -> tuple[Placed, ...]:
     if not schema.sections:
         return ()
     by_heading = {s.heading: s for s in note.sections if s.heading is not None}
