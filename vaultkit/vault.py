@@ -9,6 +9,7 @@ Obsidian resolves a link.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import unicodedata
@@ -190,6 +191,7 @@ class Vault:
         self._note_findings: dict[str, list] = {}
         self._generated: dict[str, range] = {}
         self._schemas_for: dict[str, tuple] = {}
+        self._suggestions: dict[str, list[str]] = {}
 
     @classmethod
     def load(cls, root: str | Path, config: Config | None = None, *,
@@ -265,6 +267,32 @@ class Vault:
         return tuple(sorted(keys))
 
     @cached_property
+    def _key_trigrams(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, key in enumerate(self.known_keys):
+            for gram in _trigrams(key):
+                index.setdefault(gram, []).append(i)
+        return index
+
+    def suggest_keys(self, key: str, n: int = 3) -> list[str]:
+        """The known keys closest to ``key`` (did-you-mean).
+
+        difflib over every key is quadratic in a large library; only the keys sharing
+        the most trigrams with ``key`` are handed to it.
+        """
+        if key in self._suggestions:
+            return self._suggestions[key]
+        shared: dict[int, int] = {}
+        for gram in _trigrams(key):
+            for i in self._key_trigrams.get(gram, ()):
+                shared[i] = shared.get(i, 0) + 1
+        best = sorted(shared, key=lambda i: -shared[i])[:50]
+        candidates = [self.known_keys[i] for i in best]
+        result = difflib.get_close_matches(key, candidates, n=n, cutoff=0.6)
+        self._suggestions[key] = result
+        return result
+
+    @cached_property
     def resolver(self) -> "Resolver":
         from vaultkit.references import Resolver
 
@@ -329,6 +357,11 @@ class Vault:
         from vaultkit.engine import lint
 
         return lint(self, self.targets(paths))
+
+
+def _trigrams(text: str) -> set[str]:
+    lowered = f"  {text.lower()} "
+    return {lowered[i : i + 3] for i in range(len(lowered) - 2)}
 
 
 def _looks_like_csl(path: Path) -> bool:

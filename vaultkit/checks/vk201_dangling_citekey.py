@@ -26,7 +26,6 @@ Both add to `citekeys.ignore` / `citekeys.ignore-patterns` in `.vaultkit.yaml`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterable
 
@@ -49,7 +48,7 @@ def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
         key = cite.key
         if key in ignored or any(p.fullmatch(key) for p in patterns) or vault.knows_key(key):
             continue
-        close = difflib.get_close_matches(key, vault.known_keys, n=3, cutoff=0.6)
+        close = vault.suggest_keys(key)
         hint = " (did you mean " + ", ".join("@" + c for c in close) + "?)" if close else ""
         yield Hit(cite.span, f"unknown citekey @{key}: not in the bibliography and no paper "
                   f"note{hint}", suggestion=("@" + close[0]) if close else None)

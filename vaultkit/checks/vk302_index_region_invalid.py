@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.model import Span
 
 CODE = "VK302"
 NAME = "index-region-invalid"
@@ -32,5 +33,16 @@ OPTIONS: dict[str, object] = {}
 
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
-    for problem in ctx.vault.index_plan.problems:
-        yield Hit(problem.span, problem.message, path=problem.path)
+    # Only the markers matter here: scan for them instead of planning the whole index.
+    from vaultkit.index import find_region
+
+    for path, note in ctx.notes.items():
+        if not note.readable or not any("vaultkit:" in line for line in note.lines):
+            continue
+        text = "\n".join(note.lines)
+        for name in ("index", "overview"):
+            found = find_region(text, name)
+            if isinstance(found, str):
+                marker = f"vaultkit:begin {name}"
+                line = next((n for n, l in enumerate(note.lines, 1) if marker in l), 1)
+                yield Hit(Span(line, 1, line, len(note.lines[line - 1]) + 1), found, path=path)
