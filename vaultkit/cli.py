@@ -180,12 +180,17 @@ def index(vault_dir: Path | None, config_file: Path | None, check: bool, show_di
     is vaultkit's; every other byte of a note is left as it was.  A run with nothing new
     writes no file.
     """
-    from vaultkit.index import apply, plan
+    from vaultkit.config import load_config
+    from vaultkit.index import apply, is_index_note, plan
     from vaultkit.vault import Vault, find_root
 
     try:
         root = find_root([], vault_dir)
-        vault = Vault.load(root, config_file=config_file, use_cache=not no_cache)
+        config = load_config(config_file, root)
+        # the index notes are regenerated, not read: parse only the rest up front
+        index_note = is_index_note(config)
+        vault = Vault.load(root, config, use_cache=not no_cache,
+                           parse=lambda path: not index_note(path))
         result = plan(vault, prune=prune)
     except UsageError as error:
         _fail(error)

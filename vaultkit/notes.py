@@ -88,6 +88,14 @@ def _read(path: Path) -> bytes | Problem:
         return Problem("VK002", Span(1, 1, 1, 1), f"cannot read note: {reason}")
 
 
+def read_note(rel: str, absolute: Path) -> Note:
+    """Read and parse one note, uncached (a note asked for on demand)."""
+    data = _read(absolute)
+    if isinstance(data, Problem):
+        return Note(path=rel, lines=(), problems=(data,), readable=False)
+    return parse_note(rel, data)
+
+
 def _key(rel: str, data: bytes) -> str:
     # the path is part of the key: Note.path is stored in the note
     return hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import pathspec
 
@@ -196,7 +196,13 @@ class Vault:
     @classmethod
     def load(cls, root: str | Path, config: Config | None = None, *,
              config_file: Path | None = None, jobs: int | None = None,
-             use_cache: bool = True) -> "Vault":
+             use_cache: bool = True, parse: "Callable[[str], bool] | None" = None) -> "Vault":
+        """Discover and parse the vault.
+
+        ``parse`` limits which notes are parsed up front (all by default); the others
+        are parsed on demand by :meth:`note`.  ``vaultkit index`` uses it to skip the
+        index notes it is about to regenerate.
+        """
         from vaultkit.config import load_config
         from vaultkit.notes import NoteCache, load_notes
         from vaultkit.schema import load_schemas
@@ -209,8 +215,17 @@ class Vault:
         schemas = load_schemas(config, root)  # a bad schema file fails before any parsing
         files = discover(root, config)
         cache = NoteCache(root, enabled=use_cache)
-        notes = load_notes({p: files.absolute(p) for p in files.notes}, cache, jobs)
+        wanted = [p for p in files.notes if parse is None or parse(p)]
+        notes = load_notes({p: files.absolute(p) for p in wanted}, cache, jobs)
         return cls(root, config, files, notes, schemas)
+
+    def note(self, path: str) -> "Note | None":
+        """A note by vault path, parsing it now if it was not parsed up front."""
+        if path not in self.notes and path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX):
+            from vaultkit.notes import read_note
+
+            self.notes[path] = read_note(path, self.files.absolute(path))
+        return self.notes.get(path)
 
     # -- what rules see -------------------------------------------------------------
     @cached_property

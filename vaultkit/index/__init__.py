@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Callable, Literal
 
 from vaultkit.fsutil import TextStyle, UnsafeWrite, check_inside, encode_like, safe_delete, safe_write
 from vaultkit.index import render
@@ -19,6 +19,7 @@ from vaultkit.model import Note, Span
 from vaultkit.vault import paper_note_pattern, sanitize_key
 
 if TYPE_CHECKING:
+    from vaultkit.config import Config
     from vaultkit.vault import Vault
 
 Outcome = Literal["create", "update", "unchanged", "prune", "skip"]
@@ -73,6 +74,13 @@ def session_spec(vault: "Vault", note: Note) -> SessionSpec | None:
         if spec is not None:
             return spec() if callable(spec) else spec
     return None
+
+
+def is_index_note(vault_config: "Config") -> "Callable[[str], bool]":
+    """Whether a vault path is an index note (named by the index path template)."""
+    pattern = paper_note_pattern(vault_config.index.path)
+    overview = vault_config.index.overview
+    return lambda path: path == overview or bool(pattern.match(path))
 
 
 def find_region(text: str, name: str) -> tuple[int, int] | None | str:
@@ -173,7 +181,7 @@ def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
     for path in index_notes:
         if path in keep_paths:
             continue
-        note = vault.notes.get(path)
+        note = vault.note(path)
         if note is None or note.meta.get(render.GENERATED_KEY) != render.GENERATED_VALUE:
             continue
         key = pattern.match(path).group("key")  # type: ignore[union-attr]
