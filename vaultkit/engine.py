@@ -18,7 +18,7 @@ import pathspec
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext
 from vaultkit.config import Config
-from vaultkit.model import Finding, Note, Span
+from vaultkit.model import Finding, Note
 from vaultkit.yamlfile import UsageError
 
 if TYPE_CHECKING:
@@ -235,7 +235,3 @@ def _keep(findings: list[Finding], vault: "Vault", per_path: list) -> Iterable[F
             if cache[finding.path].suppressed(rule, finding.span.line):
                 continue
         yield finding
-
-
-def zero_span() -> Span:
-    return Span(1, 1, 1, 1)

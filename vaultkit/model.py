@@ -119,7 +119,7 @@ class Section(NamedTuple):
 
 
 class ListItem(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index on purpose: the item's position
     """Position in :attr:`Note.list_items` (document order)."""
     parent: int | None
     """Index of the enclosing item, ``None`` for a top-level item of its list."""

@@ -111,13 +111,6 @@ def slice_text(original: str, span: Span, line_starts: tuple[int, ...] | None = 
     return original[start:end]
 
 
-def position_in(text: str, offset: int) -> tuple[int, int]:
-    """(line, column) of an offset in a plain ``\\n``-separated string (bib files, YAML)."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
 def _dominant_newline(breaks: list[re.Match[str]]) -> str:
     if not breaks:
         return "\n"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -64,11 +63,6 @@ class Resolver:
     def __init__(self, files: VaultFiles, notes: dict[str, Note]) -> None:
         self.files = files
         self.notes = notes
-
-    @cached_property
-    def _suffix_index(self) -> dict[str, list[str]]:
-        """Lower-cased name -> paths; used for bare names and path suffixes."""
-        return self.files.by_name_lower
 
     def resolve(self, link: Link, source: str) -> Resolution:
         if link.is_url:
@@ -130,7 +124,7 @@ class Resolver:
         loose: list[str] = []
         for name in names:
             base = PurePosixPath(name).name.lower()
-            for path in self._suffix_index.get(base, ()):
+            for path in self.files.by_name_lower.get(base, ()):
                 lower = path.lower()
                 wanted = name.lower()
                 if lower == wanted or lower.endswith("/" + wanted):

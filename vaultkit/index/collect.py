@@ -167,9 +167,8 @@ def _harvest(note: Note, item: ListItem, spec: SessionSpec, session: Session) ->
         if item.line <= tag.span.line <= item.end_line and tag.name in spec.harvest:
             text = tag.payload or ""
             if not text:  # "[question ->]" with the question in the nested bullets
-                children = [i for i in note.list_items if i.parent is not None
-                            and note.list_items[i.parent].line == tag.span.line]
-                text = " ".join(c.text for c in children)
+                owner = next((i for i in note.list_items if i.line == tag.span.line), None)
+                text = " ".join(c.text for c in note.children(owner)) if owner else ""
             if text:
                 out.append(Harvest(session, tag.name, text, tag.span.line))
     return out
