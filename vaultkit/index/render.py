@@ -13,9 +13,8 @@ from typing import Callable
 from urllib.parse import quote
 
 from vaultkit.index.collect import PaperFacts
+from vaultkit.markers import BEGIN, END
 
-BEGIN = "%% vaultkit:begin {name} %%"
-END = "%% vaultkit:end {name} %%"
 GENERATED_KEY = "generated-by"
 GENERATED_VALUE = "vaultkit"
 MAX_CHART_PAPERS = 40

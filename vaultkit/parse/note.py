@@ -7,13 +7,16 @@ worker processes run.  Bad input never raises; it becomes a ``VK0xx`` problem.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, Section, Span
 from vaultkit.parse.blocks import RawBlock, parse_blocks
 from vaultkit.parse.frontmatter import split_frontmatter
 from vaultkit.parse.inline import scan_inline
+from vaultkit.markers import MARKER_LINE
 from vaultkit.positions import SourceText
 
+_HEADING_LINE = re.compile(r"#{1,6}(?:[ \t]|\Z)")
 _ATX = re.compile(r"(?P<prefix>[ \t>]*#{1,6})(?:[ \t]+(?P<text>.*?))??(?:[ \t]+#+)?[ \t]*\Z")
 _MARKER = re.compile(r"[ \t>]*(?P<marker>[-+*]|\d{1,9}[.)])")
 _TASK = re.compile(r"\[(?P<state>[ xX])\](?=[ \t]|\Z)")
@@ -33,7 +36,8 @@ def parse_note(path: str, data: bytes) -> Note:
 
 
 def parse_text(path: str, decoded: str) -> Note:
-    source = SourceText.from_str(decoded)
+    written = SourceText.from_str(decoded)
+    source = _without_generated_text(written)
     text = source.text
     fm = split_frontmatter(source)
     body_start = source.line_starts[fm.body_line - 1] if fm.body_line <= source.line_count else len(text)
@@ -63,7 +67,7 @@ def parse_text(path: str, decoded: str) -> Note:
     sections = _sections(headings, inline.visible, source, fm.body_line)
     return Note(
         path=path,
-        lines=source.lines(),
+        lines=written.lines(),
         frontmatter=fm.frontmatter,
         body_line=fm.body_line,
         headings=headings,
@@ -79,6 +83,33 @@ def parse_text(path: str, decoded: str) -> Note:
         has_bom=source.has_bom,
         newline=source.newline,
     )
+
+
+def _without_generated_text(source: SourceText) -> SourceText:
+    """Blank the body of a vaultkit-generated region, keeping its headings.
+
+    The region repeats what the sessions say (findings there belong to the sessions), and
+    it is most of an index note: parsing it would double the vault's work.  Headings
+    stay, since links may point at them.  Characters become spaces, so every offset,
+    line and column of the rest of the note is unchanged.
+    """
+    if "vaultkit:begin" not in source.text:
+        return source
+    lines = source.text.split("\n")
+    edges = [(i, m.group("edge"), m.group("name")) for i, line in enumerate(lines)
+             if (m := MARKER_LINE.match(line))]
+    begins = [e for e in edges if e[1] == "begin"]
+    blank: set[int] = set()
+    for index, _, name in begins:
+        ends = [e for e in edges if e[2] == name]
+        if len(ends) != 2 or ends[0][0] != index or ends[1][1] != "end":
+            continue  # broken markers: parse everything, VK302 reports them
+        blank.update(n for n in range(index + 1, ends[1][0]) if not _HEADING_LINE.match(lines[n]))
+    if not blank:
+        return source
+    for n in blank:
+        lines[n] = " " * len(lines[n])
+    return replace(source, text="\n".join(lines))
 
 
 def _decode(path: str, data: bytes) -> str | Problem:
