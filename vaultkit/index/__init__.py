@@ -20,6 +20,7 @@ from vaultkit.vault import paper_note_pattern, sanitize_key
 
 if TYPE_CHECKING:
     from vaultkit.config import Config
+    from vaultkit.schema import Schema
     from vaultkit.vault import Vault
 
 Outcome = Literal["create", "update", "unchanged", "prune", "skip"]
@@ -67,13 +68,9 @@ class IndexPlan:
         return out
 
 
-def session_spec(vault: "Vault", note: Note) -> SessionSpec | None:
-    """The SessionSpec of the first applicable schema with a Log grammar."""
-    for schema in vault.schemas_for(note):
-        spec = getattr(schema, "session_spec", None)
-        if spec is not None:
-            return spec() if callable(spec) else spec
-    return None
+def session_schema(vault: "Vault", note: Note) -> "Schema | None":
+    """The first applicable schema with a Log grammar: the note is a session."""
+    return next((s for s in vault.schemas_for(note) if s.session_spec is not None), None)
 
 
 def is_index_note(vault_config: "Config") -> "Callable[[str], bool]":
@@ -123,7 +120,7 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
     def paper_path(key: str) -> str:
         return template.replace("{key}", sanitize_key(key))
 
-    papers = collect(vault, paper_path, lambda note: session_spec(vault, note))
+    papers = collect(vault, paper_path, lambda note: session_schema(vault, note))
     bibliography = vault.full_bibliography
     indexed = {k: f for k, f in papers.items() if k in bibliography or sanitize_key(k) in vault.paper_notes}
     linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []))
@@ -225,8 +222,5 @@ def _meta(vault: "Vault", key: str) -> render.PaperMeta:
 
 
 def _verbs(vault: "Vault") -> tuple[str, ...]:
-    for schema in vault.schemas:
-        spec = getattr(schema, "session_spec", None)
-        if spec is not None:
-            return (spec() if callable(spec) else spec).verbs
-    return SessionSpec().verbs
+    spec = next((s.session_spec for s in vault.schemas if s.session_spec is not None), None)
+    return spec.verbs if spec is not None else SessionSpec().verbs

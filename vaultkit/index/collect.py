@@ -10,11 +10,12 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from vaultkit.model import ListItem, Note, Tag
+from vaultkit.model import ListItem, Note
 
 if TYPE_CHECKING:
+    from vaultkit.schema import Schema
     from vaultkit.vault import Vault
 
 
@@ -97,20 +98,17 @@ def session_date(note: Note, spec: SessionSpec) -> str:
     return ""
 
 
-def action_key(tag: Tag, verbs: tuple[str, ...]) -> str | None:
-    """The citekey of an action tag ``[verb(@key)]``, or None."""
-    if tag.name not in verbs or tag.argument is None:
-        return None
-    m = re.fullmatch(r"\s*-?@\{?([^{}\s]+?)\}?\s*", tag.argument)
-    return m.group(1) if m else None
-
-
-def collect(vault: "Vault", index_path_of, spec_of) -> dict[str, PaperFacts]:
+def collect(vault: "Vault", index_path_of: Callable[[str], str],
+            schema_of: Callable[[Note], "Schema | None"]) -> dict[str, PaperFacts]:
     """Facts per citekey over every session note of the vault.
 
     ``index_path_of(key)`` gives the index note's vault path (to rewrite image links);
-    ``spec_of(note)`` gives the note's SessionSpec or None when it is not a session.
+    ``schema_of(note)`` gives the session schema of a note, or None when it is not a
+    session.  What counts as an action is the schema's Log grammar (``log_entries``),
+    the same one VK106 and VK110 apply.
     """
+    from vaultkit.schema.log import action_citekey, log_entries
+
     papers: dict[str, PaperFacts] = {}
 
     def facts(key: str) -> PaperFacts:
@@ -120,26 +118,23 @@ def collect(vault: "Vault", index_path_of, spec_of) -> dict[str, PaperFacts]:
 
     for path in sorted(vault.notes):
         note = vault.notes[path]
-        spec = spec_of(note) if note.readable else None
-        if spec is None:
+        schema = schema_of(note) if note.readable else None
+        spec = schema.session_spec if schema is not None else None
+        if schema is None or spec is None:
             continue
         session = Session(path, session_date(note, spec))
         owned: list[tuple[int, int, str]] = []  # (first line, last line, key) of actions
-        log = note.section(spec.log_section)
         cited_here: set[str] = set()
-        if log is not None:
-            for item in note.items_in(log):
-                if item.parent is not None:
-                    continue
-                for tag in note.tags_on_line(item.line):
-                    key = action_key(tag, spec.verbs)
-                    if key is None or tag.span.column != item.text_span.column:
-                        continue
-                    bullets = _bullets(vault, note, item, index_path_of(key))
-                    facts(key).actions.append(Action(session, tag.name, item.line, bullets))
-                    owned.append((item.line, item.end_line, key))
-                    cited_here.add(key)
-                    facts(key).harvest.extend(_harvest(note, item, spec, session))
+        for entry in log_entries(note, schema):
+            key = action_citekey(note, entry)
+            if key is None or entry.tag is None:
+                continue
+            item = entry.item
+            bullets = _bullets(vault, note, item, index_path_of(key))
+            facts(key).actions.append(Action(session, entry.tag.name, item.line, bullets))
+            owned.append((item.line, item.end_line, key))
+            cited_here.add(key)
+            facts(key).harvest.extend(_harvest(note, item, spec, session))
         for cite in note.citations:
             line = cite.span.line
             if any(first <= line <= last and key == cite.key for first, last, key in owned):

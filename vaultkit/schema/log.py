@@ -137,3 +137,19 @@ def _attempt(item: ListItem, grammar: LogGrammar) -> LogEntry:
     else:
         return LogEntry(item, "other", item.text_span)
     return LogEntry(item, "malformed", item.text_span, message)
+
+
+def action_citekey(note: Note, entry: LogEntry) -> str | None:
+    """The citekey an action credits, or ``None`` (a link source, or not an action).
+
+    Taken from the parser's own citation inside the tag's argument, so the index, VK201
+    and the schema rules agree on the key.
+    """
+    if entry.kind != "action" or entry.tag is None or entry.tag.argument_span is None:
+        return None
+    where = entry.tag.argument_span
+    for cite in note.citations:
+        if (where.line, where.column) <= (cite.span.line, cite.span.column) and (
+                (cite.span.end_line, cite.span.end_column) <= (where.end_line, where.end_column)):
+            return cite.key
+    return None
