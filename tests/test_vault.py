@@ -48,6 +48,17 @@ def test_discovery_honours_gitignore_and_excludes(tmp_path: Path) -> None:
     assert files.by_name_lower["note.md"] == ["Sub/Note.MD"]
 
 
+def test_nested_gitignore_counts_for_its_folder(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {
+        "drafts/.gitignore": "*.draft.md\n/local/\n",
+        "drafts/a.draft.md": "x", "drafts/b.md": "x", "drafts/local/c.md": "x",
+        "drafts/deeper/d.draft.md": "x", "other/e.draft.md": "x", "other/local/f.md": "x",
+    })
+    files = discover(root, Config())
+    assert [p for p in files.paths if p.endswith(".md")] == [
+        "drafts/b.md", "other/e.draft.md", "other/local/f.md"]
+
+
 def test_symlink_loop_and_folder_named_md(tmp_path: Path) -> None:
     root = write_vault(tmp_path / "v", {"a.md": "ok"})
     os.symlink(root, root / "loop")

@@ -1,8 +1,9 @@
 """The vault: its root, its files, and the vault-wide index rules resolve against.
 
-Discovery honours the root ``.gitignore`` and the configured ``exclude`` globs (both via
-pathspec) and never enters ``.obsidian/``, ``.trash/`` or ``.git/``.  Directory symlinks
-are not followed, so a symlink loop cannot trap the walk.  Every file -- notes and
+Discovery honours every ``.gitignore`` (each for its own folder, as git does) and the
+configured ``exclude`` globs, both via pathspec, and never enters ``.obsidian/``,
+``.trash/`` or ``.git/``.  Directory symlinks are not followed, so a symlink loop cannot
+trap the walk.  Every file -- notes and
 attachments -- is indexed by vault path and by lower-cased file name, the two ways
 Obsidian resolves a link.
 """
@@ -102,24 +103,29 @@ class VaultFiles:
 
 
 def discover(root: Path, config: Config) -> VaultFiles:
-    """Walk the vault once: all files, ignoring what git and the config ignore."""
-    specs = [pathspec.GitIgnoreSpec.from_lines(config.exclude)] if config.exclude else []
-    gitignore = root / ".gitignore"
-    if gitignore.is_file():
-        try:
-            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            specs.append(pathspec.GitIgnoreSpec.from_lines(lines))
-        except OSError:
-            pass
+    """Walk the vault once: all files, ignoring what git and the config ignore.
+
+    Every ``.gitignore`` counts for its own folder and below, as in git; ``exclude``
+    globs count from the vault root.
+    """
+    # (folder prefix, spec): a pattern in a/.gitignore matches paths relative to a/
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+    if config.exclude:
+        specs.append(("", pathspec.GitIgnoreSpec.from_lines(config.exclude)))
 
     def ignored(rel: str) -> bool:
-        return any(spec.match_file(rel) for spec in specs)
+        return any(rel.startswith(prefix) and spec.match_file(rel[len(prefix):])
+                   for prefix, spec in specs)
 
     paths: list[str] = []
     real: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        if ".gitignore" in filenames:
+            gitignore = _read_gitignore(Path(dirpath) / ".gitignore")
+            if gitignore is not None:
+                specs.append((rel_dir, gitignore))
         dirnames[:] = sorted(
             d for d in dirnames
             if d not in ALWAYS_SKIPPED and not ignored(rel_dir + d + "/")
@@ -137,6 +143,14 @@ def discover(root: Path, config: Config) -> VaultFiles:
                 real[key] = rel
     paths.sort()
     return VaultFiles(root, tuple(paths), real)
+
+
+def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _inside(root: Path, path: str) -> bool:
