@@ -113,3 +113,26 @@ def test_python_api_from_the_readme(tmp_path: Path) -> None:
     vaultkit.build_index(root, write=True)
     assert (root / "Papers.md").exists()
     assert not vaultkit.build_index(root).stale
+
+
+def test_cache_rewrites_only_the_shards_that_changed(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import time
+
+    from vaultkit.notes import cache_dir
+
+    root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "v"))
+    Vault.load(root)
+    shards = {p: p.stat().st_mtime_ns for p in cache_dir().rglob("*.pickle")}
+    assert len(shards) > 5
+    time.sleep(0.01)
+    note = root / "sessions" / "2023-02-08.md"
+    note.write_text(note.read_text(encoding="utf-8") + "- one more thought\n", encoding="utf-8")
+    vault = Vault.load(root)
+    assert vault.notes["sessions/2023-02-08.md"].lines[-2] == "- one more thought"
+    changed = [p for p in cache_dir().rglob("*.pickle") if shards.get(p) != p.stat().st_mtime_ns]
+    assert 1 <= len(changed) <= 2  # the new entry's shard, and the old entry's when it differs
+    fresh = Vault.load(root, use_cache=False)
+    assert vault.notes == fresh.notes
+    assert os.environ["VAULTKIT_CACHE_DIR"]  # never the user's cache

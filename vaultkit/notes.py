@@ -32,48 +32,66 @@ def cache_dir() -> Path:
 
 
 class NoteCache:
-    """One pickle of {sha: Note} per vault, rewritten only when something changed."""
+    """Parsed notes by content hash, in 256 shard files per vault.
+
+    A commit usually changes a few notes: only the shards holding their old and new
+    entries are rewritten, not the whole cache.  A rewritten shard also drops the entries
+    no note used in this run (renamed or edited notes).
+    """
+
+    SHARD_CHARS = 2  # the first two hex digits of the key: 256 shards
 
     def __init__(self, vault_root: Path, enabled: bool = True) -> None:
         self.enabled = enabled
         digest = hashlib.sha256(str(vault_root.resolve()).encode()).hexdigest()[:16]
-        self.file = cache_dir() / f"notes-{__version__}-{digest}.pickle"
-        self.entries: dict[str, Note] = {}
+        self.folder = cache_dir() / f"notes-{__version__}-{digest}"
+        self.shards: dict[str, dict[str, Note]] = {}
         self.used: set[str] = set()
-        self.dirty = False
+        self.dirty: set[str] = set()
         if enabled:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            files = sorted(self.folder.glob("*.pickle"))
+        except OSError:
+            return
+        for file in files:
             try:
-                with open(self.file, "rb") as handle:
+                with open(file, "rb") as handle:
                     loaded = pickle.load(handle)
-                if isinstance(loaded, dict):
-                    self.entries = loaded
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                    TypeError, ValueError):
-                self.entries = {}
+                    TypeError, ValueError, IndexError):
+                continue  # a damaged shard only costs a re-parse
+            if isinstance(loaded, dict):
+                self.shards[file.stem] = loaded
+
+    def _shard(self, key: str) -> str:
+        return key[: self.SHARD_CHARS]
 
     def get(self, key: str) -> Note | None:
-        note = self.entries.get(key)
+        note = self.shards.get(self._shard(key), {}).get(key)
         if note is not None:
             self.used.add(key)
         return note
 
     def put(self, key: str, note: Note) -> None:
-        self.entries[key] = note
+        shard = self._shard(key)
+        self.shards.setdefault(shard, {})[key] = note
         self.used.add(key)
-        self.dirty = True
+        self.dirty.add(shard)
 
     def save(self) -> None:
-        if not self.enabled:
+        if not self.enabled or not self.dirty:
             return
-        if not self.dirty and len(self.used) == len(self.entries):
-            return
-        kept = {k: v for k, v in self.entries.items() if k in self.used}
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".notes-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for shard in sorted(self.dirty):
+                kept = {k: v for k, v in self.shards[shard].items() if k in self.used}
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".shard-")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.folder / f"{shard}.pickle")
         except OSError:
             pass  # a cache that cannot be written only costs time
 
