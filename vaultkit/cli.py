@@ -156,7 +156,9 @@ def explain(code: str) -> None:
     click.echo(f"{rule.code} {rule.name}")
     click.echo(f"Default severity: {rule.severity}" + (
         f" (runs at '{rule.enabled_severity}' when selected)" if rule.severity == "off" else ""))
-    click.echo(f"Scope: {'one note at a time' if rule.scope == 'note' else 'the whole vault'}")
+    scopes = {"note": "one note at a time", "vault": "the whole vault",
+              "engine": "raised by the engine itself"}
+    click.echo(f"Scope: {scopes.get(rule.scope, rule.scope)}")
     if rule.options:
         click.echo("Options (set under rules.%s in .vaultkit.yaml):" % rule.code)
         for key, value in rule.options.items():

@@ -11,14 +11,15 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import pathspec
 
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext
 from vaultkit.config import Config
-from vaultkit.model import Finding, Note
+from vaultkit.model import Finding, Note, Span
 from vaultkit.yamlfile import UsageError
 
 if TYPE_CHECKING:
@@ -172,6 +173,16 @@ def _finding(path: str, active: ActiveRule, hit: Hit) -> Finding:
     )
 
 
+def _guarded(path: str, active: ActiveRule, hits: Callable[[], Iterable[Hit]]) -> list[Finding]:
+    """Run one rule; a crash in it becomes a VK000 finding instead of ending the run."""
+    try:
+        return [_finding(path, active, hit) for hit in hits()]
+    except Exception as error:  # noqa: BLE001 - any bug in a rule, reported, not raised
+        message = (f"rule {active.rule.code} failed on this note ({type(error).__name__}: "
+                   f"{error}); the other rules ran. Please report this with the note.")
+        return [Finding(path, Span(1, 1, 1, 1), "VK000", "internal-error", "error", message)]
+
+
 def run_note_rules(note: Note, config: Config, rules: Iterable[ActiveRule],
                    schemas: tuple = ()) -> list[Finding]:
     """Per-note rules only: a pure function of (note, config), safe to cache."""
@@ -180,8 +191,7 @@ def run_note_rules(note: Note, config: Config, rules: Iterable[ActiveRule],
         if active.rule.scope != "note":
             continue
         ctx = NoteContext(config, rule_options(active.rule, config), schemas)
-        for hit in active.rule.module.check(note, ctx):
-            out.append(_finding(note.path, active, hit))
+        out.extend(_guarded(note.path, active, partial(active.rule.module.check, note, ctx)))
     return out
 
 
@@ -203,16 +213,16 @@ def lint(vault: "Vault", targets: Iterable[str]) -> list[Finding]:
             if active.rule.scope != "vault" or not hasattr(active.rule.module, "check"):
                 continue
             ctx = vault.context(rule_options(active.rule, config), vault.schemas_for(note))
-            for hit in active.rule.module.check(note, ctx):
-                findings.append(_finding(path, active, hit))
+            findings.extend(_guarded(path, active, partial(active.rule.module.check, note, ctx)))
     for active in rules:
         whole = getattr(active.rule.module, "check_vault", None)
         if whole is None:
             continue
         ctx = vault.context(rule_options(active.rule, config), ())
-        for hit in whole(ctx):
-            if hit.path in target_set:
-                findings.append(_finding(hit.path or "", active, hit))
+        # a vault-wide rule that fails is reported on the vault root, "."
+        for finding in _guarded(".", active, partial(whole, ctx)):
+            if finding.path in target_set or finding.code == "VK000":
+                findings.append(finding)
     return sorted(_keep(findings, vault, per_path), key=lambda f: f.sort_key)
 
 
@@ -221,6 +231,9 @@ def _keep(findings: list[Finding], vault: "Vault", per_path: list) -> Iterable[F
     cache: dict[str, Suppressions] = {}
     for finding in findings:
         rule = by_code[finding.code]
+        if rule.scope == "engine":
+            yield finding  # vaultkit's own failure: never suppressed
+            continue
         if any(spec.match_file(finding.path) and any(_matches(rule, c) for c in codes)
                for spec, codes in per_path):
             continue
