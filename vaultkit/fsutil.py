@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from vaultkit.positions import BOM
+from vaultkit.positions import BOM, SourceText
 
 WriteOutcome = Literal["created", "updated", "unchanged"]
 
@@ -33,17 +33,8 @@ class TextStyle:
 
     @classmethod
     def of(cls, data: bytes) -> TextStyle:
-        text = data.decode("utf-8", errors="replace")
-        bom = text.startswith(BOM)
-        crlf, lf = text.count("\r\n"), text.count("\n")
-        cr = text.count("\r") - crlf
-        if crlf and crlf >= lf - crlf and crlf >= cr:
-            newline = "\r\n"
-        elif cr > lf:
-            newline = "\r"
-        else:
-            newline = "\n"
-        return cls(newline, bom)
+        source = SourceText.from_str(data.decode("utf-8", errors="replace"))
+        return cls(source.newline, source.has_bom)
 
 
 def encode_like(text: str, style: TextStyle) -> bytes:

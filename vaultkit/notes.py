@@ -106,12 +106,14 @@ def _read(path: Path) -> bytes | Problem:
         return Problem("VK002", Span(1, 1, 1, 1), f"cannot read note: {reason}")
 
 
+def _unreadable(rel: str, problem: Problem) -> Note:
+    return Note(path=rel, lines=(), problems=(problem,), readable=False)
+
+
 def read_note(rel: str, absolute: Path) -> Note:
     """Read and parse one note, uncached (a note asked for on demand)."""
     data = _read(absolute)
-    if isinstance(data, Problem):
-        return Note(path=rel, lines=(), problems=(data,), readable=False)
-    return parse_note(rel, data)
+    return _unreadable(rel, data) if isinstance(data, Problem) else parse_note(rel, data)
 
 
 def _key(rel: str, data: bytes) -> str:
@@ -132,7 +134,7 @@ def load_notes(
     for rel, absolute in paths.items():
         data = _read(absolute)
         if isinstance(data, Problem):
-            notes[rel] = Note(path=rel, lines=(), problems=(data,), readable=False)
+            notes[rel] = _unreadable(rel, data)
             continue
         key = _key(rel, data)
         cached = cache.get(key)

@@ -63,19 +63,30 @@ class Resolver:
     def __init__(self, files: VaultFiles, notes: dict[str, Note]) -> None:
         self.files = files
         self.notes = notes
+        self._cache: dict[tuple[Link, str], Resolution] = {}
 
     def resolve(self, link: Link, source: str) -> Resolution:
+        """Where ``link``, written in note ``source``, leads.
+
+        Five link rules, the orphan check and the index all ask about the same links:
+        each answer is computed once per vault load.
+        """
+        key = (link, source)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._resolve(link, source)
+        return cached
+
+    def _resolve(self, link: Link, source: str) -> Resolution:
         if link.is_url:
             return Resolution("url")
         if link.target == "":
-            target_path: str | None = source
             res = Resolution("ok", source)
         elif link.kind in ("markdown", "image"):
             res = self._resolve_relative(link.target, source)
         else:
             res = self._resolve_wikilink(link.target, source)
-        target_path = res.path
-        if res.status != "ok" or not target_path or link.fragment is None:
+        if res.status != "ok" or not res.path or link.fragment is None:
             return res
         return self._check_fragment(res, link.fragment)
 

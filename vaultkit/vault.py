@@ -358,16 +358,15 @@ class Vault:
 
     def generated_lines(self, path: str) -> range:
         """Lines of ``path`` inside a vaultkit-generated region (1-based), or empty."""
-        from vaultkit.index import find_region
+        from vaultkit.markers import find_region
 
         if path in self._generated:
             return self._generated[path]
         lines = range(0)
         note = self.notes.get(path)
         if note is not None and note.readable:
-            text = "\n".join(note.lines)
             for name in ("index", "overview"):
-                found = find_region(text, name)
+                found = find_region(note.lines, name)
                 if isinstance(found, tuple):
                     lines = range(found[0] + 1, found[1] + 2)
                     break

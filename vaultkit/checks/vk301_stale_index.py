@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.markers import find_region
 from vaultkit.model import Span
 
 CODE = "VK301"
@@ -32,15 +33,14 @@ OPTIONS: dict[str, object] = {}
 
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
-    from vaultkit.index import find_region
-
     for change in ctx.vault.index_plan.stale:
         if change.outcome == "create":
             continue  # no file to point at: reported by `vaultkit index --check`
         note = ctx.notes.get(change.path)
         line = 1
         if note is not None:
-            found = find_region("\n".join(note.lines), "overview" if change.path == ctx.config.index.overview else "index")
+            name = "overview" if change.path == ctx.config.index.overview else "index"
+            found = find_region(note.lines, name)
             if isinstance(found, tuple):
                 line = found[0] + 1
         yield Hit(Span(line, 1, line, 1), "index region is stale: run 'vaultkit index'",

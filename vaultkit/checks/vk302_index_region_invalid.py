@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Span
 
 CODE = "VK302"
@@ -34,15 +35,11 @@ OPTIONS: dict[str, object] = {}
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
     # Only the markers matter here: scan for them instead of planning the whole index.
-    from vaultkit.index import find_region
-
     for path, note in ctx.notes.items():
         if not note.readable or not any("vaultkit:" in line for line in note.lines):
             continue
-        text = "\n".join(note.lines)
         for name in ("index", "overview"):
-            found = find_region(text, name)
-            if isinstance(found, str):
-                marker = f"vaultkit:begin {name}"
-                line = next((n for n, l in enumerate(note.lines, 1) if marker in l), 1)
-                yield Hit(Span(line, 1, line, len(note.lines[line - 1]) + 1), found, path=path)
+            found = find_region(note.lines, name)
+            if isinstance(found, RegionError):
+                line = found.line
+                yield Hit(Span(line, 1, line, len(note.lines[line - 1]) + 1), found.message, path=path)

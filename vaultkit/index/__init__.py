@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Callable, Literal
 from vaultkit.fsutil import TextStyle, UnsafeWrite, check_inside, encode_like, safe_delete, safe_write
 from vaultkit.index import render
 from vaultkit.index.collect import PaperFacts, SessionSpec, collect
+from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Note, Span
+from vaultkit.positions import SourceText
 from vaultkit.vault import paper_note_pattern, sanitize_key
 
 if TYPE_CHECKING:
@@ -80,34 +82,17 @@ def is_index_note(vault_config: "Config") -> "Callable[[str], bool]":
     return lambda path: path == overview or bool(pattern.match(path))
 
 
-def find_region(text: str, name: str) -> tuple[int, int] | None | str:
-    """(first line, last line) 0-based of the region, None if absent, or an error."""
-    begin, end = render.BEGIN.format(name=name), render.END.format(name=name)
+def replace_region(text: str, name: str, new_region: str) -> str | RegionError:
+    """``text`` with its region replaced (or appended), or why the markers forbid it."""
     lines = text.split("\n")
-    begins = [i for i, line in enumerate(lines) if line.strip() == begin]
-    ends = [i for i, line in enumerate(lines) if line.strip() == end]
-    if not begins and not ends:
-        return None
-    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
-        return (f"expected exactly one '{begin}' followed by one '{end}', found "
-                f"{len(begins)} begin and {len(ends)} end marker(s); the note is left alone")
-    return begins[0], ends[0]
-
-
-def replace_region(text: str, name: str, new_region: str) -> str | tuple[int, str]:
-    """``text`` with its region replaced (or appended); (line, error) if markers are wrong."""
-    found = find_region(text, name)
-    if isinstance(found, str):
-        lines = text.split("\n")
-        marker = render.BEGIN.format(name=name).split()[1]
-        line = next((i for i, l in enumerate(lines) if marker in l), 0)
-        return line + 1, found
+    found = find_region(lines, name)
+    if isinstance(found, RegionError):
+        return found
     if found is None:
         body = text if text.endswith("\n") or not text else text + "\n"
         sep = "" if not body or body.endswith("\n\n") else "\n"
         return body + sep + new_region
     first, last = found
-    lines = text.split("\n")
     region_lines = new_region.rstrip("\n").split("\n")
     return "\n".join(lines[:first] + region_lines + lines[last + 1 :])
 
@@ -159,12 +144,13 @@ def _plan_file(vault: "Vault", path: str, name: str, body: str, create, result: 
     except OSError as error:
         result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", f"cannot read: {error.strerror}"))
         return Change(path, "skip", None, None)
-    style = TextStyle.of(old)
-    text = old.decode("utf-8", errors="replace").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    source = SourceText.from_str(old.decode("utf-8", errors="replace"))
+    style = TextStyle(source.newline, source.has_bom)
+    text = source.text
     replaced = replace_region(text, name, body)
-    if isinstance(replaced, tuple):
-        line, message = replaced
-        result.problems.append(IndexProblem(path, Span(line, 1, line, 1), "VK302", message))
+    if isinstance(replaced, RegionError):
+        line = replaced.line
+        result.problems.append(IndexProblem(path, Span(line, 1, line, 1), "VK302", replaced.message))
         return Change(path, "skip", old, None)
     new = encode_like(replaced, style)
     return Change(path, "unchanged" if new == old else "update", old, new)
@@ -182,8 +168,7 @@ def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
         if note is None or note.meta.get(render.GENERATED_KEY) != render.GENERATED_VALUE:
             continue
         key = pattern.match(path).group("key")  # type: ignore[union-attr]
-        text = "\n".join(note.lines)
-        found = find_region(text, "index")
+        found = find_region(note.lines, "index")
         if not isinstance(found, tuple):
             continue
         outside = "\n".join(note.lines[: found[0]] + note.lines[found[1] + 1 :])

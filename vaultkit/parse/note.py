@@ -13,7 +13,7 @@ from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, S
 from vaultkit.parse.blocks import RawBlock, parse_blocks
 from vaultkit.parse.frontmatter import split_frontmatter
 from vaultkit.parse.inline import scan_inline
-from vaultkit.markers import MARKER_LINE
+from vaultkit.markers import MARKER_LINE, find_region
 from vaultkit.positions import SourceText
 
 _HEADING_LINE = re.compile(r"#{1,6}(?:[ \t]|\Z)")
@@ -96,15 +96,13 @@ def _without_generated_text(source: SourceText) -> SourceText:
     if "vaultkit:begin" not in source.text:
         return source
     lines = source.text.split("\n")
-    edges = [(i, m.group("edge"), m.group("name")) for i, line in enumerate(lines)
-             if (m := MARKER_LINE.match(line))]
-    begins = [e for e in edges if e[1] == "begin"]
+    names = {m.group("name") for line in lines if (m := MARKER_LINE.match(line))}
     blank: set[int] = set()
-    for index, _, name in begins:
-        ends = [e for e in edges if e[2] == name]
-        if len(ends) != 2 or ends[0][0] != index or ends[1][1] != "end":
-            continue  # broken markers: parse everything, VK302 reports them
-        blank.update(n for n in range(index + 1, ends[1][0]) if not _HEADING_LINE.match(lines[n]))
+    for name in names:
+        found = find_region(lines, name)
+        if isinstance(found, tuple):  # broken markers: parse everything, VK302 reports them
+            begin, end = found
+            blank.update(n for n in range(begin + 1, end) if not _HEADING_LINE.match(lines[n]))
     if not blank:
         return source
     for n in blank:
