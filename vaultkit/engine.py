@@ -168,8 +168,9 @@ def _finding(path: str, active: ActiveRule, hit: Hit) -> Finding:
         rule=active.rule.name,
         severity=active.severity,  # type: ignore[arg-type]
         message=hit.message,
-        fixable=hit.fixable,
+        fixable=hit.fixable or hit.fix is not None,
         suggestion=hit.suggestion,
+        fix=hit.fix,
     )
 
 

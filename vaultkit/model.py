@@ -39,6 +39,32 @@ class Span(NamedTuple):
     end_column: int
 
 
+class Edit(NamedTuple):
+    """Replace the text at ``span`` (end exclusive; an empty span inserts) with ``text``.
+
+    ``text`` uses ``\\n`` for line breaks; :func:`vaultkit.edits.splice` writes them in the
+    file's own line ending.  The one edit type of fixes, code actions and the index.
+    """
+
+    span: Span
+    text: str
+
+
+Applicability = Literal["safe", "unsafe"]
+
+
+@_reduce_to_fields
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A titled set of edits that mends one finding, applied together or not at all."""
+
+    title: str
+    """What the fix does, shown as ``help:`` and as the code action's title."""
+    edits: tuple[Edit, ...]
+    applicability: Applicability = "safe"
+    """``safe`` fixes are applied by ``--fix``; ``unsafe`` ones only with ``--unsafe-fixes``."""
+
+
 Severity = Literal["error", "warning", "info", "off"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info", "off")
 
@@ -298,6 +324,8 @@ class Finding:
     fixable: bool = False
     suggestion: str | None = None
     """A replacement or a hint the reporters may show (``did you mean …``)."""
+    fix: Fix | None = None
+    """The exact edits that mend this finding, when the rule knows them."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -321,6 +349,6 @@ class Finding:
 
 # ``field`` is re-exported for modules that extend the model.
 __all__ = [
-    "Block", "Citation", "CodeSpan", "Comment", "Finding", "Frontmatter", "Heading", "Link",
+    "Applicability", "Block", "Citation", "CodeSpan", "Comment", "Edit", "Finding", "Fix", "Frontmatter", "Heading", "Link",
     "ListItem", "Note", "Problem", "SEVERITIES", "Section", "Severity", "Span", "Tag", "field",
 ]

@@ -111,6 +111,26 @@ def slice_text(original: str, span: Span, line_starts: tuple[int, ...] | None = 
     return original[start:end]
 
 
+def utf16_column(line_text: str, column: int) -> int:
+    """The 1-based column in UTF-16 code units (what LSP counts) of a code-point column."""
+    prefix = line_text[: column - 1]
+    return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+def column_from_utf16(line_text: str, units: int) -> int:
+    """The 1-based code-point column of a 1-based UTF-16 column (inverse of the above).
+
+    A position inside a surrogate pair (invalid in LSP) snaps to the character's start.
+    """
+    seen = 1
+    for index, ch in enumerate(line_text):
+        width = 2 if ord(ch) > 0xFFFF else 1
+        if seen + width > units:
+            return index + 1
+        seen += width
+    return len(line_text) + 1 + max(0, units - seen)
+
+
 def _dominant_newline(breaks: list[re.Match[str]]) -> str:
     if not breaks:
         return "\n"

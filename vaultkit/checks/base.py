@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from vaultkit.config import Config
-from vaultkit.model import Note, Span
+from vaultkit.model import Fix, Note, Span
 
 if TYPE_CHECKING:
     from vaultkit.bib import Bibliography
@@ -30,6 +30,8 @@ class Hit:
     suggestion: str | None = None
     path: str | None = None
     """Set by vault-wide checks that report on another file (a .bib, an asset)."""
+    fix: Fix | None = None
+    """The edits that mend it; ``fixable`` is then true as well."""
 
 
 @dataclass(frozen=True)
