@@ -95,9 +95,22 @@ def test_notes_pickle_round_trip() -> None:
         assert pickle.loads(pickle.dumps(note)) == note
 
 
-def test_cache_returns_the_same_notes(tmp_path: Path) -> None:
+def test_cache_returns_the_same_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import vaultkit.notes
+
+    parsed: list[str] = []
+    real = vaultkit.notes.parse_note
+
+    def counting(rel: str, data: bytes):  # type: ignore[no-untyped-def]
+        parsed.append(rel)
+        return real(rel, data)
+
+    monkeypatch.setattr(vaultkit.notes, "parse_note", counting)
     first = Vault.load(EXAMPLE_VAULT)
+    assert len(parsed) == len(first.notes) > 10  # a cold cache parses every note
+    parsed.clear()
     second = Vault.load(EXAMPLE_VAULT)
+    assert parsed == []  # a warm cache parses none: every note came from the cache
     assert first.notes == second.notes
     assert [f.to_json() for f in first.lint()] == [f.to_json() for f in second.lint()]
 

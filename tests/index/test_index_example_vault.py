@@ -92,6 +92,9 @@ def test_stale_index_rule_and_generated_region_quiet(vault_copy: Path) -> None:
     assert "papers/@vaswaniAttentionAllYou2017.md:" in out and "VK301" in out
     # the generated region repeats a dangling key from a session: reported once, in the session
     code, out, _ = run("lint", "--vault", str(vault_copy), "--select", "VK201", "--no-cache")
+    assert code == 1, out  # the two planted dangling keys are errors
+    assert [line.split(": ")[0] for line in out.splitlines() if ": VK201 " in line] == [
+        "sessions/2023-02-24.md:26:9", "sessions/2023-04-05.md:7:69"]
     assert "papers/" not in out
 
 

@@ -88,8 +88,36 @@ def test_json_empty_report():
     assert json.loads(get_reporter("json")([], ctx())) == []
 
 
-def test_json_matches_finding_to_json(findings):
-    assert json.loads(get_reporter("json")(findings, ctx())) == [f.to_json() for f in findings]
+def test_json_exact_text(findings):
+    # the whole document, literally: field order, indentation, non-ASCII kept, escapes
+    assert get_reporter("json")(findings[2:], ctx()) == """\
+[
+  {
+    "path": "papers/@vaswani 注意.md",
+    "line": 3,
+    "column": 2,
+    "end_line": 5,
+    "end_column": 4,
+    "code": "VK204",
+    "rule": "link-case-mismatch",
+    "severity": "info",
+    "message": "case differs: 50% off,\\nsee\\r",
+    "fixable": false
+  },
+  {
+    "path": "references.bib",
+    "line": 1,
+    "column": 1,
+    "end_line": 1,
+    "end_column": 1,
+    "code": "VK210",
+    "rule": "bibliography-invalid",
+    "severity": "error",
+    "message": "cannot read: unbalanced braces",
+    "fixable": true
+  }
+]
+"""
 
 
 # -- summary and statistics ------------------------------------------------------------
