@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from vaultkit.fsutil import TextStyle, UnsafeWrite, encode_like, safe_write
+from vaultkit import fsutil
+from vaultkit.fsutil import (
+    TextStyle, UnsafeWrite, WriteConflict, encode_like, remove_stale_temps, safe_delete, safe_write,
+)
 
 
 def test_creates_updates_and_skips_unchanged(tmp_path: Path) -> None:
     target = Path("papers/@a.md")
-    assert safe_write(tmp_path, target, b"one\n") == "created"
+    assert safe_write(tmp_path, target, b"one\n", expected=None) == "created"
     before = os.stat(tmp_path / target).st_mtime_ns
-    assert safe_write(tmp_path, target, b"one\n") == "unchanged"
+    assert safe_write(tmp_path, target, b"one\n", expected=b"one\n") == "unchanged"
     assert os.stat(tmp_path / target).st_mtime_ns == before
-    assert safe_write(tmp_path, target, b"two\n") == "updated"
+    assert safe_write(tmp_path, target, b"two\n", expected=b"one\n") == "updated"
     assert (tmp_path / target).read_bytes() == b"two\n"
     assert not [p for p in (tmp_path / "papers").iterdir() if p.name.endswith(".vaultkit-tmp")]
 
@@ -25,7 +31,7 @@ def test_keeps_permission_bits(tmp_path: Path) -> None:
     path = tmp_path / "n.md"
     path.write_bytes(b"x")
     path.chmod(0o640)
-    safe_write(tmp_path, Path("n.md"), b"y")
+    safe_write(tmp_path, Path("n.md"), b"y", expected=b"x")
     assert path.stat().st_mode & 0o777 == 0o640
 
 
@@ -34,7 +40,7 @@ def test_refuses_outside_the_vault(tmp_path: Path, target: str) -> None:
     vault = tmp_path / "vault"
     vault.mkdir()
     with pytest.raises(UnsafeWrite, match="outside the vault"):
-        safe_write(vault, Path(target), b"x")
+        safe_write(vault, Path(target), b"x", expected=None)
 
 
 def test_refuses_symlinked_file_and_folder(tmp_path: Path) -> None:
@@ -45,9 +51,9 @@ def test_refuses_symlinked_file_and_folder(tmp_path: Path) -> None:
     (vault / "link.md").symlink_to(outside)
     (vault / "linked").symlink_to(vault / "real", target_is_directory=True)
     with pytest.raises(UnsafeWrite, match="symlink"):
-        safe_write(vault, Path("link.md"), b"x")
+        safe_write(vault, Path("link.md"), b"x", expected=b"keep")
     with pytest.raises(UnsafeWrite, match="symlink"):
-        safe_write(vault, Path("linked/n.md"), b"x")
+        safe_write(vault, Path("linked/n.md"), b"x", expected=None)
     assert outside.read_bytes() == b"keep"
 
 
@@ -63,3 +69,170 @@ def test_text_style_round_trip(data: bytes, newline: str, bom: bool) -> None:
     assert (style.newline, style.bom) == (newline, bom)
     text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     assert encode_like(text, style) == data
+
+
+# -- compare-and-swap -------------------------------------------------------------------
+
+def _temps(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".vaultkit-tmp")]
+
+
+def test_refuses_to_overwrite_a_file_that_changed(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"the user's edit\n")
+    with pytest.raises(WriteConflict, match="changed since it was read"):
+        safe_write(tmp_path, Path("n.md"), b"vaultkit\n", expected=b"what was read\n")
+    assert path.read_bytes() == b"the user's edit\n"
+    assert not _temps(tmp_path)
+
+
+def test_refuses_to_create_over_a_file_that_appeared(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_bytes(b"mine")
+    with pytest.raises(WriteConflict, match="was created since"):
+        safe_write(tmp_path, Path("n.md"), b"vaultkit", expected=None)
+    assert (tmp_path / "n.md").read_bytes() == b"mine"
+
+
+def test_refuses_to_recreate_a_file_that_was_deleted(tmp_path: Path) -> None:
+    with pytest.raises(WriteConflict, match="was deleted since"):
+        safe_write(tmp_path, Path("n.md"), b"vaultkit", expected=b"old")
+    assert not (tmp_path / "n.md").exists()
+
+
+def test_already_holding_the_new_bytes_is_unchanged_whatever_was_read(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_bytes(b"new")  # e.g. a concurrent run wrote the same
+    assert safe_write(tmp_path, Path("n.md"), b"new", expected=b"old") == "unchanged"
+
+
+def test_an_edit_saved_while_the_temp_file_is_written_wins(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last compare is after the temp file is written: a save during it is kept."""
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old")
+    real_fsync = os.fsync
+
+    def fsync_and_save(fd: int) -> None:
+        real_fsync(fd)
+        path.write_bytes(b"saved by the user meanwhile")
+
+    monkeypatch.setattr(os, "fsync", fsync_and_save)
+    with pytest.raises(WriteConflict):
+        safe_write(tmp_path, Path("n.md"), b"vaultkit", expected=b"old")
+    assert path.read_bytes() == b"saved by the user meanwhile"
+    assert not _temps(tmp_path)
+
+
+def test_a_file_created_while_the_temp_file_is_written_wins(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "n.md"
+    real_fsync = os.fsync
+
+    def fsync_and_create(fd: int) -> None:
+        real_fsync(fd)
+        path.write_bytes(b"created by the user meanwhile")
+
+    monkeypatch.setattr(os, "fsync", fsync_and_create)
+    with pytest.raises(WriteConflict):
+        safe_write(tmp_path, Path("n.md"), b"vaultkit", expected=None)
+    assert path.read_bytes() == b"created by the user meanwhile"
+    assert not _temps(tmp_path)
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"frozen")
+    path.chmod(0o444)
+    with pytest.raises(PermissionError, match="read-only"):
+        safe_write(tmp_path, Path("n.md"), b"vaultkit", expected=b"frozen")
+    assert path.read_bytes() == b"frozen"
+
+
+def test_a_full_disk_leaves_the_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        safe_write(tmp_path, Path("n.md"), b"new", expected=b"old")
+    assert path.read_bytes() == b"old"
+    assert not _temps(tmp_path)
+
+
+def test_a_created_file_gets_the_umask_mode_not_the_temp_files(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    fsutil._UMASK = None
+    try:
+        safe_write(tmp_path, Path("n.md"), b"x", expected=None)
+    finally:
+        os.umask(old)
+        fsutil._UMASK = None
+    assert (tmp_path / "n.md").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_fifo_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "n.md")
+    with pytest.raises(OSError, match="not a regular file"):
+        safe_write(tmp_path, Path("n.md"), b"x", expected=None)
+
+
+def test_delete_only_what_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"edited")
+    with pytest.raises(WriteConflict):
+        safe_delete(tmp_path, Path("n.md"), expected=b"generated")
+    assert path.read_bytes() == b"edited"
+    assert safe_delete(tmp_path, Path("n.md"), expected=b"edited") is True
+    assert not path.exists()
+    assert safe_delete(tmp_path, Path("n.md"), expected=b"edited") is False
+
+
+# -- stale temp files -------------------------------------------------------------------
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_removes_only_old_unlocked_temp_files_of_its_own_pattern(tmp_path: Path) -> None:
+    stale = tmp_path / ".@a.md.k3j_9x0q.vaultkit-tmp"
+    young = tmp_path / ".@b.md.abcdefgh.vaultkit-tmp"
+    locked = tmp_path / ".@c.md.zzzzzzzz.vaultkit-tmp"
+    others = [tmp_path / n for n in (".@d.md.swp", "x.vaultkit-tmp", ".@e.md.ABCDEFGH.vaultkit-tmp",
+                                      ".@f.md.short.vaultkit-tmp", "@g.md")]
+    for path in [stale, young, locked, *others]:
+        path.write_bytes(b"partial")
+        if path is not young:
+            _age(path, 3600)
+    (tmp_path / ".@h.md.linklink.vaultkit-tmp").symlink_to(others[-1])
+    _age(others[-1], 3600)
+    holder = os.open(locked, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # a live writer holds its temp file locked
+    try:
+        removed = remove_stale_temps(tmp_path, Path("."))
+    finally:
+        os.close(holder)
+    assert removed == [stale]
+    assert not stale.exists()
+    assert young.exists() and locked.exists() and all(p.exists() for p in others)
+    assert (tmp_path / ".@h.md.linklink.vaultkit-tmp").is_symlink()
+
+
+def test_a_writer_locks_its_temp_file_until_the_rename(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A concurrent run's cleanup must not take a live temp file away."""
+    seen: list[list[Path]] = []
+    real_fsync = os.fsync
+
+    def fsync_and_clean(fd: int) -> None:
+        real_fsync(fd)
+        for temp in tmp_path.glob("*.vaultkit-tmp"):
+            _age(temp, 3600)
+        seen.append(remove_stale_temps(tmp_path, Path(".")))
+
+    monkeypatch.setattr(os, "fsync", fsync_and_clean)
+    assert safe_write(tmp_path, Path("n.md"), b"x", expected=None) == "created"
+    assert seen == [[]]
+    assert (tmp_path / "n.md").read_bytes() == b"x"

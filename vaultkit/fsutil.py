@@ -1,27 +1,76 @@
 """The one way vaultkit writes a file.
 
 Every write goes through :func:`safe_write`: only inside the vault, never through a
-symlink, only when the bytes change, atomically (a temp file in the same folder, then
-``os.replace``), keeping the file's permission bits.  Callers encode the text with
-:func:`encode_like` so a file keeps its BOM and line endings.
+symlink, only when the bytes change, only if the file still holds the bytes the caller
+read (compare-and-swap), atomically (a temp file in the same folder, then a rename),
+keeping the file's permission bits.  Callers build the new bytes with
+:func:`vaultkit.edits.splice` (or :func:`encode_like` for a new file) so every byte they
+did not mean to change stays as it was.
+
+The contract, for every caller (``lint --fix``, the language server, ``index``):
+
+* ``expected`` is the exact bytes the caller read and computed ``data`` from, or
+  ``None`` when the caller saw no file and means to create one.
+* When the file already holds ``data``, nothing is written: ``"unchanged"``.
+* When it holds anything but ``expected`` (or exists although ``expected`` is None, or
+  is gone although ``expected`` is bytes), nothing is written and
+  :class:`WriteConflict` is raised: re-read, re-compute, try again, or tell the user.
+* Otherwise the file is replaced atomically: readers see the old bytes or the new ones,
+  never a mix, and a killed run leaves at most a stale temp file
+  (``.<name>.<random>.vaultkit-tmp``, removed by :func:`remove_stale_temps`).
+
+The residual window.  POSIX has no compare-and-rename, so the comparison and the rename
+are two steps.  vaultkit narrows the gap to one read and one rename: the new bytes are
+written and synced first, then the file is read again and compared, then renamed over.
+A creation is exact: it is a hard link that fails when the name exists.  What remains
+is the few microseconds between that last read and the rename: an editor that saves
+into the file in exactly that instant loses that save (the file then holds vaultkit's
+bytes, computed from the save before).  Everything earlier -- the whole time vaultkit
+spends reading the vault and planning -- is covered.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+try:  # POSIX: advisory locks tell a live temp file from a dead run's
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from vaultkit.positions import BOM, SourceText
 
 WriteOutcome = Literal["created", "updated", "unchanged"]
 
+TEMP_SUFFIX = ".vaultkit-tmp"
+TEMP_NAME = re.compile(r"\A\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z")
+"""``.<name>.<8 random characters>.vaultkit-tmp``: what :func:`safe_write` leaves behind
+when it is killed between creating its temp file and renaming it."""
+STALE_AFTER = 60.0
+"""Seconds after which an unlocked temp file is a dead run's, not a live one's."""
+
 
 class UnsafeWrite(Exception):
     """A write vaultkit refuses: outside the vault, or through a symlink."""
+
+
+class WriteConflict(Exception):
+    """The file no longer holds the bytes the caller read: nothing was written."""
+
+    def __init__(self, path: Path, expected: bytes | None, current: bytes | None) -> None:
+        state = "was created" if expected is None else "was deleted" if current is None else "changed"
+        super().__init__(f"{path}: {state} since it was read; nothing written")
+        self.path = path
+        self.expected = expected
+        self.current = current
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,36 +113,178 @@ def check_inside(root: Path, target: Path) -> Path:
     return resolved
 
 
-def safe_write(root: Path, target: Path, data: bytes) -> WriteOutcome:
-    """Write ``data`` to ``target`` inside ``root`` if (and only if) it differs."""
+def safe_write(root: Path, target: Path, data: bytes, *, expected: bytes | None) -> WriteOutcome:
+    """Write ``data`` to ``target`` inside ``root`` if it holds ``expected`` and differs.
+
+    ``expected`` is what the caller read (``None``: no file).  Raises
+    :class:`WriteConflict` when the file holds anything else, :class:`UnsafeWrite` for
+    a path outside the vault or through a symlink, ``PermissionError`` for a file
+    without write permission (vaultkit does not replace what the user made read-only),
+    and any other ``OSError`` of the write (a full disk, a read-only mount) with the file
+    left as it was.
+    """
     path = check_inside(root, target)
-    try:
-        current = path.read_bytes()
-    except FileNotFoundError:
-        current = None
+    current, mode = _read_current(path)
     if current == data:
         return "unchanged"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_inside(root, path)  # the folders we just made cannot be links, but be sure
-    mode = stat.S_IMODE(path.stat().st_mode) if current is not None else None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".vaultkit-tmp")
+    if current != expected:
+        raise WriteConflict(path, expected, current)
+    if mode is not None and not mode & stat.S_IWUSR:
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+    if current is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        check_inside(root, path)  # the folders we just made cannot be links, but be sure
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if fcntl is not None:  # held until the rename: remove_stale_temps skips it
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
+            os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
+            if current is None:
+                outcome = _create(Path(tmp), path, data)
+            else:
+                _replace_if_unchanged(Path(tmp), path, expected)
+                outcome = "updated"
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink_quietly(tmp)
         raise
-    return "created" if current is None else "updated"
+    _unlink_quietly(tmp)  # a creation linked it; a replace already moved it
+    return outcome
 
 
-def safe_delete(root: Path, target: Path) -> None:
+def _create(tmp: Path, path: Path, data: bytes) -> WriteOutcome:
+    """Give ``tmp`` the name ``path`` only if nothing has that name: a hard link is
+    exact (it fails when the name exists); where links are not supported, check and
+    rename (the same residual window as an update)."""
+    try:
+        os.link(tmp, path)
+        return "created"
+    except FileExistsError:
+        current, _ = _read_current(path)
+        if current == data:
+            return "unchanged"
+        raise WriteConflict(path, None, current) from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
+            raise
+    _replace_if_unchanged(tmp, path, None)
+    return "created"
+
+
+def _replace_if_unchanged(tmp: Path, path: Path, expected: bytes | None) -> None:
+    """The last compare, as close to the rename as it can be."""
+    current, _ = _read_current(path)
+    if current != expected:
+        raise WriteConflict(path, expected, current)
+    os.replace(tmp, path)
+
+
+def _read_current(path: Path) -> tuple[bytes | None, int | None]:
+    """The file's bytes and permission bits, or (None, None) when there is no file.
+
+    Only a regular file is read (a FIFO would block): opened without following a link
+    and without blocking, checked with fstat on the opened file itself.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None, None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeWrite(f"{path}: refusing to write through a symlink") from error
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read(), stat.S_IMODE(info.st_mode)
+
+
+def _unlink_quietly(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+_UMASK: int | None = None
+
+
+def _umask() -> int:
+    """The process umask, for the permission bits of a file vaultkit creates (mkstemp
+    makes 0600 files).  Read from /proc where possible: setting it to read it back is
+    not thread-safe."""
+    global _UMASK
+    if _UMASK is None:
+        try:
+            status = Path("/proc/self/status").read_text()
+            _UMASK = int(re.search(r"^Umask:\s*([0-7]+)", status, re.M).group(1), 8)  # type: ignore[union-attr]
+        except (OSError, AttributeError, ValueError):
+            _UMASK = os.umask(0o22)
+            os.umask(_UMASK)
+    return _UMASK
+
+
+def safe_delete(root: Path, target: Path, *, expected: bytes) -> bool:
+    """Delete ``target`` if it still holds ``expected``; False when it is already gone.
+
+    Raises :class:`WriteConflict` when it holds anything else (same residual window as
+    :func:`safe_write`: between the last read and the unlink).
+    """
     path = check_inside(root, target)
+    current, _ = _read_current(path)
+    if current is None:
+        return False
+    if current != expected:
+        raise WriteConflict(path, expected, current)
     path.unlink()
+    return True
+
+
+def remove_stale_temps(root: Path, folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove the temp files a killed vaultkit left in ``folder`` (not its subfolders).
+
+    Only vaultkit's own name pattern (:data:`TEMP_NAME`), only regular files, and never a
+    live one of a concurrent run: a writer holds an exclusive lock on its temp file from
+    right after creating it until the rename, so a file we can lock is not being written;
+    and the file must be older than ``older_than`` seconds, which covers the instant
+    between creating the file and taking the lock (and systems without locks).  Even a
+    temp file removed under a stalled writer loses nothing: its rename then fails and
+    the write is reported as failed, the note untouched.
+    """
+    try:
+        absolute = check_inside(root, folder)
+        entries = list(os.scandir(absolute))
+    except (OSError, UnsafeWrite):
+        return []
+    removed = []
+    now = time.time()
+    for entry in entries:
+        if not TEMP_NAME.match(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+                continue
+            if _unlocked(Path(entry.path)):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _unlocked(path: Path) -> bool:
+    if fcntl is None:  # pragma: no cover - Windows: the age alone decides
+        return True
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing releases our lock
+    return True

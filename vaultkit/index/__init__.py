@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal
 
-from vaultkit.fsutil import TextStyle, UnsafeWrite, check_inside, encode_like, safe_delete, safe_write
+from vaultkit.fsutil import (
+    TextStyle, UnsafeWrite, WriteConflict, check_inside, encode_like, safe_delete, safe_write,
+)
 from vaultkit.index import render
 from vaultkit.index.collect import PaperFacts, SessionSpec, collect
 from vaultkit.markers import RegionError, find_region
@@ -192,9 +194,12 @@ def apply(vault: "Vault", result: IndexPlan) -> None:
     for change in result.changes:
         try:
             if change.outcome in ("create", "update") and change.new is not None:
-                safe_write(vault.root, Path(change.path), change.new)
-            elif change.outcome == "prune":
-                safe_delete(vault.root, Path(change.path))
+                safe_write(vault.root, Path(change.path), change.new, expected=change.old)
+            elif change.outcome == "prune" and change.old is not None:
+                safe_delete(vault.root, Path(change.path), expected=change.old)
+        except WriteConflict:
+            result.problems.append(IndexProblem(change.path, Span(1, 1, 1, 1), "VK301",
+                                                "changed while indexing; run 'vaultkit index' again"))
         except (UnsafeWrite, OSError) as error:
             result.problems.append(IndexProblem(change.path, Span(1, 1, 1, 1), "VK302", str(error)))
 
