@@ -214,5 +214,5 @@ def test_csl_yaml_duplicate_id(tmp_path: Path) -> None:
     entries, issues = load(tmp_path, "refs.yaml", "- id: a\n- id: b\n- id: a\n")
     assert [e.key for e in entries] == ["a", "b"]
     assert [(i.code, i.span, i.message) for i in issues] == [
-        ("VK208", Span(3, 7, 3, 8), "citekey 'a' is defined twice (first at refs.yaml:1)"),
+        ("VK208", Span(3, 7, 3, 8), "citekey 'a' is defined twice in refs.yaml (lines 1 and 3); the first is used"),
     ]

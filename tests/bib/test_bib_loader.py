@@ -35,7 +35,7 @@ def test_the_three_export_formats_agree() -> None:
     )
 
 
-def test_duplicates_across_files_name_the_first(tmp_path: Path) -> None:
+def test_conflicting_definitions_across_files_name_both_places(tmp_path: Path) -> None:
     bib_text = "@misc{x}\n@misc{only-bib}\n\n\n\n@article{a, title={A}}\n"
     bib = write(tmp_path, "references.bib", bib_text)
     csl = write(tmp_path, "more.json", '[\n  {"id": "y"},\n  {"id": "a", "title": "Other"}\n]')
@@ -44,16 +44,16 @@ def test_duplicates_across_files_name_the_first(tmp_path: Path) -> None:
         [(bib, "references.bib"), (csl, "refs/more.json"), (yml, "refs/extra.yaml")]
     )
     assert bibliography.files == ("references.bib", "refs/more.json", "refs/extra.yaml")
+    assert bibliography.counts == (3, 1, 1)
     assert sorted(bibliography.keys()) == ["a", "only-bib", "x", "y", "z"]
     first = bibliography.get("a")
     assert first is not None and (first.title, first.source) == ("A", "references.bib")
+    # 'a' once (at its first disagreeing definition); 'x' agrees (no title, no year
+    # in either): the same entry exported twice, not a finding
     assert [(i.source, i.code, i.span, i.message) for i in bibliography.issues] == [
         ("refs/more.json", "VK208", Span(3, 11, 3, 12),
-         "citekey 'a' is defined twice (first at references.bib:6)"),
-        ("refs/extra.yaml", "VK208", Span(1, 7, 1, 8),
-         "citekey 'a' is defined twice (first at references.bib:6)"),
-        ("refs/extra.yaml", "VK208", Span(2, 7, 2, 8),
-         "citekey 'x' is defined twice (first at references.bib:1)"),
+         "citekey 'a' is defined differently in references.bib:6 and refs/more.json:3 "
+         "(title differs); the first is used"),
     ]
 
 
@@ -71,8 +71,110 @@ def test_within_and_across_file_duplicates_are_reported_once(tmp_path: Path) -> 
     one = write(tmp_path, "one.bib", "@misc{a}\n@misc{a}\n")
     two = write(tmp_path, "two.bib", "@misc{a}\n")
     issues = load_bibliography([(one, "one.bib"), (two, "two.bib")]).issues
-    assert [(i.source, i.span.line) for i in issues] == [("one.bib", 2), ("two.bib", 1)]
-    assert all("(first at one.bib:1)" in i.message for i in issues)
+    assert [(i.source, i.span.line, i.message) for i in issues] == [
+        ("one.bib", 2, "citekey 'a' is defined twice in one.bib (lines 1 and 2); the first is used"),
+    ]
+
+
+LIBRARY_BIB = """@article{vaswaniAttention2017,
+  title = {Attention Is {{All}} You {{Need}}},
+  author = {Vaswani, Ashish and Shazeer, Noam},
+  date = {2017},
+  doi = {10.48550/arXiv.1706.03762},
+  journaltitle = {NeurIPS}
+}
+@misc{schickToolformer2023,
+  title = {Toolformer: {{Language Models Can Teach Themselves}} to {{Use Tools}}},
+  author = {Schick, Timo},
+  year = {2023},
+  eprint = {2302.04761},
+  eprinttype = {arXiv},
+  url = {https://arxiv.org/abs/2302.04761},
+  abstract = {LMs  can teach
+    themselves.},
+  file = {/Users/ada/Zotero/storage/X/Schick - Toolformer.pdf}
+}
+"""
+LIBRARY_JSON = """[
+ {"id": "vaswaniAttention2017", "type": "article-journal", "title": "Attention Is All You Need",
+  "author": [{"family": "Vaswani", "given": "Ashish"}, {"family": "Shazeer", "given": "Noam"}],
+  "issued": {"date-parts": [[2017]]}, "DOI": "10.48550/arXiv.1706.03762",
+  "container-title": "NeurIPS"},
+ {"id": "schickToolformer2023", "type": "article", "title": "Toolformer: Language Models Can Teach Themselves to Use Tools",
+  "author": [{"family": "Schick", "given": "Timo"}], "issued": {"date-parts": [[2023, 2, 9]]},
+  "URL": "https://arxiv.org/abs/2302.04761", "number": "arXiv:2302.04761"}
+]
+"""
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_the_same_library_exported_twice_is_one_library(tmp_path: Path, full: bool) -> None:
+    """Issue #10 item 1: ``My Library.bib`` + ``My Library.json`` gave a VK208 per entry."""
+    bib = write(tmp_path, "My Library.bib", LIBRARY_BIB)
+    csl = write(tmp_path, "My Library.json", LIBRARY_JSON)
+    copy = write(tmp_path, "copy.bib", LIBRARY_BIB)
+    files = [(bib, "My Library.bib"), (csl, "My Library.json"), (copy, "backup/copy.bib")]
+    bibliography = load_bibliography(files, full=full)
+    assert bibliography.issues == ()
+    assert bibliography.counts == (2, 0, 0)
+    assert sorted(bibliography.keys()) == ["schickToolformer2023", "vaswaniAttention2017"]
+
+
+def test_a_changed_copy_is_reported_once_per_key_on_the_fast_path(tmp_path: Path) -> None:
+    bib = write(tmp_path, "My Library.bib", LIBRARY_BIB)
+    changed = LIBRARY_BIB.replace("date = {2017}", "date = {2018}").replace("Schick, Timo", "Dwivedi, Jane")
+    old = write(tmp_path, "old.bib", changed)
+    issues = load_bibliography([(bib, "My Library.bib"), (old, "old.bib")], full=False).issues
+    assert [(i.source, i.span.line, i.code) for i in issues] == [
+        ("old.bib", 1, "VK208"), ("old.bib", 8, "VK208"),
+    ]
+    assert issues[0].message == (
+        "citekey 'vaswaniAttention2017' is defined differently in My Library.bib:1 and "
+        "old.bib:1 (year differs); the first is used"
+    )
+    assert "(first author differs)" in issues[1].message
+
+
+def test_entries_carry_identifiers_venue_abstract_and_file(tmp_path: Path) -> None:
+    """What the index (URL → paper) and the language server (hover) read."""
+    bib = write(tmp_path, "refs.bib", LIBRARY_BIB)
+    csl = write(tmp_path, "refs.json", LIBRARY_JSON)
+    for path in (bib, csl):
+        entries = {e.key: e for e in load_file(path, path.name)[0]}
+        vaswani, schick = entries["vaswaniAttention2017"], entries["schickToolformer2023"]
+        assert (vaswani.doi, vaswani.eprint, vaswani.venue) == (
+            "10.48550/arxiv.1706.03762", "1706.03762", "NeurIPS")
+        assert (schick.url, schick.eprint, schick.doi) == (
+            "https://arxiv.org/abs/2302.04761", "2302.04761", None)
+    bib_schick = {e.key: e for e in load_file(bib, "refs.bib")[0]}["schickToolformer2023"]
+    assert bib_schick.abstract == "LMs can teach themselves."
+    assert bib_schick.file == "/Users/ada/Zotero/storage/X/Schick - Toolformer.pdf"
+    fast = {e.key: e for e in load_file(bib, "refs.bib", full=False)[0]}
+    assert fast["schickToolformer2023"].eprint is None  # the linter's path reads keys only
+
+
+@pytest.mark.parametrize(("url", "key"), [
+    ("https://arxiv.org/abs/2302.04761v1", "schickToolformer2023"),
+    ("http://arxiv.org/pdf/2302.04761v2.pdf", "schickToolformer2023"),
+    ("https://www.arxiv.org/abs/2302.04761", "schickToolformer2023"),
+    ("https://doi.org/10.48550/arXiv.1706.03762", "vaswaniAttention2017"),
+    ("https://arxiv.org/abs/1706.03762", "vaswaniAttention2017"),  # via the arXiv DOI
+    ("doi:10.48550/ARXIV.1706.03762", "vaswaniAttention2017"),
+    ("https://arxiv.org/abs/2401.00001", None),
+    ("https://example.org/paper", None),
+])
+def test_entry_for_url(tmp_path: Path, url: str, key: str | None) -> None:
+    bibliography = load_bibliography([(write(tmp_path, "refs.bib", LIBRARY_BIB), "refs.bib")])
+    found = bibliography.entry_for_url(url)
+    assert (found.key if found else None) == key
+
+
+def test_entry_for_url_by_plain_url(tmp_path: Path) -> None:
+    text = "@online{blog, title = {A post}, url = {https://www.example.org/posts/a\\_b/}}\n"
+    bibliography = load_bibliography([(write(tmp_path, "refs.bib", text), "refs.bib")])
+    assert bibliography.get("blog").url == "https://www.example.org/posts/a_b/"
+    found = bibliography.entry_for_url("http://example.org/posts/a_b#intro")
+    assert found is not None and found.key == "blog"
 
 
 def test_latin1_file_still_loads_with_one_issue(tmp_path: Path) -> None:

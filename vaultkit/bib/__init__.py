@@ -2,12 +2,14 @@
 
 ``load_bibliography`` reads BibTeX/BibLaTeX ``.bib``, CSL JSON and CSL YAML files and
 merges them; ``full=False`` is the linter's fast path (keys and spans only).  Broken input
-never raises: it becomes a :class:`BibIssue` (VK210), and a citekey defined again becomes
-VK208 naming the first definition, which is the one kept.
+never raises: it becomes a :class:`BibIssue` (VK210).  A citekey defined again is one
+entry when both definitions agree (the same library exported twice) and VK208 when they
+disagree, once per key, naming both places; the first definition is the one kept.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +23,7 @@ from vaultkit.bib.model import (
     BibEntry,
     BibIssue,
     Bibliography,
-    keep_first,
+    merge_definitions,
 )
 from vaultkit.model import Span
 from vaultkit.positions import SourceText
@@ -31,7 +33,8 @@ class _Loader(Protocol):
     """A format's loader: every entry in file order (duplicates included) and issues."""
 
     def __call__(
-        self, text: SourceText, source: str, *, full: bool = True
+        self, text: SourceText, source: str, *, full: bool = True,
+        detail: frozenset[str] = frozenset(),
     ) -> tuple[list[BibEntry], list[BibIssue]]: ...
 
 
@@ -46,13 +49,10 @@ SUFFIXES = frozenset(_LOADERS)
 """The file suffixes :func:`load_file` understands (lower case)."""
 
 
-def load_file(
-    path: Path, source: str, *, full: bool = True
+def _read(
+    path: Path, source: str, *, full: bool, detail: frozenset[str] = frozenset()
 ) -> tuple[list[BibEntry], list[BibIssue]]:
-    """The entries of one file (first definition of each key) and its issues, by position.
-
-    ``source`` is the vault-relative POSIX path named in entries and issues.
-    """
+    """Every definition in one file, in file order, and the file's reading issues."""
     loader = _LOADERS.get(path.suffix.lower())
     if loader is None:
         message = f"{source} is not a bibliography (expected {', '.join(sorted(SUFFIXES))})"
@@ -60,11 +60,44 @@ def load_file(
     text, issues = read_source(path, source)
     if text is None:
         return [], issues
-    entries, found = loader(text, source, full=full)
-    issues.extend(found)
-    kept = keep_first(entries, {}, issues)
-    issues.sort(key=lambda issue: (issue.span, issue.code))
-    return kept, issues
+    entries, found = loader(text, source, full=full, detail=detail)
+    return entries, issues + found
+
+
+def _merge(
+    files: list[tuple[Path, str]], *, full: bool
+) -> tuple[dict[str, BibEntry], list[BibIssue]]:
+    read = [(path, source, *_read(path, source, full=full)) for path, source in files]
+    definitions = [entry for _, _, entries, _ in read for entry in entries]
+    detailed: dict[tuple[str, Span], BibEntry] = {}
+    if not full:
+        # The fast path reads keys only; to tell a second export of the same entry from
+        # a conflicting one, read just the repeated keys' fields (rare, so cheap).
+        counts = Counter(entry.key for entry in definitions)
+        repeated = frozenset(key for key, n in counts.items() if n > 1)
+        for path, source, entries, _ in read:
+            if repeated and any(entry.key in repeated for entry in entries):
+                again, _ = _read(path, source, full=False, detail=repeated)
+                detailed.update(((e.source, e.span), e) for e in again if e.key in repeated)
+    entries, duplicates = merge_definitions(definitions, detailed)
+    issues: list[BibIssue] = []
+    for _, source, _, file_issues in read:
+        issues.extend(file_issues)
+        issues.extend(d for d in duplicates if d.source == source)
+    by_source = {source: n for n, (_, source) in enumerate(files)}
+    issues.sort(key=lambda issue: (by_source.get(issue.source, 0), issue.span, issue.code))
+    return entries, issues
+
+
+def load_file(
+    path: Path, source: str, *, full: bool = True
+) -> tuple[list[BibEntry], list[BibIssue]]:
+    """The entries of one file (first definition of each key) and its issues, by position.
+
+    ``source`` is the vault-relative POSIX path named in entries and issues.
+    """
+    entries, issues = _merge([(path, source)], full=full)
+    return list(entries.values()), issues
 
 
 def load_bibliography(
@@ -72,20 +105,18 @@ def load_bibliography(
 ) -> Bibliography:
     """Load and merge ``(absolute path, vault-relative source)`` files, in the given order.
 
-    A key already defined in an earlier file is reported (VK208) where it is redefined.
+    The first definition of a key is kept; a repeated key is reported (VK208) only when
+    its definitions disagree or repeat inside one file (see :func:`merge_definitions`).
     """
-    seen: dict[str, BibEntry] = {}
-    issues: list[BibIssue] = []
-    sources: list[str] = []
-    for path, source in files:
-        sources.append(source)
-        entries, file_issues = load_file(path, source, full=full)
-        keep_first(entries, seen, file_issues)
-        issues.extend(sorted(file_issues, key=lambda issue: (issue.span, issue.code)))
-    return Bibliography(entries=seen, issues=tuple(issues), files=tuple(sources))
+    files = list(files)
+    entries, issues = _merge(files, full=full)
+    counts = Counter(entry.source for entry in entries.values())
+    return Bibliography(entries=entries, issues=tuple(issues),
+                        files=tuple(source for _, source in files),
+                        counts=tuple(counts.get(source, 0) for _, source in files))
 
 
 __all__ = [
     "BROKEN_ENTRY", "DUPLICATE_KEY", "SUFFIXES", "BibEntry", "BibIssue", "Bibliography",
-    "load_bibliography", "load_file",
+    "load_bibliography", "load_file", "merge_definitions",
 ]

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Callable
 
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.exceptions import BlockAbortedException
@@ -28,6 +30,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import Block, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
 from vaultkit.bib.common import person, year_of
+from vaultkit.bib.ids import arxiv_id, clean_url, normalize_doi
 from vaultkit.bib.latex import latex_to_text
 from vaultkit.bib.model import BROKEN_ENTRY, BibEntry, BibIssue
 from vaultkit.positions import SourceText
@@ -84,12 +87,21 @@ class _Scan:
 
 
 def load_bibtex(
-    text: SourceText, source: str, *, full: bool = True
+    text: SourceText, source: str, *, full: bool = True, detail: frozenset[str] = frozenset()
 ) -> tuple[list[BibEntry], list[BibIssue]]:
-    """Every entry of a ``.bib`` file in file order (duplicates included) and its issues."""
+    """Every entry of a ``.bib`` file in file order (duplicates included) and its issues.
+
+    ``detail``: on the fast path, the keys whose fields are read all the same (to tell a
+    repeated entry from a conflicting one); what reading them finds is not reported.
+    """
     scan = _scan(text, source)
     if not full:
-        entries = [_entry(text, source, h, None, (), None) for h in scan.headers]
+        strings = _string_macros(scan.strings) if detail else {}
+        entries = [
+            _full_entry(text, source, h, strings, []) if h.key in detail
+            else _entry(text, source, h, None, (), None)
+            for h in scan.headers
+        ]
         return entries, scan.issues
     strings = _string_macros(scan.strings)
     entries = [_full_entry(text, source, h, strings, scan.issues) for h in scan.headers]
@@ -271,7 +283,49 @@ def _full_entry(
         year = year_of(date) if date else None
     author = fields.get("author")
     authors = _authors(_value_text(author, strings)) if author is not None else ()
-    return _entry(text, source, header, title, authors, year)
+    entry = _entry(text, source, header, title, authors, year)
+    raw_field = partial(_raw_field, fields, strings)
+    doi = normalize_doi(raw_field("doi"))
+    url = clean_url(raw_field("url"))
+    return replace(
+        entry,
+        doi=doi,
+        url=url,
+        eprint=_arxiv(raw_field, doi, url),
+        file=raw_field("file"),
+        abstract=_text_field(fields, "abstract", strings),
+        venue=next((v for name in _VENUE if (v := _text_field(fields, name, strings))), None),
+    )
+
+
+_VENUE = ("journaltitle", "journal", "booktitle", "eventtitle", "publisher", "institution",
+          "school", "organization")
+_ARXIV_TYPES = frozenset({"arxiv"})
+
+
+def _raw_field(fields: Mapping[str, str], strings: Mapping[str, str], name: str) -> str | None:
+    """A field's value without delimiters or LaTeX conversion (DOIs, URLs, paths)."""
+    raw = fields.get(name)
+    if raw is None:
+        return None
+    return " ".join(_value_text(raw, strings).split()) or None
+
+
+def _arxiv(raw_field: Callable[[str], str | None], doi: str | None, url: str | None) -> str | None:
+    """The arXiv id: biblatex ``eprint`` + ``eprinttype``, BibTeX ``eprint`` +
+    ``archiveprefix``, else an arXiv DOI or URL, else ``arXiv:…`` where Better BibTeX's
+    BibTeX export puts it (``number``, ``journal``)."""
+    eprint = raw_field("eprint")
+    kind = (raw_field("eprinttype") or raw_field("archiveprefix") or "").lower()
+    if eprint and (kind in _ARXIV_TYPES or (not kind and arxiv_id(eprint))):
+        found = arxiv_id(eprint)
+        if found:
+            return found
+    for value in (doi, url, raw_field("number"), raw_field("journal"), raw_field("note")):
+        found = arxiv_id(value)
+        if found:
+            return found
+    return None
 
 
 def _parse_fields(raw: str) -> tuple[dict[str, str], str | None]:

@@ -68,3 +68,4 @@ def person(family: str, given: str = "", suffix: str = "") -> str | None:
     if not family.strip():
         return " ".join(parts) or None
     return ", ".join(parts)
+

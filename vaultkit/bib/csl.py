@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from vaultkit.bib.common import offset_span, person, year_of
+from vaultkit.bib.ids import arxiv_id, clean_url, normalize_doi
 from vaultkit.bib.model import BROKEN_ENTRY, BibEntry, BibIssue
 from vaultkit.model import Span
 from vaultkit.positions import SourceText
@@ -45,7 +46,7 @@ _CslLoader.yaml_implicit_resolvers = {
 
 
 def load_csl_json(
-    text: SourceText, source: str, *, full: bool = True
+    text: SourceText, source: str, *, full: bool = True, detail: frozenset[str] = frozenset()
 ) -> tuple[list[BibEntry], list[BibIssue]]:
     """Every item of a CSL JSON file in file order (duplicates included) and its issues."""
     if not text.text.strip():
@@ -67,7 +68,7 @@ def load_csl_json(
             issues.append(_issue(text, source, start, message))
             continue
         span = _json_id_span(text, start, end, item.get("id"))
-        entry = _csl_entry(item, source, span, full, issues)
+        entry = _csl_entry(item, source, span, full or _wanted(item, detail), issues)
         if entry is not None:
             entries.append(entry)
     return entries, issues
@@ -122,7 +123,7 @@ def _json_value(match: re.Match[str]) -> Any:
 
 
 def load_csl_yaml(
-    text: SourceText, source: str, *, full: bool = True
+    text: SourceText, source: str, *, full: bool = True, detail: frozenset[str] = frozenset()
 ) -> tuple[list[BibEntry], list[BibIssue]]:
     """Every item of a CSL YAML file (a list, or ``references:`` holding one)."""
     loader = _CslLoader(text.text)
@@ -151,7 +152,8 @@ def load_csl_yaml(
             message = f"CSL item is a {_kind(item)}, not a mapping; it is skipped"
             issues.append(_issue(text, source, node.start_mark.index, message))
             continue
-        entry = _csl_entry(item, source, _yaml_id_span(text, node), full, issues)
+        span = _yaml_id_span(text, node)
+        entry = _csl_entry(item, source, span, full or _wanted(item, detail), issues)
         if entry is not None:
             entries.append(entry)
     return entries, issues
@@ -206,7 +208,21 @@ def _csl_entry(
     title = _str(item.get("title"))
     authors = _csl_authors(item.get("author"))
     year = _csl_year(item.get("issued"))
-    return BibEntry(key, source, span, entry_type, " ".join(title.split()) or None, authors, year)
+    # CSL variables are case-sensitive (DOI, URL), but pandoc's YAML and hand-written
+    # files often spell them in lower case: accept either.
+    field = {str(k).lower(): v for k, v in item.items()}
+    doi = normalize_doi(_str(field.get("doi")))
+    url = clean_url(_str(field.get("url")))
+    eprint = next((found for value in (field.get("eprint"), doi, url, field.get("number"),
+                                       field.get("archive_location"))
+                   if (found := arxiv_id(_str(value)))), None)
+    return BibEntry(
+        key, source, span, entry_type, " ".join(title.split()) or None, authors, year,
+        doi=doi, url=url, eprint=eprint, file=_str(field.get("file")) or None,
+        abstract=" ".join(_str(field.get("abstract")).split()) or None,
+        venue=next((" ".join(v.split()) for name in ("container-title", "event-title",
+                    "collection-title", "publisher") if (v := _str(field.get(name)))), None),
+    )
 
 
 def _csl_authors(value: Any) -> tuple[str, ...]:
@@ -249,6 +265,11 @@ def _csl_year(issued: Any) -> str | None:
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return year_of(str(value))
     return None
+
+
+def _wanted(item: dict[str, Any], detail: frozenset[str]) -> bool:
+    key = item.get("id")
+    return bool(detail) and isinstance(key, (str, int)) and str(key) in detail
 
 
 def _issue(text: SourceText, source: str, offset: int, message: str) -> BibIssue:
