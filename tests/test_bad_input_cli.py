@@ -31,6 +31,13 @@ CASES: list[tuple[str, bytes, list[str], int]] = [
     ("long-line", (b"x [@k `a $b [[c " * 350_000)[:5_000_000] + b"\n", ["VK201"], 1),
     ("deep-list", "".join("  " * i + "- x\n" for i in range(2000)).encode(), [], 0),
     ("deep-quote", (b">" * 2000) + b" x\n", [], 0),
+    # Python refuses int() of more than 4,300 decimal digits (ValueError): a VK001 at it
+    ("huge-int", b"---\nn: " + b"9" * 5000 + b"\n---\n", ["VK001"], 1),
+    ("huge-int-key", b"---\n" + b"1" * 4301 + b": x\n---\n", ["VK001"], 1),
+    ("huge-int-in-list", b"---\nn: [1, -" + b"7" * 4400 + b"]\n---\n", ["VK001"], 1),
+    ("huge-int-underscores", b"---\nn: 1_" + b"5_" * 4400 + b"5\n---\n", ["VK001"], 1),
+    ("huge-hex-held", b"---\nn: 0x" + b"f" * 5000 + b"\n---\n", [], 0),
+    ("huge-float-held", b"---\nn: 1" + b"0" * 5000 + b".5\n---\n", [], 0),
 ]
 
 
@@ -56,3 +63,59 @@ def test_symlink_loop_and_md_directory(tmp_path: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code in (0, 1)
     assert "Traceback" not in result.output
+
+
+def test_huge_integer_is_a_vk001_at_the_integer(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"n.md": b"---\ntitle: x\nn: " + b"9" * 5000 + b"\n---\n"})
+    result = CliRunner().invoke(main, ["lint", "--format", "json", "--no-cache", str(root)])
+    (finding,) = json.loads(result.stdout)
+    assert (finding["code"], finding["line"], finding["column"]) == ("VK001", 3, 4)
+    assert "5,000 digits" in finding["message"] and "quote it" in finding["message"]
+
+
+def test_huge_integer_in_the_config_is_a_usage_error(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "x\n",
+                                        ".vaultkit.yaml": "index:\n  max-prune-share: " + "9" * 5000})
+    result = CliRunner().invoke(main, ["lint", str(root)])
+    assert result.exit_code == 2
+    assert ".vaultkit.yaml:2:20: invalid YAML" in result.output
+
+
+@pytest.mark.parametrize("command", [["lint"], ["index", "--check"], ["index"]])
+def test_huge_integer_in_a_session_does_not_stop_index(tmp_path: Path, command: list[str]) -> None:
+    root = write_vault(tmp_path / "v", {
+        "sessions/2023-03-14.md": b"---\nn: " + b"9" * 5000 + b"\n---\n## Log\n- [skim(@k2020)]\n",
+        "sessions/2023-03-15.md": b"## Log\n- [read(@k2020)]\n",
+        "refs.bib": b"@article{k2020, title={T}}\n",
+    })
+    args = command + (["--vault", str(root)] if command[0] == "index" else [str(root)])
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1)
+    if command == ["index"]:
+        assert "read" in (root / "papers" / "@k2020.md").read_text()
+
+
+def test_a_parser_crash_is_a_vk000_finding_and_the_run_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vaultkit.parse.note as note_module
+
+    real = note_module.split_frontmatter
+
+    def explode(source):  # a parser bug that only this note triggers
+        if "boom" in source.text:
+            raise RuntimeError("a parser bug")
+        return real(source)
+
+    monkeypatch.setattr(note_module, "split_frontmatter", explode)
+    root = write_vault(tmp_path / "v", {"bad.md": "boom\n", "good.md": "@missing2020\n"})
+    for extra in ([], ["--select", "VK201"], ["--ignore", "VK0"]):
+        result = CliRunner().invoke(main, ["lint", "--format", "json", "--no-cache", "--jobs", "1",
+                                           *extra, str(root)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        found = {(f["path"], f["code"]) for f in json.loads(result.stdout)}
+        assert ("bad.md", "VK000") in found  # never deselected
+        assert ("good.md", "VK201") in found  # the other notes were checked
+        bad = next(f for f in json.loads(result.stdout) if f["path"] == "bad.md")
+        assert "RuntimeError: a parser bug" in bad["message"] and bad["severity"] == "error"
+        assert result.exit_code == 1

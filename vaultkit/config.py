@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -119,10 +120,10 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
     """Read ``path`` (or ``<vault>/.vaultkit.yaml`` when it exists), else defaults."""
     if path is None:
         candidate = vault_root / CONFIG_NAME
-        if not candidate.is_file():
+        if not os.path.lexists(candidate):
             return Config()
-        path = candidate
-    if not path.is_file():
+        path = candidate  # a folder or FIFO named .vaultkit.yaml is an error, not "no config"
+    if not os.path.lexists(path):
         raise UsageError(f"{path}: config file not found")
     display = _display(path, vault_root)
     doc = load_yaml(path, display)

@@ -186,8 +186,13 @@ def _guarded(path: str, active: ActiveRule, hits: Callable[[], Iterable[Hit]]) -
 
 def run_note_rules(note: Note, config: Config, rules: Iterable[ActiveRule],
                    schemas: tuple = ()) -> list[Finding]:
-    """Per-note rules only: a pure function of (note, config), safe to cache."""
-    out = []
+    """Per-note rules only: a pure function of (note, config), safe to cache.
+
+    A note the parser failed on carries a VK000 problem: reported as an engine
+    finding (never deselected or suppressed), like a rule that crashed.
+    """
+    out = [Finding(note.path, p.span, "VK000", "internal-error", "error", p.message)
+           for p in note.problems if p.code == "VK000"]
     for active in rules:
         if active.rule.scope != "note":
             continue

@@ -18,6 +18,7 @@ from pathlib import Path
 from vaultkit import __version__
 from vaultkit.model import Note, Problem, Span
 from vaultkit.parse.note import parse_note
+from vaultkit.safe_read import read_regular
 
 PARALLEL_THRESHOLD = 400
 """Below this many notes to parse, worker start-up costs more than it saves."""
@@ -98,7 +99,7 @@ class NoteCache:
 
 def _read(path: Path) -> bytes | Problem:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except IsADirectoryError:
         return Problem("VK002", Span(1, 1, 1, 1), "this .md path is a folder, not a note")
     except OSError as error:

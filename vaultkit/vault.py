@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 import pathspec
 
 from vaultkit.config import CONFIG_NAME, Config
+from vaultkit.safe_read import read_regular
 from vaultkit.yamlfile import UsageError
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def discover(root: Path, config: Config) -> VaultFiles:
 
 def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_regular(path).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return None
     return pathspec.GitIgnoreSpec.from_lines(lines)
@@ -395,8 +396,7 @@ def _trigrams(text: str) -> set[str]:
 def _looks_like_csl(path: Path) -> bool:
     """A root .json/.yaml is a bibliography only if it looks like CSL (has ids)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
+        head = read_regular(path, limit=4096).decode("utf-8", errors="replace")
     except OSError:
         return False
     return '"id"' in head or "\n- id:" in head or "\n  id:" in head or "references:" in head

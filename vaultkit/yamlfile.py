@@ -17,6 +17,7 @@ import yaml
 
 from vaultkit.model import Span, deepest_key_span
 from vaultkit.parse.frontmatter import _key_spans, _NoteLoader
+from vaultkit.safe_read import read_regular
 
 
 class UsageError(Exception):
@@ -41,7 +42,7 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Load a YAML file keeping where each key was written; errors become UsageError."""
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{name}: cannot read: {error}") from error
     loader = _NoteLoader(text)

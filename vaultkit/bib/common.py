@@ -8,6 +8,7 @@ from pathlib import Path
 from vaultkit.bib.model import BROKEN_ENTRY, BibIssue
 from vaultkit.model import Span
 from vaultkit.positions import SourceText
+from vaultkit.safe_read import read_regular
 
 _YEAR = re.compile(r"(?<!\d)-?\d{4}(?!\d)")
 _START = Span(1, 1, 1, 1)
@@ -21,7 +22,7 @@ def read_source(path: Path, source: str) -> tuple[SourceText | None, list[BibIss
     the accents may look wrong.  ``None`` is returned only when the file cannot be read.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as error:
         reason = error.strerror or str(error)
         return None, [BibIssue(source, _START, BROKEN_ENTRY, f"cannot read {source}: {reason}")]

@@ -20,6 +20,7 @@ from vaultkit.index.collect import PaperFacts, SessionSpec, collect
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Note, Span
 from vaultkit.positions import SourceText
+from vaultkit.safe_read import read_regular
 from vaultkit.vault import paper_note_pattern, sanitize_key
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def _plan_file(vault: "Vault", path: str, name: str, body: str, create, result: 
     if path not in vault.files.path_set and not absolute.exists():
         return Change(path, "create", None, create(body).encode("utf-8"))
     try:
-        old = absolute.read_bytes()
+        old = read_regular(absolute)  # a FIFO here must not hang the run
     except OSError as error:
         result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", f"cannot read: {error.strerror}"))
         return Change(path, "skip", None, None)
@@ -186,7 +187,7 @@ def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
         )
         return
     for path in doomed:
-        result.changes.append(Change(path, "prune", (vault.root / path).read_bytes(), None))
+        result.changes.append(Change(path, "prune", read_regular(vault.root / path), None))
 
 
 def apply(vault: "Vault", result: IndexPlan) -> None:

@@ -62,7 +62,23 @@ def _construct_yaml_map(loader: _NoteLoader, node: yaml.MappingNode) -> Any:
     data.update(_construct_mapping(loader, node))
 
 
+def _construct_yaml_int(loader: _NoteLoader, node: yaml.ScalarNode) -> Any:
+    """An integer, or a YAML error at it when Python refuses to convert it.
+
+    Python limits decimal string-to-int conversion to 4,300 digits (CVE-2020-10735);
+    past that ``int()`` raises ``ValueError``, which is the note's problem, not vaultkit's.
+    """
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError as error:
+        digits = sum(c.isdigit() for c in str(node.value))
+        raise yaml.constructor.ConstructorError(
+            None, None, f"integer with {digits:,} digits is too long to read ({error.args[0].split(':')[0]}); "
+            "quote it to keep it as text", node.start_mark) from error
+
+
 _NoteLoader.add_constructor("tag:yaml.org,2002:map", _construct_yaml_map)  # type: ignore[arg-type]
+_NoteLoader.add_constructor("tag:yaml.org,2002:int", _construct_yaml_int)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,12 +27,31 @@ _BLOCK_KINDS: dict[str, BlockKind] = {
 }
 
 
+INTERNAL_ERROR = "VK000"
+
+
 def parse_note(path: str, data: bytes) -> Note:
-    """Parse a note's bytes.  Never raises on bad content."""
-    decoded = _decode(path, data)
-    if isinstance(decoded, Problem):
-        return Note(path=path, lines=(), problems=(decoded,), readable=False)
-    return parse_text(path, decoded)
+    """Parse a note's bytes.  Never raises: bad content is a ``VK0xx`` problem.
+
+    An exception nothing below anticipated is a bug in vaultkit, not in the note: it
+    becomes a ``VK000`` problem on this note (as a crashing rule does), so one odd note
+    never ends the run for the whole vault.
+    """
+    try:
+        decoded = _decode(path, data)
+        if isinstance(decoded, Problem):
+            return Note(path=path, lines=(), problems=(decoded,), readable=False)
+        return parse_text(path, decoded)
+    except Exception as error:  # noqa: BLE001 - any parser bug, reported on the note
+        message = (f"vaultkit could not parse this note ({type(error).__name__}: "
+                   f"{_clip(str(error))}); nothing in it was checked. Please report this "
+                   "with the note.")
+        return Note(path=path, lines=(), problems=(Problem(INTERNAL_ERROR, Span(1, 1, 1, 1), message),),
+                    readable=False)
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_text(path: str, decoded: str) -> Note:
