@@ -1,12 +1,26 @@
 """Link resolution as Obsidian does it, in one place.
 
-* Markdown links and images: relative to the note's folder, then from the vault root;
-  percent-decoded (by the parser), ``<…>`` destinations; ``.md`` optional for notes.
-* Wikilinks and embeds: by vault path, path suffix or unique file name, case-insensitive;
-  ``.md`` optional for notes, the extension required for other files.  When a bare name
-  matches several files, one in the linking note's folder wins; otherwise it is ambiguous.
-* ``#heading`` and ``#^block`` are checked inside the target note; ``|alias``, ``|300``
-  and ``#page=3`` play no part in finding the file.  NFC and NFD spellings match.
+Obsidian resolves every internal link -- wikilink, embed, Markdown link or image -- with
+one function (``getFirstLinkpathDest``), whatever "New link format" is set to: that
+setting only decides how Obsidian *writes* new links.  So vaultkit resolves each link
+the same way (help: "Internal links", "Settings > Files and links"):
+
+* ``./x`` and ``../x``: from the linking note's folder (the "relative" format); a path
+  that climbs above the vault root is outside.
+* otherwise a vault path (the "absolute" format; ``.md`` optional for notes), a path
+  relative to the note's folder (``[[sub/x]]`` written by the relative format), then the
+  shortest unique path: the file name or a path suffix, case-insensitive.  When a name
+  matches several files, one in the linking note's folder wins; otherwise it is
+  ambiguous.  Markdown links try the note's folder and the vault root first, as
+  CommonMark readers do, then the same name lookup (``![x](bases.png)`` with the file in
+  ``Attachments/``).
+* a wikilink's extension is required for attachments; a dot in a *note* name is not an
+  extension (``[[TLS 1.0]]``, ``[[winbase.h]]``): only the formats Obsidian opens itself
+  count as attachments, so a missing ``[[winbase.h]]`` is a missing note.
+* ``#heading`` and ``#^block`` are checked inside the target note.  Obsidian compares
+  headings ignoring punctuation and case (``[[FAQ#How large can each remote vault be]]``
+  finds ``### How large can each remote vault be?``); ``|alias``, ``|300`` and
+  ``#page=3`` play no part in finding the file.  NFC and NFD spellings match.
 * URLs (``http(s)://``, ``mailto:``, ``obsidian://``, ``zotero://``…) are not files.
 """
 
@@ -14,6 +28,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
@@ -22,8 +37,16 @@ from vaultkit.model import Link, Note
 from vaultkit.vault import NOTE_SUFFIX, VaultFiles, nfc
 
 Status = Literal["ok", "case", "missing", "ambiguous", "outside", "url", "no-heading", "no-block"]
-_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
-_HEADING_NOISE = re.compile(r"[#^\[\]|:\\*_`]")
+_BLOCK_ID = re.compile(r"(?:^|(?<=\s)|(?<=\]\]))\^([A-Za-z0-9-]+)\s*$")
+"""A block id ends its line: ``text ^id``, ``^id`` alone, or right after an embed
+(``![[a.png]]^fig-id``, which Obsidian's own "Link to block" writes for an image)."""
+
+ATTACHMENT_SUFFIXES = frozenset(
+    "avif bmp gif jpeg jpg png svg webp flac m4a mp3 ogg wav webm 3gp mkv mov mp4 ogv pdf "
+    "canvas base".split()
+)
+"""The file formats Obsidian opens itself (help: "Accepted file formats"), without the dot.
+A wikilink ending in another "extension" names a note: Obsidian creates ``TLS 1.0.md``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,22 +64,38 @@ class Resolution:
 
 
 def is_note_target(link: Link) -> bool:
-    """A link meant for a note: no extension, or ``.md``."""
+    """A link meant for a note: no extension or ``.md``; for a wikilink, also any suffix
+    that is not a format Obsidian opens (``[[TLS 1.0]]``, ``[[winbase.h]]``)."""
     suffix = PurePosixPath(link.target).suffix.lower()
-    return link.target == "" or suffix == NOTE_SUFFIX or suffix == "" or (
-        link.kind in ("wikilink", "embed") and not _has_real_extension(link.target)
-    )
+    if link.target == "" or suffix in (NOTE_SUFFIX, ""):
+        return True
+    if link.kind in ("wikilink", "embed"):
+        return suffix[1:] not in ATTACHMENT_SUFFIXES
+    return False
 
 
-def _has_real_extension(target: str) -> bool:
-    # "[[Dr. Smith]]" or "[[v2.1 notes]]": a dot inside a note name is not an extension
-    suffix = PurePosixPath(target).suffix
-    return bool(suffix) and 1 < len(suffix) <= 6 and suffix[1:].isalnum() and " " not in suffix
+def block_id(line: str) -> str | None:
+    """The block id a line ends with (``^id`` without the caret), or ``None``."""
+    m = _BLOCK_ID.search(line)
+    return m.group(1) if m else None
 
 
 def heading_key(text: str) -> str:
-    """How Obsidian compares a link's ``#Heading`` with a heading's text."""
-    return " ".join(_HEADING_NOISE.sub(" ", text).split()).casefold()
+    """How Obsidian compares a link's ``#Heading`` with a heading's text.
+
+    Obsidian strips the characters a link cannot hold and compares case-insensitively,
+    so ``#How large can each remote vault be`` finds ``How large can each remote vault
+    be?`` and ``#DCG Definite Clause Grammas`` finds ``DCG (Definite Clause Grammas)``.
+    vaultkit drops every punctuation and symbol character (Unicode categories P and S),
+    which also lets a slug (``#how-large-can``) find its heading, and casefolds.
+    """
+    return " ".join(_unpunctuated(text).split()).casefold()
+
+
+def _unpunctuated(text: str) -> str:
+    if text.isalnum():
+        return text
+    return "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in text)
 
 
 class Resolver:
@@ -109,7 +148,11 @@ class Resolver:
         # "../x" is meaningless, not a second way out.
         if escapes[0]:
             return Resolution("outside", wanted=target)
-        return Resolution("missing", wanted=target)
+        if target.startswith(("/", "./", "../")):
+            return Resolution("missing", wanted=target)
+        # Obsidian resolves Markdown links by the shortest unique path too.
+        by_name = self._by_name(posixpath.normpath(target), source)
+        return by_name if by_name.status != "missing" else Resolution("missing", wanted=target)
 
     def _exact_or_case(self, path: str) -> Resolution | None:
         if path in self.files.path_set:
@@ -120,17 +163,37 @@ class Resolver:
         return None
 
     def _resolve_wikilink(self, target: str, source: str) -> Resolution:
-        target = nfc(target.strip().lstrip("/"))
+        target = nfc(target.strip())
+        folder = posixpath.dirname(source)
+        if target.startswith(("./", "../")):
+            # the "relative" link format: from the note's folder, nowhere else
+            joined = posixpath.normpath(posixpath.join(folder, target))
+            if joined == ".." or joined.startswith("../"):
+                return Resolution("outside", wanted=target)
+            for name in _with_note_suffix(joined):
+                hit = self._exact_or_case(name)
+                if hit is not None:
+                    return hit
+            return Resolution("missing", wanted=target)
+        target = target.lstrip("/")
         normalized = posixpath.normpath(target) if target else target
         if normalized == ".." or normalized.startswith("../"):
             return Resolution("outside", wanted=target)
-        names = [normalized]
-        if not normalized.lower().endswith(NOTE_SUFFIX):
-            names.append(normalized + NOTE_SUFFIX)  # ".md" is optional for notes
+        names = _with_note_suffix(normalized)
         for name in names:  # a full vault path first
             hit = self._exact_or_case(name)
             if hit is not None and hit.status == "ok":
                 return hit
+        if "/" in normalized and folder:
+            # [[sub/x]] written by the relative format from a note in a folder
+            for name in _with_note_suffix(posixpath.join(folder, normalized)):
+                if name in self.files.path_set:
+                    return Resolution("ok", name)
+        return self._by_name(normalized, source)
+
+    def _by_name(self, normalized: str, source: str) -> Resolution:
+        """The shortest unique path: file name or path suffix, case-insensitive."""
+        names = _with_note_suffix(normalized)
         exact: list[str] = []
         loose: list[str] = []
         for name in names:
@@ -146,13 +209,13 @@ class Resolver:
                 continue
             unique = sorted(set(group))
             if len(unique) == 1:
-                return Resolution(status, unique[0], tuple(unique), target)  # type: ignore[arg-type]
+                return Resolution(status, unique[0], tuple(unique), normalized)  # type: ignore[arg-type]
             folder = posixpath.dirname(source)
             near = [p for p in unique if posixpath.dirname(p) == folder]
             if len(near) == 1:
-                return Resolution(status, near[0], tuple(unique), target)  # type: ignore[arg-type]
-            return Resolution("ambiguous", None, tuple(unique), target)
-        return Resolution("missing", wanted=target)
+                return Resolution(status, near[0], tuple(unique), normalized)  # type: ignore[arg-type]
+            return Resolution("ambiguous", None, tuple(unique), normalized)
+        return Resolution("missing", wanted=normalized)
 
     # -- inside the target --------------------------------------------------------------
     def _check_fragment(self, res: Resolution, fragment: str) -> Resolution:
@@ -162,10 +225,15 @@ class Resolver:
             return res  # #page=3 on a PDF, or an unreadable note: nothing to check
         if fragment.startswith("^"):
             block = fragment[1:]
-            if any(m.group(1) == block for line in note.lines if (m := _BLOCK_ID.search(line))):
+            if any(block_id(line) == block for line in note.lines):
                 return res
             return Resolution("no-block", res.path, wanted=fragment)
         wanted = heading_key(fragment.split("#")[-1])
         if not wanted or any(heading_key(h.text) == wanted for h in note.headings):
             return res
         return Resolution("no-heading", res.path, wanted=fragment)
+
+
+def _with_note_suffix(name: str) -> list[str]:
+    """``name`` and, unless it already ends so, ``name.md`` (".md" is optional for notes)."""
+    return [name] if name.lower().endswith(NOTE_SUFFIX) else [name, name + NOTE_SUFFIX]

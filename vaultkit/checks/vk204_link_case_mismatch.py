@@ -2,11 +2,13 @@
 
 ## What it does
 Reports a link that resolves only when letter case is ignored: `[[attention is all you
-need]]` for `Attention Is All You Need.md`.
+need]]` for `Attention Is All You Need.md`.  Off by default: Obsidian matches names
+case-insensitively, so inside Obsidian the link works.  Select it (`--extend-select
+VK204`) before publishing to a case-sensitive site.
 
 ## Why is this bad?
 Obsidian finds it, but a publisher, a static-site generator, a script, or a checkout on
-a case-sensitive file system (Linux, CI) does not.
+a case-sensitive file system (Linux, CI) may not.
 
 ## Example
 ```markdown
@@ -25,7 +27,8 @@ from vaultkit.model import Note
 
 CODE = "VK204"
 NAME = "link-case-mismatch"
-SEVERITY = "info"
+SEVERITY = "off"
+ENABLED_SEVERITY = "info"
 SCOPE = "vault"
 OPTIONS: dict[str, object] = {}
 

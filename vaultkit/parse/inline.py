@@ -233,7 +233,11 @@ def is_url(target: str) -> bool:
 
 def _wikilink(m: re.Match[str], text: str, span_of: Callable[[int, int], Span]) -> Link:
     inner = m.group(2)
-    target_part, _, label = inner.partition("|")
+    target_part, pipe, label = inner.partition("|")
+    if pipe and target_part.endswith("\\"):
+        # Inside a table the alias pipe is escaped, [[Note\|alias]] and ![[a.png\|200]]
+        # (help: "Use tables"): the backslash belongs to the pipe, not to the name.
+        target_part = target_part[:-1]
     target, hash_, fragment = target_part.partition("#")
     start_inner = m.start(2)
     target_end = start_inner + len(target)
@@ -244,7 +248,7 @@ def _wikilink(m: re.Match[str], text: str, span_of: Callable[[int, int], Span]) 
         span_of(m.start(), m.end()),
         target.strip(),
         fragment=fragment.strip() if hash_ else None,
-        label=label if "|" in inner else None,
+        label=label if pipe else None,
         is_url=is_url(target.strip()),
         target_span=span_of(start_inner, target_end),
     )
