@@ -40,6 +40,8 @@ _TAG_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
 _CITATION = re.compile(
     r"@(?:\{(?P<curly>[^{}\n\x00]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
 )
+_HANDLE = re.compile(r"@[\w.-]+")
+"""A social handle as the whole text of a link to a web address: not a citation."""
 _CITATION_CONTEXT = re.compile(r"[\[\]\n]")
 _TITLE = re.compile(r"""[ \t\n]+("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\))[ \t]*\)""")
 MAX_LINK_TEXT = 2000
@@ -186,6 +188,13 @@ def _scan_opaque(
                 unclosed_math = True
                 pos = m.end()
                 continue
+            if _BLANK_LINE.search(masked, start, close):
+                # "$$a = b" opening a line is not a math block (those have "$$" alone on
+                # their line, and the block parser masks them): as in Obsidian, inline
+                # math ends with its paragraph, so an unmatched "$$" is text and does
+                # not hide the rest of the note.
+                pos = m.end()
+                continue
             end = close + 2
         else:
             math = _INLINE_MATH.match(masked, start)
@@ -291,7 +300,21 @@ def _markdown_links(
             )
         )
         destinations.append((close + 1, end))
+        if url and _is_profile_link(text[open_ + 1 : close], dest):
+            destinations.append((open_ + 1, close))  # [@obsdmd](https://…/obsdmd): a handle
     return links, destinations
+
+
+def _is_profile_link(label: str, dest: str) -> bool:
+    """``[@obsdmd](https://twitter.com/obsdmd)``, ``[@kepano](https://mastodon.social/@kepano)``:
+    the link text is a handle that the address names as one of its path segments.  A
+    citekey linked to its paper (``[@vaswani2017](https://doi.org/…)``) stays a citation."""
+    handle = label.strip()
+    if not _HANDLE.fullmatch(handle):
+        return False
+    path = dest.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    segments = {segment.lower().lstrip("@") for segment in path.split("/")[1:]}
+    return handle[1:].lower() in segments
 
 
 # Matching brackets is done once per text, left to right with a stack: scanning forward
