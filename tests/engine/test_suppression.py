@@ -52,3 +52,14 @@ def test_per_path_ignores(make_vault) -> None:
     config = Config(select=("VK201",), per_path_ignores=(("templates/**", ("VK2",)),))
     assert lint(make_vault, "@a\n", config, path="templates/t.md") == []
     assert lint(make_vault, "@a\n", config, path="notes/t.md") == [(1, "VK201")]
+
+
+def test_disable_line_covers_only_its_own_line(make_vault) -> None:
+    source = ("@a %% vaultkit-disable-line VK201 %%\n@b\n"
+              "@c <!-- vaultkit-disable-line -->\n"
+              "@d %% vaultkit-disable-line VK1 %%\n"
+              "@e %% vaultkit-disable-line VK105, VK2 %%\n"
+              "@f %% vaultkit-disable-line dangling-citekey %%\n")
+    # a code, all rules (no codes), another family (not suppressed), a list with a prefix,
+    # a rule name
+    assert lint(make_vault, source) == [(2, "VK201"), (4, "VK201")]
