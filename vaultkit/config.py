@@ -36,7 +36,6 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "sessions": _STRINGS,
         "paper-notes": {"type": "string", "pattern": r"\{key\}"},
         "schemas": {"type": "string"},
-        "attachments": {"type": "string"},
         "citekeys": {
             "type": "object",
             "additionalProperties": False,
@@ -81,7 +80,6 @@ class Config:
     sessions: tuple[str, ...] = ("sessions/**",)
     paper_notes: str = "papers/@{key}.md"
     schemas: str | None = None
-    attachments: str | None = None
     citekey_ignore: tuple[str, ...] = ()
     citekey_ignore_patterns: tuple[str, ...] = ()
     index: IndexConfig = field(default_factory=IndexConfig)
@@ -149,7 +147,6 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
         sessions=tuple(data.get("sessions", Config.sessions)),
         paper_notes=data.get("paper-notes", Config.paper_notes),
         schemas=data.get("schemas"),
-        attachments=data.get("attachments"),
         citekey_ignore=tuple(citekeys.get("ignore", ())),
         citekey_ignore_patterns=tuple(citekeys.get("ignore-patterns", ())),
         index=IndexConfig(
