@@ -6,13 +6,20 @@ warnings either with ``--strict``), 1 findings, 2 usage or configuration error.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
 from vaultkit import __version__
-from vaultkit.yamlfile import UsageError
+
+if TYPE_CHECKING:
+    from vaultkit.yamlfile import UsageError
+
+# Each command imports what it needs when it runs: `vaultkit --version` and `--help` load
+# click and nothing of the parser, the schemas or the bibliography (jsonschema, PyYAML,
+# mistune and bibtexparser cost most of a start-up).
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -42,7 +49,12 @@ def _fail(error: UsageError) -> None:
 @click.version_option(__version__, prog_name="vaultkit")
 def main() -> None:
     """Lint, validate and index an Obsidian vault of paper-reading sessions."""
-    # bibtexparser logs what vaultkit already reports as VK210 findings.
+
+
+def _silence_bibtexparser() -> None:
+    """bibtexparser logs what vaultkit already reports as VK210 findings."""
+    import logging
+
     logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
     logging.getLogger("bibtexparser").propagate = False
 
@@ -77,7 +89,9 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     from vaultkit.engine import active_rules, lint as run_lint
     from vaultkit.report import ReportContext, get_reporter, statistics as stats, summary
     from vaultkit.vault import Vault, find_root
+    from vaultkit.yamlfile import UsageError
 
+    _silence_bibtexparser()
     try:
         root = find_root(list(paths), vault_dir)
         config = load_config(config_file, root).with_cli(
@@ -146,6 +160,7 @@ def explain(code: str) -> None:
     import difflib
 
     from vaultkit.checks import all_rules, rule_by_code
+    from vaultkit.yamlfile import UsageError
 
     rule = rule_by_code(code)
     if rule is None:
@@ -185,7 +200,9 @@ def index(vault_dir: Path | None, config_file: Path | None, check: bool, show_di
     from vaultkit.config import load_config
     from vaultkit.index import apply, is_index_note, plan
     from vaultkit.vault import Vault, find_root
+    from vaultkit.yamlfile import UsageError
 
+    _silence_bibtexparser()
     try:
         root = find_root([], vault_dir)
         config = load_config(config_file, root)

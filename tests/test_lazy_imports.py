@@ -1,0 +1,53 @@
+"""`vaultkit --version` and `--help` import only what they use.
+
+Start-up time is what a pre-commit hook and an editor pay on every call; the parser,
+schemas and bibliography (jsonschema, PyYAML, mistune, bibtexparser) are most of it.
+This asserts the *set of modules* a fresh interpreter holds after the command, not a
+time: the timing target lives in benchmarks/run.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = {"jsonschema", "yaml", "mistune", "bibtexparser", "pathspec", "rapidfuzz", "sqlite3",
+         "pygls", "lsprotocol", "difflib", "logging", "concurrent"}
+ALLOWED_OWN = {"vaultkit", "vaultkit.cli", "vaultkit.errors"}
+
+PROBE = """
+import json, sys
+from vaultkit.cli import main
+sys.argv = ["vaultkit", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit:
+    pass
+print("\\0" + json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after(*args: str) -> tuple[str, set[str]]:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))],
+                          capture_output=True, text=True, check=True, timeout=60)
+    output, _, listing = done.stdout.rpartition("\0")
+    return output, set(json.loads(listing))
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ("lint", "--help"),
+                                  ("index", "--help")], ids=" ".join)
+def test_startup_imports_nothing_heavy(args: tuple[str, ...]) -> None:
+    output, modules = modules_after(*args)
+    assert "vaultkit" in output  # the command ran and printed
+    top_level = {name.partition(".")[0] for name in modules}
+    assert top_level & HEAVY == set()
+    assert {m for m in modules if m.startswith("vaultkit")} <= ALLOWED_OWN
+
+
+def test_the_probe_sees_a_real_command() -> None:
+    # the same probe does see the heavy modules when a command does real work
+    _, modules = modules_after("rules")
+    assert {"yaml", "jsonschema"} & modules or "vaultkit.checks" in modules
