@@ -86,7 +86,7 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     reports only on PATHS, so results do not depend on how pre-commit batches files.
     """
     from vaultkit.config import load_config
-    from vaultkit.engine import active_rules, lint as run_lint
+    from vaultkit.engine import active_rules
     from vaultkit.report import ReportContext, get_reporter, statistics as stats, summary
     from vaultkit.vault import Vault, find_root
     from vaultkit.yamlfile import UsageError
@@ -100,7 +100,7 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
         active_rules(config)  # validate selectors before any work
         vault = Vault.load(root, config, jobs=jobs, use_cache=not no_cache)
         targets = vault.targets(list(paths))
-        findings = run_lint(vault, targets)
+        findings = vault.lint_targets(targets)
     except UsageError as error:
         _fail(error)
         return

@@ -9,26 +9,21 @@ An off-by-default rule runs only when named by its exact code or name (or ``ALL`
 from __future__ import annotations
 
 import difflib
-import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterable
 
 import pathspec
 
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext
 from vaultkit.config import Config
+from vaultkit.errors import UsageError
+from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, VaultFacts
 from vaultkit.model import Finding, Note, Span
-from vaultkit.yamlfile import UsageError
+from vaultkit.schema import Schema
 
-if TYPE_CHECKING:
-    from vaultkit.vault import Vault
-
-_DIRECTIVE = re.compile(
-    r"^vaultkit-(?P<verb>disable-next-line|disable-line|disable|enable)\b(?P<codes>[^\n]*)$"
-)
-IGNORE_KEY = "vaultkit-ignore"
+__all__ = ["IGNORE_KEY", "ActiveRule", "Suppressions", "active_rules", "lint", "run_note_rules"]
 
 
 def _matches(rule: Rule, selector: str) -> bool:
@@ -109,30 +104,12 @@ class Suppressions:
     """Inline ``%% vaultkit-disable … %%`` comments and the ``vaultkit-ignore`` property."""
 
     whole_note: tuple[str, ...]
-    events: tuple[tuple[int, str, tuple[str, ...]], ...]
+    events: tuple[Directive, ...]
     """(line, "disable"|"enable"|"line", codes) sorted by line; no codes means all."""
 
     @classmethod
-    def of(cls, note: Note) -> Suppressions:
-        ignore = note.meta.get(IGNORE_KEY, ())
-        if isinstance(ignore, str):
-            ignore = [ignore]
-        whole = tuple(str(c) for c in ignore) if isinstance(ignore, (list, tuple)) else ()
-        events: list[tuple[int, str, tuple[str, ...]]] = []
-        for comment in note.comments:
-            m = _DIRECTIVE.match(comment.text)
-            if not m:
-                continue
-            codes = tuple(c for c in re.split(r"[\s,]+", m.group("codes").strip()) if c)
-            verb = m.group("verb")
-            if verb == "disable-next-line":
-                events.append((comment.span.end_line + 1, "line", codes))
-            elif verb == "disable-line":
-                events.append((comment.span.line, "line", codes))
-            else:
-                events.append((comment.span.line, verb, codes))
-        events.sort(key=lambda e: e[0])
-        return cls(whole, tuple(events))
+    def of(cls, facts: NoteFacts) -> Suppressions:
+        return cls(facts.ignore, facts.directives)
 
     def suppressed(self, rule: Rule, line: int) -> bool:
         if any(_matches(rule, c) for c in self.whole_note):
@@ -185,8 +162,8 @@ def _guarded(path: str, active: ActiveRule, hits: Callable[[], Iterable[Hit]]) -
 
 
 def run_note_rules(note: Note, config: Config, rules: Iterable[ActiveRule],
-                   schemas: tuple = ()) -> list[Finding]:
-    """Per-note rules only: a pure function of (note, config), safe to cache.
+                   schemas: tuple[Schema, ...] = ()) -> list[Finding]:
+    """Per-note rules only: a pure function of (note, config, schemas), safe to cache.
 
     A note the parser failed on carries a VK000 problem: reported as an engine
     finding (never deselected or suppressed), like a rule that crashed.
@@ -201,40 +178,74 @@ def run_note_rules(note: Note, config: Config, rules: Iterable[ActiveRule],
     return out
 
 
-def lint(vault: "Vault", targets: Iterable[str]) -> list[Finding]:
+def needs_index_plan(rules: Iterable[ActiveRule]) -> bool:
+    """Whether a rule that runs reads the index plan (VK301): only then is it computed."""
+    return any(getattr(a.rule.module, "NEEDS_INDEX_PLAN", False) for a in rules)
+
+
+@dataclass(frozen=True)
+class VaultRun:
+    """What vault-scoped rules are handed: the facts, and what only the caller knows."""
+
+    config: Config
+    rules: tuple[ActiveRule, ...]
+    facts: VaultFacts
+    schemas: tuple[Schema, ...] = ()
+    stale_index: tuple[str, ...] = ()
+
+    def context(self, active: ActiveRule, schemas: tuple[Schema, ...] = ()) -> VaultContext:
+        return VaultContext(self.config, rule_options(active.rule, self.config), schemas,
+                            facts=self.facts, stale_index=self.stale_index)
+
+    def schemas_of(self, facts: NoteFacts) -> tuple[Schema, ...]:
+        names = set(facts.schemas)
+        return tuple(s for s in self.schemas if s.name in names)
+
+    def note_findings(self, facts: NoteFacts) -> list[Finding]:
+        """The vault-scoped rules' findings on one note, from its facts (no parsing)."""
+        out: list[Finding] = []
+        schemas = self.schemas_of(facts)
+        for active in self.rules:
+            check = getattr(active.rule.module, "check", None)
+            if active.rule.scope != "vault" or check is None:
+                continue
+            out.extend(_guarded(facts.path, active, partial(check, facts, self.context(active, schemas))))
+        return out
+
+    def vault_findings(self) -> list[Finding]:
+        """The whole-vault rules (``check_vault``: orphans, bibliography, stale index)."""
+        out: list[Finding] = []
+        for active in self.rules:
+            whole = getattr(active.rule.module, "check_vault", None)
+            if whole is not None:
+                # a vault-wide rule that fails is reported on the vault root, "."
+                out.extend(_guarded(".", active, partial(whole, self.context(active))))
+        return out
+
+
+def lint(run: VaultRun, targets: Iterable[str],
+         notes: Mapping[str, Note]) -> list[Finding]:
     """Findings for ``targets`` (vault paths), knowing the whole vault."""
-    config = vault.config
-    rules = active_rules(config)
     target_set = set(targets)
-    per_path = [
-        (pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in config.per_path_ignores
-    ]
     findings: list[Finding] = []
     for path in sorted(target_set):
-        note = vault.notes.get(path)
-        if note is None:
+        note = notes.get(path)
+        facts = run.facts.note(path)
+        if note is None or facts is None:
             continue
-        findings.extend(vault.note_findings(note, rules))
-        for active in rules:
-            if active.rule.scope != "vault" or not hasattr(active.rule.module, "check"):
-                continue
-            ctx = vault.context(rule_options(active.rule, config), vault.schemas_for(note))
-            findings.extend(_guarded(path, active, partial(active.rule.module.check, note, ctx)))
-    for active in rules:
-        whole = getattr(active.rule.module, "check_vault", None)
-        if whole is None:
-            continue
-        ctx = vault.context(rule_options(active.rule, config), ())
-        # a vault-wide rule that fails is reported on the vault root, "."
-        for finding in _guarded(".", active, partial(whole, ctx)):
-            if finding.path in target_set or finding.code == "VK000":
-                findings.append(finding)
-    return sorted(_keep(findings, vault, per_path), key=lambda f: f.sort_key)
+        findings.extend(run_note_rules(note, run.config, run.rules, run.schemas_of(facts)))
+        findings.extend(run.note_findings(facts))
+    findings.extend(f for f in run.vault_findings() if f.path in target_set or f.code == "VK000")
+    return sorted(keep(findings, run.config, run.facts.note), key=lambda f: f.sort_key)
 
 
-def _keep(findings: list[Finding], vault: "Vault", per_path: list) -> Iterable[Finding]:
+def keep(findings: Iterable[Finding], config: Config,
+         facts_of: Callable[[str], NoteFacts | None]) -> Iterable[Finding]:
+    """The findings no suppression hides: per-path ignores, generated text, comments."""
     by_code = {r.code: r for r in all_rules()}
-    cache: dict[str, Suppressions] = {}
+    per_path = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+                for glob, codes in config.per_path_ignores]
+    cache: dict[str, tuple[Suppressions | None, range]] = {}
     for finding in findings:
         rule = by_code[finding.code]
         if rule.scope == "engine":
@@ -243,14 +254,15 @@ def _keep(findings: list[Finding], vault: "Vault", per_path: list) -> Iterable[F
         if any(spec.match_file(finding.path) and any(_matches(rule, c) for c in codes)
                for spec, codes in per_path):
             continue
-        note = vault.notes.get(finding.path)
+        if finding.path not in cache:
+            facts = facts_of(finding.path)
+            cache[finding.path] = ((None, range(0)) if facts is None
+                                   else (Suppressions.of(facts), facts.generated_lines()))
+        suppressions, generated = cache[finding.path]
         # Generated text repeats what sessions say: findings there belong to the
         # session they came from; only the index rules (VK3xx) speak about it.
-        if not finding.code.startswith("VK3") and finding.span.line in vault.generated_lines(finding.path):
+        if not finding.code.startswith("VK3") and finding.span.line in generated:
             continue
-        if note is not None:
-            if finding.path not in cache:
-                cache[finding.path] = Suppressions.of(note)
-            if cache[finding.path].suppressed(rule, finding.span.line):
-                continue
+        if suppressions is not None and suppressions.suppressed(rule, finding.span.line):
+            continue
         yield finding

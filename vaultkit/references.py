@@ -29,12 +29,13 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import Literal, Protocol
 
-from vaultkit.model import Link, Note
-from vaultkit.vault import NOTE_SUFFIX, VaultFiles, nfc
+from vaultkit.files import NOTE_SUFFIX, VaultFiles, nfc
+from vaultkit.model import Heading, Link, Span
 
 Status = Literal["ok", "case", "missing", "ambiguous", "outside", "url", "no-heading", "no-block"]
 _BLOCK_ID = re.compile(r"(?:^|(?<=\s)|(?<=\]\]))\^([A-Za-z0-9-]+)\s*$")
@@ -76,8 +77,14 @@ def is_note_target(link: Link) -> bool:
 
 def block_id(line: str) -> str | None:
     """The block id a line ends with (``^id`` without the caret), or ``None``."""
-    m = _BLOCK_ID.search(line)
-    return m.group(1) if m else None
+    found = find_block_id(line)
+    return found[0] if found else None
+
+
+def find_block_id(line: str) -> tuple[str, int, int] | None:
+    """(id, start, end) of the ``^id`` a line ends with: 0-based, the caret included."""
+    m = _BLOCK_ID.search(line) if "^" in line else None
+    return (m.group(1), m.start(1) - 1, m.end(1)) if m else None
 
 
 def heading_key(text: str) -> str:
@@ -98,8 +105,19 @@ def _unpunctuated(text: str) -> str:
     return "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in text)
 
 
+class Anchors(Protocol):
+    """What a link's ``#heading`` or ``#^block`` is checked against (a note's facts)."""
+
+    @property
+    def readable(self) -> bool: ...
+    @property
+    def headings(self) -> tuple[Heading, ...]: ...
+    @property
+    def block_ids(self) -> tuple[tuple[str, Span], ...]: ...
+
+
 class Resolver:
-    def __init__(self, files: VaultFiles, notes: dict[str, Note]) -> None:
+    def __init__(self, files: VaultFiles, notes: Mapping[str, Anchors]) -> None:
         self.files = files
         self.notes = notes
         self._cache: dict[tuple[Link, str], Resolution] = {}
@@ -115,6 +133,10 @@ class Resolver:
         if cached is None:
             cached = self._cache[key] = self._resolve(link, source)
         return cached
+
+    def forget(self) -> None:
+        """Drop the memo: a file or a note's headings changed."""
+        self._cache.clear()
 
     def _resolve(self, link: Link, source: str) -> Resolution:
         if link.is_url:
@@ -225,7 +247,7 @@ class Resolver:
             return res  # #page=3 on a PDF, or an unreadable note: nothing to check
         if fragment.startswith("^"):
             block = fragment[1:]
-            if any(block_id(line) == block for line in note.lines):
+            if any(found == block for found, _ in note.block_ids):
                 return res
             return Resolution("no-block", res.path, wanted=fragment)
         wanted = heading_key(fragment.split("#")[-1])

@@ -15,13 +15,10 @@ from typing import Any
 import jsonschema
 import yaml
 
+from vaultkit.errors import UsageError as UsageError  # re-exported: its old home
 from vaultkit.model import Span, deepest_key_span
 from vaultkit.parse.frontmatter import _key_spans, _NoteLoader
 from vaultkit.safe_read import read_regular
-
-
-class UsageError(Exception):
-    """A problem with how vaultkit was called or configured (exit code 2)."""
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from vaultkit.checks.base import VaultContext
-from vaultkit.model import Link, Note
+from vaultkit.facts import NoteFacts
+from vaultkit.model import Link
 from vaultkit.references import Resolution, is_note_target
 
 
-def resolved_links(note: Note, ctx: VaultContext) -> Iterator[tuple[Link, Resolution]]:
-    assert ctx.resolver is not None
+def resolved_links(note: NoteFacts, ctx: VaultContext) -> Iterator[tuple[Link, Resolution]]:
     for link in note.links:
         if link.is_url or link.kind == "autolink":
             continue

@@ -9,17 +9,17 @@ never computes a position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Iterable, Protocol
 
+from vaultkit.bib import Bibliography
 from vaultkit.config import Config
+from vaultkit.facts import NoteFacts, VaultFacts
+from vaultkit.files import VaultFiles
 from vaultkit.model import Fix, Note, Span
-
-if TYPE_CHECKING:
-    from vaultkit.bib import Bibliography
-    from vaultkit.references import Resolver
-    from vaultkit.schema import Schema
-    from vaultkit.vault import VaultFiles
+from vaultkit.references import Resolver
+from vaultkit.schema import Schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +43,35 @@ class NoteContext:
     schemas: tuple["Schema", ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VaultContext(NoteContext):
-    """A vault-wide rule also sees the files, the notes and the bibliography."""
+    """A vault-scoped rule also sees the facts of the whole vault.
 
-    files: "VaultFiles | None" = None
-    notes: dict[str, Note] = field(default_factory=dict)
-    bibliography: "Bibliography | None" = None
-    resolver: "Resolver | None" = None
-    vault: Any = None
-    """The loaded :class:`vaultkit.vault.Vault` (known keys, paper notes)."""
+    Its ``check(note, ctx)`` is given the note's :class:`~vaultkit.facts.NoteFacts`
+    (links, citations, one-word code spans, headings…), not the full note: vault-scoped
+    findings are recomputed from stored facts without parsing.
+    """
+
+    facts: VaultFacts
+    stale_index: tuple[str, ...] = ()
+    """Index notes whose generated region differs from what ``vaultkit index`` would
+    write (computed by the caller, only when VK301 runs)."""
+
+    @property
+    def files(self) -> VaultFiles:
+        return self.facts.files
+
+    @property
+    def notes(self) -> Mapping[str, NoteFacts]:
+        return self.facts.notes
+
+    @property
+    def bibliography(self) -> Bibliography:
+        return self.facts.bibliography
+
+    @property
+    def resolver(self) -> Resolver:
+        return self.facts.resolver
 
 
 class RuleModule(Protocol):
@@ -63,7 +82,7 @@ class RuleModule(Protocol):
     OPTIONS: dict[str, Any]
     __doc__: str | None
 
-    def check(self, note: Note, ctx: Any) -> Iterable[Hit]: ...
+    def check(self, note: Any, ctx: Any) -> Iterable[Hit]: ...
 
 
 def parse_problems(note: Note, code: str) -> Iterable[Hit]:
@@ -73,5 +92,4 @@ def parse_problems(note: Note, code: str) -> Iterable[Hit]:
 
 def bibliography_issues(ctx: VaultContext, code: str) -> Iterable[Hit]:
     """The bibliography loader's issues under ``code``, on the bibliography file."""
-    assert ctx.bibliography is not None
     return (Hit(i.span, i.message, path=i.source) for i in ctx.bibliography.issues if i.code == code)

@@ -30,7 +30,7 @@ import re
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
-from vaultkit.model import Note
+from vaultkit.facts import NoteFacts
 
 CODE = "VK201"
 NAME = "dangling-citekey"
@@ -39,16 +39,16 @@ SCOPE = "vault"
 OPTIONS: dict[str, object] = {"ignore": [], "ignore-patterns": []}
 
 
-def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
-    vault = ctx.vault
+def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
+    facts = ctx.facts
     ignored = set(ctx.config.citekey_ignore) | set(ctx.options.get("ignore") or ())
     patterns = [re.compile(p) for p in
                 (*ctx.config.citekey_ignore_patterns, *(ctx.options.get("ignore-patterns") or ()))]
     for cite in note.citations:
         key = cite.key
-        if key in ignored or any(p.fullmatch(key) for p in patterns) or vault.knows_key(key):
+        if key in ignored or any(p.fullmatch(key) for p in patterns) or facts.knows_key(key):
             continue
-        close = vault.suggest_keys(key)
+        close = facts.suggest_keys(key)
         hint = " (did you mean " + ", ".join("@" + c for c in close) + "?)" if close else ""
         yield Hit(cite.span, f"unknown citekey @{key}: not in the bibliography and no paper "
                   f"note{hint}", suggestion=("@" + close[0]) if close else None)

@@ -21,7 +21,7 @@ from typing import Iterable
 
 from vaultkit.checks._links import is_asset_link, resolved_links, show
 from vaultkit.checks.base import Hit, VaultContext
-from vaultkit.model import Note
+from vaultkit.facts import NoteFacts
 
 CODE = "VK203"
 NAME = "unresolved-link"
@@ -30,7 +30,7 @@ SCOPE = "vault"
 OPTIONS: dict[str, object] = {}
 
 
-def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
+def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for link, res in resolved_links(note, ctx):
         if res.status == "missing" and not is_asset_link(link) and link.kind != "image":
             yield Hit(link.span, f"unresolved link '{show(link)}': no such note")

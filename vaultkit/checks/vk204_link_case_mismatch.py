@@ -23,7 +23,7 @@ from typing import Iterable
 
 from vaultkit.checks._links import resolved_links, show
 from vaultkit.checks.base import Hit, VaultContext
-from vaultkit.model import Note
+from vaultkit.facts import NoteFacts
 
 CODE = "VK204"
 NAME = "link-case-mismatch"
@@ -33,7 +33,7 @@ SCOPE = "vault"
 OPTIONS: dict[str, object] = {}
 
 
-def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
+def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for link, res in resolved_links(note, ctx):
         if res.status == "case":
             yield Hit(link.span, f"'{show(link)}' matches '{res.path}' only when case is ignored",

@@ -32,7 +32,6 @@ OPTIONS: dict[str, object] = {
 
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
-    assert ctx.files is not None and ctx.resolver is not None
     extensions = {str(e).lower().lstrip(".") for e in ctx.options["extensions"]}  # type: ignore[union-attr]
     linked: set[str] = set()
     for note in ctx.notes.values():

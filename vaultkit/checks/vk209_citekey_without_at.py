@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
-from vaultkit.model import Note
+from vaultkit.facts import NoteFacts
 
 CODE = "VK209"
 NAME = "citekey-without-at"
@@ -32,11 +32,11 @@ SCOPE = "vault"
 OPTIONS: dict[str, object] = {}
 
 
-def check(note: Note, ctx: VaultContext) -> Iterable[Hit]:
+def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for code in note.code_spans:
         key = code.text.strip()
         if key.startswith("@"):
             key = key[1:]
-        if key and " " not in key and ctx.vault.knows_key(key):
+        if key and " " not in key and ctx.facts.knows_key(key):
             yield Hit(code.span, f"`{code.text}` is a known citekey: write @{key} to cite it",
                       fixable=True, suggestion="@" + key)

@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
-from vaultkit.markers import find_region
 from vaultkit.model import Span
 
 CODE = "VK301"
@@ -30,18 +29,15 @@ SEVERITY = "off"
 ENABLED_SEVERITY = "warning"
 SCOPE = "vault"
 OPTIONS: dict[str, object] = {}
+NEEDS_INDEX_PLAN = True
+"""The caller plans the index only when this rule runs (``ctx.stale_index``)."""
 
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
-    for change in ctx.vault.index_plan.stale:
-        if change.outcome == "create":
-            continue  # no file to point at: reported by `vaultkit index --check`
-        note = ctx.notes.get(change.path)
-        line = 1
-        if note is not None:
-            name = "overview" if change.path == ctx.config.index.overview else "index"
-            found = find_region(note.lines, name)
-            if isinstance(found, tuple):
-                line = found[0] + 1
+    # The caller plans the index (only when this rule runs) and hands over the stale
+    # notes that exist; a paper without its note yet is `vaultkit index --check`'s.
+    for path in ctx.stale_index:
+        note = ctx.notes.get(path)
+        line = note.generated[0] if note is not None and note.generated else 1
         yield Hit(Span(line, 1, line, 1), "index region is stale: run 'vaultkit index'",
-                  fixable=True, path=change.path)
+                  fixable=True, path=path)

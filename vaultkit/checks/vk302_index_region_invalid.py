@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
-from vaultkit.markers import RegionError, find_region
+from vaultkit.facts import NoteFacts
 from vaultkit.model import Span
 
 CODE = "VK302"
@@ -33,13 +33,7 @@ SCOPE = "vault"
 OPTIONS: dict[str, object] = {}
 
 
-def check_vault(ctx: VaultContext) -> Iterable[Hit]:
-    # Only the markers matter here: scan for them instead of planning the whole index.
-    for path, note in ctx.notes.items():
-        if not note.readable or not any("vaultkit:" in line for line in note.lines):
-            continue
-        for name in ("index", "overview"):
-            found = find_region(note.lines, name)
-            if isinstance(found, RegionError):
-                line = found.line
-                yield Hit(Span(line, 1, line, len(note.lines[line - 1]) + 1), found.message, path=path)
+def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
+    # Only the markers matter here (found with the note's facts), not the whole index plan.
+    for line, end_column, message in note.region_errors:
+        yield Hit(Span(line, 1, line, end_column), message)

@@ -20,8 +20,8 @@ from vaultkit.index.collect import PaperFacts, SessionSpec, collect
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Note, Span
 from vaultkit.positions import SourceText
+from vaultkit.files import paper_note_pattern, sanitize_key
 from vaultkit.safe_read import read_regular
-from vaultkit.vault import paper_note_pattern, sanitize_key
 
 if TYPE_CHECKING:
     from vaultkit.config import Config

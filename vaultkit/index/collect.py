@@ -13,6 +13,8 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
 from vaultkit.model import ListItem, Note
+from vaultkit.schema.log import action_citekey, log_entries
+from vaultkit.schema.model import SessionSpec  # re-exported: its old home
 
 if TYPE_CHECKING:
     from vaultkit.schema import Schema
@@ -21,20 +23,6 @@ if TYPE_CHECKING:
 
 _LINE_MARKUP = re.compile(r"^[\s>]*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\[[ xX]\]\s+)?")
 """A line's quote and list markers and task box: not part of what it says."""
-
-
-@dataclass(frozen=True)
-class SessionSpec:
-    """The parts of a session schema the index needs."""
-
-    log_section: str = "Log"
-    verbs: tuple[str, ...] = ("skim", "read", "deep-read")
-    """In order of depth."""
-    harvest: tuple[str, ...] = ("question", "eureka", "hypothesize", "lesson_learned")
-    date_pattern: str = r"(?P<date>(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}))"
-    """Searched in the file name; the ``date`` group is the session date."""
-    date_key: str | None = "date"
-    """Frontmatter property holding the date when the file name has none."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +95,6 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
     session.  What counts as an action is the schema's Log grammar (``log_entries``),
     the same one VK106 and VK110 apply.
     """
-    from vaultkit.schema.log import action_citekey, log_entries
-
     papers: dict[str, PaperFacts] = {}
 
     def facts(key: str) -> PaperFacts:

@@ -11,15 +11,26 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from vaultkit.index.collect import SessionSpec
+from typing import Any, Literal
 
 SourceKind = Literal["citekey", "link", "wikilink"]
 SOURCE_KINDS: tuple[str, ...] = ("citekey", "link", "wikilink")
 NEVER = r"(?P<date>(?!))"
 """A date pattern that matches no file name (the schema takes the date elsewhere)."""
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """The parts of a session schema the paper index needs (``Schema.session_spec``)."""
+
+    log_section: str = "Log"
+    verbs: tuple[str, ...] = ("skim", "read", "deep-read")
+    """In order of depth."""
+    harvest: tuple[str, ...] = ("question", "eureka", "hypothesize", "lesson_learned")
+    date_pattern: str = r"(?P<date>(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}))"
+    """Searched in the file name; the ``date`` group is the session date."""
+    date_key: str | None = "date"
+    """Frontmatter property holding the date when the file name has none."""
 
 
 @dataclass(frozen=True)
@@ -113,12 +124,10 @@ class Schema:
         return next((spec for spec in self.sections if spec.matches(text)), None)
 
     @property
-    def session_spec(self) -> "SessionSpec | None":
+    def session_spec(self) -> SessionSpec | None:
         """What the paper index needs from a schema with a Log grammar (else ``None``)."""
         if self.log is None:
             return None
-        from vaultkit.index.collect import SessionSpec
-
         date = self.date or DateSpec()
         return SessionSpec(
             log_section=self.log.section,

@@ -1,0 +1,284 @@
+"""Vault facts: what other notes need to know about a note, as small plain data.
+
+A note's :class:`NoteFacts` (headings, block ids, links, citations, suppression
+directives, the generated region…) change only when its bytes change, so they are
+computed once per content, kept in the store, and updated one note at a time.
+:class:`VaultFacts` holds them for the whole vault beside the file list and the
+bibliography, and answers the questions vault-scoped rules, the index and an editor ask:
+is this key known, where is it defined, what links here, where does this link lead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from vaultkit.bib import Bibliography, BibEntry
+from vaultkit.config import Config
+from vaultkit.files import VaultFiles, paper_notes, sanitize_key
+from vaultkit.markers import RegionError, find_region
+from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span
+from vaultkit.references import Resolution, Resolver, find_block_id
+from vaultkit.suggest import KeySuggester
+
+_DIRECTIVE = re.compile(
+    r"^vaultkit-(?P<verb>disable-next-line|disable-line|disable|enable)\b(?P<codes>[^\n]*)$"
+)
+IGNORE_KEY = "vaultkit-ignore"
+REGIONS = ("index", "overview")
+
+Directive = tuple[int, str, tuple[str, ...]]
+"""(line, "disable" | "enable" | "line", codes); no codes means every rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFacts:
+    """What the rest of the vault needs to know about one note (no text is kept)."""
+
+    path: str
+    hash: str
+    """SHA-256 of the note's bytes: the facts are a function of it."""
+    readable: bool = True
+    headings: tuple[Heading, ...] = ()
+    block_ids: tuple[tuple[str, Span], ...] = ()
+    """``^id`` block references (id without the caret, span of ``^id``)."""
+    links: tuple[Link, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    code_spans: tuple[CodeSpan, ...] = ()
+    """Inline code that could be a citekey (one word): what VK209 reads."""
+    tags: tuple[str, ...] = ()
+    schemas: tuple[str, ...] = ()
+    """Names of the schemas that apply."""
+    ignore: tuple[str, ...] = ()
+    """The ``vaultkit-ignore`` property: rules off for the whole note."""
+    directives: tuple[Directive, ...] = ()
+    generated: tuple[int, int] | None = None
+    """1-based first and last line of the generated region (markers included)."""
+    region_errors: tuple[tuple[int, int, str], ...] = ()
+    """Broken region markers: (line, end column, message), what VK302 reports."""
+
+    @classmethod
+    def of(cls, note: Note, hash: str, schemas: tuple[str, ...] = ()) -> NoteFacts:
+        if not note.readable:
+            return cls(note.path, hash, readable=False)
+        generated: tuple[int, int] | None = None
+        errors: list[tuple[int, int, str]] = []
+        if any("vaultkit:" in line for line in note.lines):
+            for name in REGIONS:
+                found = find_region(note.lines, name)
+                if isinstance(found, RegionError):
+                    errors.append((found.line, len(note.lines[found.line - 1]) + 1, found.message))
+                elif found is not None and generated is None:
+                    generated = (found[0] + 1, found[1] + 1)
+        ignore = note.meta.get(IGNORE_KEY, ())
+        if isinstance(ignore, str):
+            ignore = [ignore]
+        tags = [t.name for t in note.tags]
+        meta_tags = note.meta.get("tags")
+        if isinstance(meta_tags, list):
+            tags.extend(str(t) for t in meta_tags if isinstance(t, (str, int)))
+        elif isinstance(meta_tags, str):
+            tags.append(meta_tags)
+        return cls(
+            path=note.path, hash=hash, readable=True, headings=note.headings,
+            block_ids=block_ids(note.lines), links=note.links, citations=note.citations,
+            code_spans=tuple(c for c in note.code_spans if c.text.strip() and
+                             not any(ch.isspace() for ch in c.text.strip())),
+            tags=tuple(dict.fromkeys(tags)), schemas=schemas,
+            ignore=tuple(str(c) for c in ignore) if isinstance(ignore, (list, tuple)) else (),
+            directives=directives(note), generated=generated, region_errors=tuple(errors),
+        )
+
+    @property
+    def anchors(self) -> str:
+        """A digest of what links into this note can point at (headings, block ids)."""
+        blob = "\0".join([*(h.text for h in self.headings), "\1", *(b for b, _ in self.block_ids)])
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def generated_lines(self) -> range:
+        return range(self.generated[0], self.generated[1] + 1) if self.generated else range(0)
+
+
+def block_ids(lines: tuple[str, ...]) -> tuple[tuple[str, Span], ...]:
+    out = []
+    for number, line in enumerate(lines, start=1):
+        found = find_block_id(line)
+        if found is not None:
+            name, start, end = found
+            out.append((name, Span(number, start + 1, number, end + 1)))
+    return tuple(out)
+
+
+def directives(note: Note) -> tuple[Directive, ...]:
+    """The ``%% vaultkit-disable… %%`` comments, in line order."""
+    events: list[Directive] = []
+    for comment in note.comments:
+        m = _DIRECTIVE.match(comment.text)
+        if not m:
+            continue
+        codes = tuple(c for c in re.split(r"[\s,]+", m.group("codes").strip()) if c)
+        verb = m.group("verb")
+        if verb == "disable-next-line":
+            events.append((comment.span.end_line + 1, "line", codes))
+        elif verb == "disable-line":
+            events.append((comment.span.line, "line", codes))
+        else:
+            events.append((comment.span.line, verb, codes))
+    events.sort(key=lambda e: e[0])
+    return tuple(events)
+
+
+class KeyDefinition(NamedTuple):
+    key: str
+    kind: Literal["bib", "paper-note"]
+    path: str
+    span: Span
+
+
+class FactsMap(Mapping[str, NoteFacts]):
+    """Note facts by path: those computed in this run, else loaded on first use."""
+
+    def __init__(self, paths: Callable[[], tuple[str, ...]],
+                 load: Callable[[str], NoteFacts | None] | None = None) -> None:
+        self._paths = paths
+        self._load = load
+        self._known: dict[str, NoteFacts] = {}
+        self._absent: set[str] = set()
+
+    def __getitem__(self, path: str) -> NoteFacts:
+        found = self._known.get(path)
+        if found is None and self._load is not None and path not in self._absent:
+            found = self._load(path)
+            if found is None:
+                self._absent.add(path)
+            else:
+                self._known[path] = found
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (p for p in self._paths() if p in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        try:
+            self[path]
+        except KeyError:
+            return False
+        return True
+
+    def set(self, facts: NoteFacts) -> None:
+        self._known[facts.path] = facts
+        self._absent.discard(facts.path)
+
+    def drop(self, path: str) -> None:
+        self._known.pop(path, None)
+        self._absent.add(path)
+
+
+class VaultFacts:
+    """The facts of the whole vault: files, bibliography, paper notes, note facts."""
+
+    def __init__(self, files: VaultFiles, config: Config, bibliography: Bibliography,
+                 load: Callable[[str], NoteFacts | None] | None = None,
+                 full_bibliography: Callable[[], Bibliography] | None = None) -> None:
+        self.config = config
+        self.bibliography = bibliography
+        self._full = full_bibliography
+        self.notes = FactsMap(lambda: self.files.notes, load)
+        self._set_files(files)
+
+    def _set_files(self, files: VaultFiles) -> None:
+        self.files = files
+        self.paper_notes = paper_notes(files, self.config)
+        self.known_keys = frozenset(self.bibliography.keys()) | frozenset(self.paper_notes)
+        self.resolver = Resolver(files, self.notes)
+        self._suggester: KeySuggester | None = None
+
+    # -- citekeys ---------------------------------------------------------------------
+    def knows_key(self, key: str) -> bool:
+        return key in self.bibliography or sanitize_key(key) in self.paper_notes
+
+    def suggest_keys(self, key: str, n: int = 3) -> list[str]:
+        """The known keys closest to ``key`` (did-you-mean)."""
+        if self._suggester is None:
+            self._suggester = KeySuggester(sorted(self.known_keys))
+        return self._suggester.suggest(key, n)
+
+    def definitions(self, key: str) -> tuple[KeyDefinition, ...]:
+        out = []
+        entry = self.bibliography.get(key)
+        if entry is not None:
+            out.append(KeyDefinition(key, "bib", entry.source, entry.span))
+        paper = self.paper_notes.get(sanitize_key(key))
+        if paper is not None:
+            out.append(KeyDefinition(key, "paper-note", paper, Span(1, 1, 1, 1)))
+        return tuple(out)
+
+    def entry(self, key: str) -> BibEntry | None:
+        """The full entry (title, authors, year) for hover and completion."""
+        bib = self._full() if self._full is not None else self.bibliography
+        return bib.get(key)
+
+    @property
+    def keys_fingerprint(self) -> str:
+        return _digest(sorted(self.known_keys))
+
+    def links_fingerprint(self, anchors: Mapping[str, str]) -> str:
+        """What link rules read: every file path and each note's anchors digest."""
+        return _digest([*self.files.paths, "\0", *(f"{p}\1{anchors.get(p, '')}" for p in self.files.notes)])
+
+    # -- notes --------------------------------------------------------------------------
+    def note(self, path: str) -> NoteFacts | None:
+        return self.notes.get(path)
+
+    def resolve(self, link: Link, source: str) -> Resolution:
+        return self.resolver.resolve(link, source)
+
+    def schemas_of(self, path: str) -> tuple[str, ...]:
+        facts = self.notes.get(path)
+        return facts.schemas if facts is not None else ()
+
+    def citing(self, key: str) -> list[tuple[str, Citation]]:
+        """Every citation of ``key``: (note path, citation)."""
+        return [(f.path, c) for f in self.notes.values() for c in f.citations if c.key == key]
+
+    def linking_to(self, path: str) -> list[tuple[str, Link]]:
+        """Backlinks: every link (and embed) that leads to ``path``."""
+        out = []
+        for facts in self.notes.values():
+            for link in facts.links:
+                if not link.is_url and self.resolver.resolve(link, facts.path).path == path:
+                    out.append((facts.path, link))
+        return out
+
+    # -- updates ------------------------------------------------------------------------
+    def set_note(self, facts: NoteFacts) -> None:
+        """New facts for one note; a new path joins the file list."""
+        if facts.path not in self.files.path_set:
+            self._set_files(self.files.with_paths(add=(facts.path,)))
+        self.notes.set(facts)
+        self.resolver.forget()
+
+    def remove(self, path: str) -> None:
+        self.notes.drop(path)
+        if path in self.files.path_set:
+            self._set_files(self.files.with_paths(remove=(path,)))
+        self.resolver.forget()
+
+    def set_bibliography(self, bibliography: Bibliography) -> None:
+        self.bibliography = bibliography
+        self._set_files(self.files)
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+

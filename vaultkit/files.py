@@ -1,0 +1,223 @@
+"""The files of a vault: discovery, and the two ways Obsidian names a file.
+
+Discovery honours every ``.gitignore`` (each for its own folder, as git does) and the
+configured ``exclude`` globs, both via pathspec, and never enters ``.obsidian/``,
+``.trash/`` or ``.git/``.  Directory symlinks are not followed, so a symlink loop cannot
+trap the walk.  Every file -- notes and attachments -- is indexed by vault path and by
+lower-cased file name, the two ways Obsidian resolves a link.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+import pathspec
+
+from vaultkit.config import CONFIG_NAME, Config
+from vaultkit.errors import UsageError
+from vaultkit.safe_read import read_regular
+
+ALWAYS_SKIPPED = (".obsidian", ".trash", ".git")
+NOTE_SUFFIX = ".md"
+_UNSAFE_IN_NAMES = re.compile(r'[*"\\/<>:|?]')
+
+
+def find_root(paths: list[Path], vault: Path | None) -> Path:
+    """``--vault``; else the nearest ancestor of the first path (or cwd) holding
+    ``.vaultkit.yaml`` or ``.obsidian/``; else a directory given as the path."""
+    if vault is not None:
+        if not vault.is_dir():
+            raise UsageError(f"--vault {vault}: not a directory")
+        return vault.resolve()
+    start = paths[0] if paths else Path.cwd()
+    if not start.exists():
+        raise UsageError(f"{start}: no such file or directory")
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG_NAME).is_file() or (candidate / ".obsidian").is_dir():
+            return candidate
+    if start.is_dir():
+        return start
+    raise UsageError(
+        f"{paths[0]}: no vault found (no {CONFIG_NAME} or .obsidian/ above it); use --vault DIR"
+    )
+
+
+def sanitize_key(key: str) -> str:
+    """The file-name form of a citekey, as the Zotero citation plugins write it."""
+    return _UNSAFE_IN_NAMES.sub("_", key)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclass
+class VaultFiles:
+    """Every file of the vault by POSIX path relative to the root (NFC-normalized)."""
+
+    root: Path
+    paths: tuple[str, ...]
+    real: dict[str, str] = field(default_factory=dict)
+    """NFC path -> path as stored on disk (macOS keeps NFD names)."""
+
+    @cached_property
+    def by_path_lower(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for path in self.paths:
+            out.setdefault(path.lower(), []).append(path)
+        return out
+
+    @cached_property
+    def by_name_lower(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for path in self.paths:
+            out.setdefault(PurePosixPath(path).name.lower(), []).append(path)
+        return out
+
+    @cached_property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(p for p in self.paths if p.lower().endswith(NOTE_SUFFIX))
+
+    @cached_property
+    def path_set(self) -> frozenset[str]:
+        return frozenset(self.paths)
+
+    def absolute(self, path: str) -> Path:
+        return self.root / self.real.get(path, path)
+
+    def with_paths(self, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> VaultFiles:
+        """A copy with paths added or removed (a file created, deleted or renamed)."""
+        gone = set(remove)
+        paths = sorted({*(p for p in self.paths if p not in gone), *add})
+        real = {k: v for k, v in self.real.items() if k not in gone}
+        return VaultFiles(self.root, tuple(paths), real)
+
+
+def discover(root: Path, config: Config) -> VaultFiles:
+    """Walk the vault once: all files, ignoring what git and the config ignore.
+
+    Every ``.gitignore`` counts for its own folder and below, as in git; ``exclude``
+    globs count from the vault root.
+    """
+    # (folder prefix, spec): a pattern in a/.gitignore matches paths relative to a/
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+    if config.exclude:
+        specs.append(("", pathspec.GitIgnoreSpec.from_lines(config.exclude)))
+
+    def ignored(rel: str) -> bool:
+        return any(rel.startswith(prefix) and spec.match_file(rel[len(prefix):])
+                   for prefix, spec in specs)
+
+    paths: list[str] = []
+    real: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        if ".gitignore" in filenames:
+            gitignore = _read_gitignore(Path(dirpath) / ".gitignore")
+            if gitignore is not None:
+                specs.append((rel_dir, gitignore))
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in ALWAYS_SKIPPED and not ignored(rel_dir + d + "/")
+        )
+        for name in filenames:
+            rel = rel_dir + name
+            if ignored(rel):
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full) and not _inside(root, full):
+                continue  # never read through a link that leaves the vault
+            key = nfc(rel)
+            paths.append(key)
+            if key != rel:
+                real[key] = rel
+    paths.sort()
+    return VaultFiles(root, tuple(paths), real)
+
+
+def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
+    try:
+        lines = read_regular(path).decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _inside(root: Path, path: str) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def select_targets(root: Path, files: VaultFiles, given: list[Path]) -> tuple[str, ...]:
+    """The files to report on under the given files and folders."""
+    wanted: list[str] = []
+    for path in given:
+        resolved = path.resolve() if path.exists() else (Path.cwd() / path)
+        try:
+            rel = resolved.relative_to(root).as_posix()
+        except ValueError as error:
+            raise UsageError(f"{path}: outside the vault {root}") from error
+        rel = nfc("" if rel == "." else rel)
+        if resolved.is_dir():
+            prefix = rel + "/" if rel else ""
+            wanted.extend(p for p in files.paths if p.startswith(prefix))
+        elif rel in files.path_set:
+            wanted.append(rel)
+        elif not resolved.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        # a file git or the config ignores is skipped, as pre-commit expects
+    return tuple(dict.fromkeys(wanted))
+
+
+def paper_note_pattern(template: str) -> re.Pattern[str]:
+    """A regex with group ``key`` for a template such as ``papers/@{key}.md``."""
+    before, _, after = template.partition("{key}")
+    return re.compile(re.escape(before) + r"(?P<key>[^/]+)" + re.escape(after) + r"\Z")
+
+
+def bibliography_files(files: VaultFiles, config: Config) -> tuple[str, ...]:
+    """Explicit ``bibliography`` globs anywhere; by default, files at the root only."""
+    spec = pathspec.GitIgnoreSpec.from_lines(
+        list(config.bibliography) if config.bibliography_explicit
+        else ["/" + g for g in config.bibliography]
+    )
+    found = []
+    for path in files.paths:
+        if not spec.match_file(path) or path == CONFIG_NAME:
+            continue
+        if not config.bibliography_explicit and path.endswith((".json", ".yaml", ".yml")):
+            if not _looks_like_csl(files.absolute(path)):
+                continue
+        found.append(path)
+    return tuple(found)
+
+
+def paper_notes(files: VaultFiles, config: Config) -> dict[str, str]:
+    """Sanitized citekey -> path of its paper note (``papers/@{key}.md``)."""
+    pattern = paper_note_pattern(config.paper_notes)
+    out: dict[str, str] = {}
+    for path in files.notes:
+        m = pattern.match(path)
+        if m:
+            out[m.group("key")] = path
+    return out
+
+
+def _looks_like_csl(path: Path) -> bool:
+    """A root .json/.yaml is a bibliography only if it looks like CSL (has ids)."""
+    try:
+        head = read_regular(path, limit=4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return '"id"' in head or "\n- id:" in head or "\n  id:" in head or "references:" in head
