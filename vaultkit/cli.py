@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # click and nothing of the parser, the schemas or the bibliography (jsonschema, PyYAML,
 # mistune and bibtexparser cost most of a start-up).
 
+if TYPE_CHECKING:
+    from vaultkit.locate import Located
+
 FORMATS = ("text", "json", "github", "sarif")
 
 
@@ -43,6 +46,14 @@ def _severity_pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 def _fail(error: UsageError) -> None:
     click.echo(f"vaultkit: {error}", err=True)
     sys.exit(2)
+
+
+def _located(located: "Located") -> "Located":
+    """Say on stderr which given files were skipped as not the vault's."""
+    note = located.note()
+    if note:
+        click.echo(note, err=True)
+    return located
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,23 +95,32 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     PATHS are notes or folders inside the vault (default: the whole vault).  vaultkit
     always reads the whole vault -- bibliography, paper notes, link targets -- but
     reports only on PATHS, so results do not depend on how pre-commit batches files.
+    Files outside the vault (a repository's README when the vault is a subfolder) are
+    skipped with a note on stderr.
     """
     from vaultkit.config import load_config
     from vaultkit.engine import active_rules
+    from vaultkit.locate import locate
     from vaultkit.report import ReportContext, get_reporter, statistics as stats, summary
-    from vaultkit.vault import Vault, find_root
+    from vaultkit.vault import Vault
     from vaultkit.yamlfile import UsageError
 
     _silence_bibtexparser()
     try:
-        root = find_root(list(paths), vault_dir)
-        config = load_config(config_file, root).with_cli(
-            _split(select), _split(extend_select), _split(ignore), _severity_pairs(severity)
-        )
-        active_rules(config)  # validate selectors before any work
-        vault = Vault.load(root, config, jobs=jobs, use_cache=not no_cache)
-        targets = vault.targets(list(paths))
-        findings = vault.lint_targets(targets)
+        located = _located(locate(list(paths), vault_dir))
+        root = located.root or Path.cwd()
+        notes: dict = {}
+        targets: tuple[str, ...] = ()
+        findings: list = []
+        if located.root is not None and not located.nothing_to_do:
+            config = load_config(config_file, root).with_cli(
+                _split(select), _split(extend_select), _split(ignore), _severity_pairs(severity)
+            )
+            active_rules(config)  # validate selectors before any work
+            vault = Vault.load(root, config, jobs=jobs, use_cache=not no_cache)
+            notes = vault.notes
+            targets = vault.targets(located.paths)
+            findings = vault.lint_targets(targets)
     except UsageError as error:
         _fail(error)
         return
@@ -108,10 +128,10 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     tty = sys.stdout.isatty() and output_file is None
     ctx = ReportContext(
         vault_root=str(root),
-        notes_checked=sum(1 for t in targets if t in vault.notes),
+        notes_checked=sum(1 for t in targets if t in notes),
         color=tty if color is None else color,
         show_source=tty if show_source is None else show_source,
-        lines=lambda p: vault.notes[p].lines if p in vault.notes else (),
+        lines=lambda p: notes[p].lines if p in notes else (),
     )
     report = get_reporter(fmt)(findings, ctx)
     line = summary(findings, ctx.notes_checked)
@@ -183,28 +203,38 @@ def explain(code: str) -> None:
 
 
 @main.command()
-@click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from the current folder).")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from PATHS or the current folder).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file (default: <vault>/.vaultkit.yaml).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the index notes that are stale.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
 @click.option("--prune", is_flag=True, help="Delete wholly generated index notes of papers no longer cited.")
 @click.option("--no-cache", is_flag=True, help="Parse every note again instead of using the cache.")
-def index(vault_dir: Path | None, config_file: Path | None, check: bool, show_diff: bool,
-          prune: bool, no_cache: bool) -> None:
+def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | None, check: bool,
+          show_diff: bool, prune: bool, no_cache: bool) -> None:
     """Write one backlink index note per cited paper, and the overview note.
 
     Only the region between '%% vaultkit:begin index %%' and '%% vaultkit:end index %%'
     is vaultkit's; every other byte of a note is left as it was.  A run with nothing new
     writes no file.
+
+    PATHS (what pre-commit passes: the staged files) only say which vault to index; the
+    index always covers the whole vault.  Without PATHS or --vault the current folder
+    must be in a vault (it holds .vaultkit.yaml or .obsidian/, or a folder above does).
     """
     from vaultkit.config import load_config
     from vaultkit.index import apply, is_index_note, plan
-    from vaultkit.vault import Vault, find_root
+    from vaultkit.locate import locate
+    from vaultkit.vault import Vault
     from vaultkit.yamlfile import UsageError
 
     _silence_bibtexparser()
     try:
-        root = find_root([], vault_dir)
+        located = _located(locate(list(paths), vault_dir, folder_fallback=False))
+        if located.root is None or located.nothing_to_do:
+            click.echo("Index: none of the files given is in the vault; nothing to check.", err=True)
+            sys.exit(0)
+        root = located.root
         config = load_config(config_file, root)
         # the index notes are regenerated, not read: parse only the rest up front
         index_note = is_index_note(config)

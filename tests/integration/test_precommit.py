@@ -76,12 +76,9 @@ class VaultRepo:
         return run([*dev_vaultkit(), *args], self.root, env, check=check)
 
 
-@pytest.fixture
-def vault_repo(precommit, tmp_path: Path) -> VaultRepo:
-    """A git repository holding a copy of example-vault with an up-to-date index, its
-    first commit made, and the vaultkit hooks installed from the snapshot repository."""
-    root = tmp_path / "vault-repo"
-    shutil.copytree(EXAMPLE_VAULT, root)
+def hooked_repo(root: Path, precommit, message: str, *index_args: str) -> VaultRepo:
+    """``git init`` at ``root``, the two hooks configured with no arguments, the index
+    generated, a first commit, and ``pre-commit install``."""
     repo = VaultRepo(root, precommit["env"])
     repo.git("init", "-q")
     (root / ".pre-commit-config.yaml").write_text(
@@ -93,11 +90,20 @@ def vault_repo(precommit, tmp_path: Path) -> VaultRepo:
         "      - id: vaultkit-index\n",
         encoding="utf-8",
     )
-    repo.vaultkit("index")  # the committed state has its index notes
+    repo.vaultkit("index", *index_args)
     repo.git("add", "-A")
-    repo.git("commit", "-q", "-m", "vault")
+    repo.git("commit", "-q", "-m", message)
     run([sys.executable, "-m", "pre_commit", "install"], root, precommit["env"])
     return repo
+
+
+@pytest.fixture
+def vault_repo(precommit, tmp_path: Path) -> VaultRepo:
+    """A git repository holding a copy of example-vault with an up-to-date index, its
+    first commit made, and the vaultkit hooks installed from the snapshot repository."""
+    root = tmp_path / "vault-repo"
+    shutil.copytree(EXAMPLE_VAULT, root)
+    return hooked_repo(root, precommit, "vault")  # the committed state has its index notes
 
 
 def new_session(repo: VaultRepo, name: str, replace: tuple[str, str] | None = None) -> Path:
@@ -163,3 +169,58 @@ def test_stale_index_fails_until_vaultkit_index_runs(vault_repo: VaultRepo):
     assert passed.returncode == 0, out
     assert hook_status(out, INDEX_HOOK) == "Passed", out
     assert vault_repo.git("status", "--porcelain").stdout == ""
+
+
+@pytest.fixture
+def subfolder_repo(precommit, tmp_path: Path) -> VaultRepo:
+    """A repository whose vault is ``vault/`` beside a README and ``docs/``, with the
+    hooks configured as README shows (no arguments: they find the vault themselves)."""
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLE_VAULT, root / "vault")
+    (root / "README.md").write_text("# Reading notes\nSee @nobody and [[nothing]].\n", encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "howto.md").write_text("---\nbroken: [\n---\n[[missing]]\n", encoding="utf-8")
+    return hooked_repo(root, precommit, "repo with a vault in vault/", "--vault", "vault")
+
+
+def test_subfolder_vault_markdown_outside_the_vault_never_blocks(subfolder_repo: VaultRepo):
+    root = subfolder_repo.root
+    (root / "README.md").write_text("# Reading notes\nNow with @moreNonsense.\n", encoding="utf-8")
+    (root / "docs" / "howto.md").write_text("---\nstill: [broken\n---\n", encoding="utf-8")
+    result = subfolder_repo.commit("docs only")
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert hook_status(out, LINT_HOOK) == "Passed", out
+    assert hook_status(out, INDEX_HOOK) == "Passed", out
+
+
+def test_subfolder_vault_findings_and_a_stale_index_still_fail(subfolder_repo: VaultRepo):
+    root = subfolder_repo.root
+    text = (root / "vault" / "sessions" / "2023-02-13.md").read_text(encoding="utf-8")
+    good, bad = "@huLoRALowRankAdaptation2021)]", "@huLoRALowRankAdaption2021)]"
+    (root / "vault" / "sessions" / "2023-06-01.md").write_text(
+        text.replace(f"[skim({good}", f"[skim({bad}"), encoding="utf-8")
+    (root / "README.md").write_text("# Reading notes, edited\n", encoding="utf-8")
+    failed = subfolder_repo.commit("a session with a typo, and the README")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode != 0, out
+    assert hook_status(out, LINT_HOOK) == "Failed", out
+    assert "sessions/2023-06-01.md:" in out and "VK201" in out
+    assert "skipped 1 file outside the vault vault/: README.md" in out
+    assert "README.md:" not in out.replace("vault/: README.md", "")  # no finding on it
+
+    # the typo fixed: lint passes, but the new session makes the index stale -- found
+    # although the hook runs from the repository root (once a false pass)
+    (root / "vault" / "sessions" / "2023-06-01.md").write_text(text, encoding="utf-8")
+    failed = subfolder_repo.commit("the session, key fixed, index not regenerated")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode != 0, out
+    assert hook_status(out, LINT_HOOK) == "Passed", out
+    assert hook_status(out, INDEX_HOOK) == "Failed", out
+    assert "would be updated" in out
+
+    subfolder_repo.vaultkit("index", "--vault", "vault")
+    passed = subfolder_repo.commit("the session and its index")
+    out = passed.stdout + passed.stderr
+    assert passed.returncode == 0, out
+    assert hook_status(out, INDEX_HOOK) == "Passed", out
