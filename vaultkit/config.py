@@ -49,6 +49,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "overview": {"type": "string"},
                 "link-style": {"enum": ["wikilink", "markdown"]},
                 "max-prune-share": {"type": "number", "minimum": 0, "maximum": 1},
+                "questions": {"type": ["string", "null"]},
+                "log": {"enum": ["auto", "full", "compact"]},
+                "compact-above": {"type": "integer", "minimum": 0},
+                "max-read-with": {"type": "integer", "minimum": 0},
+                "templates": {"type": "string"},
             },
         },
         "rules": {"type": "object", "additionalProperties": {"type": "object"}},
@@ -62,6 +67,16 @@ class IndexConfig:
     overview: str = "Papers.md"
     link_style: str = "wikilink"
     max_prune_share: float = 0.5
+    questions: str | None = "Questions.md"
+    """The note of open questions; ``None`` (``questions: null``) writes none."""
+    log: str = "auto"
+    """How a paper's reading log shows a session: ``full`` copies the bullets, ``compact``
+    shows the first line of each, ``auto`` is compact above ``compact_above`` lines."""
+    compact_above: int = 40
+    max_read_with: int = 10
+    templates: str | None = None
+    """A vault folder whose ``paper.md`` / ``overview.md`` / ``questions.md`` replace the
+    built-in layouts in ``rules/index/``."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +169,11 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
             overview=index.get("overview", IndexConfig.overview),
             link_style=index.get("link-style", IndexConfig.link_style),
             max_prune_share=float(index.get("max-prune-share", IndexConfig.max_prune_share)),
+            questions=index.get("questions", IndexConfig.questions),
+            log=index.get("log", IndexConfig.log),
+            compact_above=index.get("compact-above", IndexConfig.compact_above),
+            max_read_with=index.get("max-read-with", IndexConfig.max_read_with),
+            templates=index.get("templates"),
         ),
         rule_options=tuple(
             (code, tuple(sorted(options.items())))

@@ -28,7 +28,7 @@ _DIRECTIVE = re.compile(
     r"^vaultkit-(?P<verb>disable-next-line|disable-line|disable|enable)\b(?P<codes>[^\n]*)$"
 )
 IGNORE_KEY = "vaultkit-ignore"
-REGIONS = ("index", "overview")
+REGIONS = ("index", "overview", "questions")
 
 Directive = tuple[int, str, tuple[str, ...]]
 """(line, "disable" | "enable" | "line", codes); no codes means every rule."""

@@ -35,7 +35,7 @@ def test_generated_notes_match_snapshots(vault_copy: Path, file_regression) -> N
     generated = sorted(p for p in (vault_copy / "papers").glob("@*.md"))
     assert len(generated) >= 15
     snapshot = []
-    for path in [vault_copy / "Papers.md", *generated]:
+    for path in [vault_copy / "Papers.md", vault_copy / "Questions.md", *generated]:
         snapshot.append(f"===== {path.relative_to(vault_copy).as_posix()} =====\n")
         snapshot.append(path.read_text(encoding="utf-8"))
     file_regression.check("".join(snapshot), extension=".md")

@@ -45,7 +45,7 @@ def text_of(result, path: str) -> str:
 def test_skim_with_its_four_bullets_and_the_image(seed_vault: Vault) -> None:
     note = text_of(plan(seed_vault), "papers/@pfeifferModularDeepLearning2023.md")
     log = note.split("## Reading log", 1)[1].split("\n## ", 1)[0]
-    assert "### 2023-03-14 · skim · [[2023-03-14]]" in log
+    assert "### 2023-03-14 · skim · [[2023-03-14#Log]]" in log
     bullets = [line for line in log.splitlines() if line.startswith("- ")]
     assert len(bullets) == 4
     # the image resolved from sessions/ is rewritten to resolve from papers/
@@ -58,7 +58,7 @@ def test_rombach_is_mentioned_from_context(seed_vault: Vault) -> None:
     note = text_of(plan(seed_vault), "papers/@rombachHighResolutionImageSynthesis2022.md")
     assert "## Reading log" not in note
     mentions = note.split("## Mentions", 1)[1]
-    assert "- 2023-03-14 · [[2023-03-14]]: Fresh out of latent diffusion, " \
+    assert "- 2023-03-14 · [[2023-03-14#Context]]: Fresh out of latent diffusion, " \
            "@rombachHighResolutionImageSynthesis2022. Dig deeper." in mentions
     assert "**Status:** mentioned" in note
 

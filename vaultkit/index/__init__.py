@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Callable, Literal
 from vaultkit.fsutil import (
     TextStyle, UnsafeWrite, WriteConflict, check_inside, encode_like, safe_delete, safe_write,
 )
-from vaultkit.index import render
-from vaultkit.index.collect import PaperFacts, SessionSpec, collect
+from vaultkit.index import pages, render
+from vaultkit.index.pages import session_schema
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Note, Span
 from vaultkit.positions import SourceText
@@ -73,16 +73,11 @@ class IndexPlan:
         return out
 
 
-def session_schema(vault: "Vault", note: Note) -> "Schema | None":
-    """The first applicable schema with a Log grammar: the note is a session."""
-    return next((s for s in vault.schemas_for(note) if s.session_spec is not None), None)
-
-
 def is_index_note(vault_config: "Config") -> "Callable[[str], bool]":
     """Whether a vault path is an index note (named by the index path template)."""
     pattern = paper_note_pattern(vault_config.index.path)
-    overview = vault_config.index.overview
-    return lambda path: path == overview or bool(pattern.match(path))
+    overview = {vault_config.index.overview, vault_config.index.questions}
+    return lambda path: path in overview or bool(pattern.match(path))
 
 
 def replace_region(text: str, name: str, new_region: str) -> str | RegionError:
@@ -108,29 +103,11 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
     def paper_path(key: str) -> str:
         return template.replace("{key}", sanitize_key(key))
 
-    papers = collect(vault, paper_path, lambda note: session_schema(vault, note))
-    bibliography = vault.full_bibliography
-    indexed = {k: f for k, f in papers.items() if k in bibliography or sanitize_key(k) in vault.paper_notes}
-    linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []))
-    verbs = _verbs(vault)
-    rows: list[tuple[render.PaperMeta, PaperFacts]] = []
-
-    for key in sorted(indexed):
-        facts = indexed[key]
-        # only papers that have an index note: a dangling key is the linter's to report
-        facts.read_with = {k: n for k, n in facts.read_with.items() if k in indexed}
-        path = paper_path(key)
-        meta = _meta(vault, key)
-        rows.append((meta, facts))
-        body = render.region(facts, verbs, path, linker, paper_path)
-        result.changes.append(_plan_file(vault, path, "index", body,
-                                         lambda region, m=meta: render.new_note(m, region), result))
-
-    if rows:
-        body = render.overview(rows, verbs, config.overview, paper_path, linker)
-        result.changes.append(_plan_file(vault, config.overview, "overview", body, render.new_overview, result))
+    built = pages.build(vault, paper_path)
+    for page in built.pages:
+        result.changes.append(_plan_file(vault, page.path, page.region, page.body, page.create, result))
     if prune:
-        _plan_prune(vault, set(indexed), result)
+        _plan_prune(vault, built.indexed, result)
     return result
 
 
@@ -175,7 +152,7 @@ def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
         if not isinstance(found, tuple):
             continue
         outside = "\n".join(note.lines[: found[0]] + note.lines[found[1] + 1 :])
-        expected = render.new_note(_meta(vault, key), "").rstrip("\n")
+        expected = render.new_note(pages.meta(vault, key), "").rstrip("\n")
         if outside.rstrip("\n") != expected:
             continue  # someone wrote in it: not wholly generated, keep it
         doomed.append(path)
@@ -205,13 +182,3 @@ def apply(vault: "Vault", result: IndexPlan) -> None:
             result.problems.append(IndexProblem(change.path, Span(1, 1, 1, 1), "VK302", str(error)))
 
 
-def _meta(vault: "Vault", key: str) -> render.PaperMeta:
-    entry = vault.full_bibliography.get(key)
-    if entry is None:
-        return render.PaperMeta(key)
-    return render.PaperMeta(key, entry.title, tuple(entry.authors), entry.year)
-
-
-def _verbs(vault: "Vault") -> tuple[str, ...]:
-    spec = next((s.session_spec for s in vault.schemas if s.session_spec is not None), None)
-    return spec.verbs if spec is not None else SessionSpec().verbs

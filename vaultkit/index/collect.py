@@ -2,18 +2,23 @@
 
 Input is the parsed vault; output is plain sorted data that :mod:`render` turns into
 text.  Only session notes (those a schema with a Log grammar applies to) are read.
+
+Every step is linear in the size of a note: elements are looked up by line (bisect),
+never by scanning the note once per action or per citation, and no line is copied once
+per citation on it (a mention keeps a bounded excerpt of its line).
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from vaultkit.model import ListItem, Note
-from vaultkit.schema.log import action_citekey, log_entries
+from vaultkit.model import Citation, Link, ListItem, Note, Tag
+from vaultkit.schema.log import log_entries, log_section
 from vaultkit.schema.model import SessionSpec  # re-exported: its old home
 
 if TYPE_CHECKING:
@@ -23,6 +28,12 @@ if TYPE_CHECKING:
 
 _LINE_MARKUP = re.compile(r"^[\s>]*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\[[ xX]\]\s+)?")
 """A line's quote and list markers and task box: not part of what it says."""
+_BLOCK_ID = re.compile(r"\s\^(?P<id>[A-Za-z0-9-]+)\s*$")
+"""An Obsidian block id the user wrote at the end of a line (vaultkit never writes one)."""
+EXCERPT = 240
+"""A mention longer than this many characters shows the part around the citation."""
+HARVEST_TEXT = 1000
+"""Harvested text is cut after this many characters (a question is a sentence or two)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,8 @@ class Session:
     path: str
     date: str
     """``YYYY-MM-DD`` or ``""`` when the note has no date."""
+    log_heading: str | None = None
+    """The Log heading's text as written (a link target), ``None`` when it cannot be one."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +51,12 @@ class Action:
     verb: str
     line: int
     bullets: tuple[str, ...]
-    """The nested bullets under the action, dedented, image links rewritten."""
+    """The nested lines under the action, dedented, image links rewritten."""
+    heads: tuple[int, ...] = ()
+    """Indexes into ``bullets`` of the first line of each directly nested bullet."""
+    anchor: str | None = None
+    """Where a link to this action points: ``^block-id`` (written by the user), the Log
+    heading, or ``None`` (the session note itself)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,8 @@ class Mention:
     session: Session
     line: int
     context: str
+    section: str = ""
+    """The heading the mention was written under (a link target)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,12 @@ class Harvest:
     kind: str
     text: str
     line: int
+    section: str = ""
+    """The section the tag was written in (``Log``, ``Learned``)."""
+    under_action: bool = True
+    """Written under one of the paper's actions (else elsewhere in the session)."""
+    about: str = ""
+    """For a thought under an action whose source is a link to no known paper: the link."""
 
 
 @dataclass
@@ -62,12 +88,32 @@ class PaperFacts:
     actions: list[Action] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     harvest: list[Harvest] = field(default_factory=list)
-    read_with: dict[str, int] = field(default_factory=dict)
-    """Other paper key -> number of sessions shared."""
+    read_with: list[tuple[str, int]] = field(default_factory=list)
+    """The most frequent co-readers: (other paper key, sessions shared), most first."""
+    read_with_more: int = 0
+    """How many more papers were read with this one than ``read_with`` lists."""
 
     @property
     def sessions(self) -> set[str]:
         return {a.session.path for a in self.actions} | {m.session.path for m in self.mentions}
+
+    @property
+    def dates(self) -> list[str]:
+        """Every dated activity (action or mention), sorted."""
+        return sorted({a.session.date for a in self.actions} | {m.session.date for m in self.mentions} - {""})
+
+
+@dataclass
+class Reading:
+    """Everything the index knows about the vault's reading."""
+
+    papers: dict[str, PaperFacts]
+    sessions: list[Session]
+    """Every session note, in path order."""
+    log_keys: dict[str, tuple[str, ...]]
+    """Session path -> the papers its Log credits (sorted, distinct)."""
+    loose: list[Harvest] = field(default_factory=list)
+    """Harvested tags that belong to no one paper (a session of several papers)."""
 
 
 def session_date(note: Note, spec: SessionSpec) -> str:
@@ -86,16 +132,32 @@ def session_date(note: Note, spec: SessionSpec) -> str:
     return ""
 
 
+class _ByLine:
+    """Elements of a note sorted by line, for range lookups without a full scan."""
+
+    def __init__(self, items: Iterable, line: Callable[[object], int]) -> None:
+        self.items = sorted(items, key=line)
+        self.lines = [line(i) for i in self.items]
+
+    def between(self, first: int, last: int) -> list:
+        return self.items[bisect_left(self.lines, first) : bisect_right(self.lines, last)]
+
+
 def collect(vault: "Vault", index_path_of: Callable[[str], str],
-            schema_of: Callable[[Note], "Schema | None"]) -> dict[str, PaperFacts]:
+            schema_of: Callable[[Note], "Schema | None"],
+            source_key: Callable[[Link], str | None] = lambda link: None) -> Reading:
     """Facts per citekey over every session note of the vault.
 
     ``index_path_of(key)`` gives the index note's vault path (to rewrite image links);
     ``schema_of(note)`` gives the session schema of a note, or None when it is not a
-    session.  What counts as an action is the schema's Log grammar (``log_entries``),
-    the same one VK106 and VK110 apply.
+    session; ``source_key(link)`` credits an action whose source is a link (the
+    bibliography entry with that DOI, arXiv id or URL).  What counts as an action is the
+    schema's Log grammar (``log_entries``), the same one VK106 and VK110 apply.
     """
     papers: dict[str, PaperFacts] = {}
+    sessions: list[Session] = []
+    log_keys: dict[str, tuple[str, ...]] = {}
+    loose: list[Harvest] = []
 
     def facts(key: str) -> PaperFacts:
         if key not in papers:
@@ -108,81 +170,234 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
         spec = schema.session_spec if schema is not None else None
         if schema is None or spec is None:
             continue
-        session = Session(path, session_date(note, spec))
-        owned: list[tuple[int, int, str]] = []  # (first line, last line, key) of actions
-        cited_here: set[str] = set()
-        for entry in log_entries(note, schema):
-            key = action_citekey(note, entry)
-            if key is None or entry.tag is None:
-                continue
-            item = entry.item
-            bullets = _bullets(vault, note, item, index_path_of(key))
-            facts(key).actions.append(Action(session, entry.tag.name, item.line, bullets))
-            owned.append((item.line, item.end_line, key))
-            cited_here.add(key)
-            facts(key).harvest.extend(_harvest(note, item, spec, session))
-        for cite in note.citations:
-            line = cite.span.line
-            if any(first <= line <= last and key == cite.key for first, last, key in owned):
-                continue
-            cited_here.add(cite.key)
-            context = _LINE_MARKUP.sub("", note.lines[line - 1]).strip()
-            facts(cite.key).mentions.append(Mention(session, line, context))
-        for key in cited_here:
-            for other in cited_here - {key}:
-                company = facts(key).read_with
-                company[other] = company.get(other, 0) + 1
+        session = _SessionReader(vault, note, schema, spec, index_path_of, source_key)
+        sessions.append(session.session)
+        for key, action, harvest in session.actions():
+            facts(key).actions.append(action)
+            facts(key).harvest.extend(harvest)
+        for key, mention in session.mentions():
+            facts(key).mentions.append(mention)
+        for key, item in session.thoughts():
+            (loose if key is None else facts(key).harvest).append(item)
+        log_keys[path] = tuple(sorted(session.credited))
 
     for paper in papers.values():
         paper.actions.sort(key=lambda a: (a.session.date, a.session.path, a.line))
         # one mention per line: a line citing the key twice is one mention
         unique = {(m.session.path, m.line): m for m in paper.mentions}
         paper.mentions = sorted(unique.values(), key=lambda m: (m.session.date, m.session.path, m.line))
-        paper.harvest.sort(key=lambda h: (h.session.date, h.session.path, h.line))
-    return papers
+        paper.harvest = _sorted_harvest(paper.harvest)
+    return Reading(papers, sessions, log_keys, _sorted_harvest(loose))
 
 
-def _harvest(note: Note, item: ListItem, spec: SessionSpec, session: Session) -> list[Harvest]:
-    out = []
-    for tag in note.tags:
-        if item.line <= tag.span.line <= item.end_line and tag.name in spec.harvest:
-            text = tag.payload or ""
-            if not text:  # "[question ->]" with the question in the nested bullets
-                owner = next((i for i in note.list_items if i.line == tag.span.line), None)
-                text = " ".join(c.text for c in note.children(owner)) if owner else ""
-            if text:
-                out.append(Harvest(session, tag.name, text, tag.span.line))
-    return out
+def _sorted_harvest(items: list[Harvest]) -> list[Harvest]:
+    unique = {(h.session.path, h.line, h.kind, h.text): h for h in items}
+    return sorted(unique.values(), key=lambda h: (h.session.date, h.session.path, h.line, h.kind))
 
 
-def _bullets(vault: "Vault", note: Note, item: ListItem, index_path: str) -> tuple[str, ...]:
-    """The action's nested lines as written, dedented, with relative links rewritten."""
-    first, last = item.line + 1, item.end_line
-    if first > last:
-        return ()
-    rewrites: dict[int, list[tuple[int, int, str]]] = {}
-    for link in note.links:
-        if link.kind not in ("image", "markdown") or link.is_url or link.target_span is None:
-            continue
-        span = link.target_span
-        if not first <= span.line <= last or span.line != span.end_line:
-            continue
-        res = vault.resolver.resolve(link, note.path)
-        if res.path is None:
-            continue
-        new = posixpath.relpath(res.path, posixpath.dirname(index_path) or ".")
-        new = new.replace(" ", "%20")
-        if link.fragment:
-            new += "#" + link.fragment.replace(" ", "%20")
-        rewrites.setdefault(span.line, []).append((span.column - 1, span.end_column - 1, new))
-    lines = []
-    for number in range(first, last + 1):
-        text = note.lines[number - 1]
-        for start, end, new in sorted(rewrites.get(number, ()), reverse=True):
-            text = text[:start] + new + text[end:]
-        lines.append(text.rstrip())
-    while lines and not lines[-1].strip():
-        lines.pop()
-    indents = [len(l) - len(l.lstrip()) for l in lines if l.strip()]
-    cut = min(indents) if indents else 0
-    return tuple(l[cut:] if l.strip() else "" for l in lines)
+class _SessionReader:
+    """One session note, read once: its actions, mentions and loose thoughts."""
+
+    def __init__(self, vault: "Vault", note: Note, schema: "Schema", spec: SessionSpec,
+                 index_path_of: Callable[[str], str], source_key: Callable[[Link], str | None]) -> None:
+        self.vault, self.note, self.spec = vault, note, spec
+        self.index_path_of = index_path_of
+        section = log_section(note, schema)
+        heading = section.heading.text if section is not None and section.heading else None
+        self.log_range = (section.start_line, section.end_line) if section is not None else (0, -1)
+        self.session = Session(note.path, session_date(note, spec), linkable(heading))
+        self.citations = _ByLine(note.citations, lambda c: c.span.line)
+        self.tags = _ByLine(note.tags, lambda t: t.span.line)
+        self.item_at = {item.line: item for item in note.list_items}
+        self.children: dict[int, list[ListItem]] = {}
+        for item in note.list_items:
+            if item.parent is not None:
+                self.children.setdefault(item.parent, []).append(item)
+        self.owned: list[tuple[int, int, str | None]] = []
+        """(first line, last line, key) of each action, in line order; the key is ``None``
+        for a link source that names no bibliography entry."""
+        self.credited: set[str] = set()
+        self._entries = []
+        self._unmatched: list = []
+        self._heading_lines = [h.span.line for h in note.headings]
+        self._links = _ByLine((l for l in note.links if l.kind in ("image", "markdown") and not l.is_url
+                               and l.target_span is not None), lambda l: l.target_span.line)
+        links = _ByLine((l for l in note.links if l.kind == "markdown"), lambda l: l.span.line)
+        for entry in log_entries(note, schema):
+            if entry.kind != "action" or entry.tag is None or entry.tag.argument_span is None:
+                continue
+            key, link = self._source(entry.tag, links, source_key)
+            if key is None and link is None:
+                continue
+            if key is None:
+                self._unmatched.append((entry, link))
+            else:
+                self._entries.append((key, entry))
+                self.credited.add(key)
+            self.owned.append((entry.item.line, entry.item.end_line, key))
+        self.owned.sort()
+        self._owned_starts = [first for first, _, _ in self.owned]
+
+    def _source(self, tag: Tag, links: _ByLine,
+                source_key: Callable[[Link], str | None]) -> tuple[str | None, Link | None]:
+        """The key an action credits, or the link source that names no known paper."""
+        where = tag.argument_span
+        assert where is not None
+
+        def inside(span) -> bool:
+            return (where.line, where.column) <= (span.line, span.column) and (
+                (span.end_line, span.end_column) <= (where.end_line, where.end_column))
+
+        cite: Citation
+        for cite in self.citations.between(where.line, where.end_line):
+            if inside(cite.span):
+                return cite.key, None
+        link: Link
+        for link in links.between(where.line, where.end_line):
+            if inside(link.span) and link.raw == (tag.argument or "").strip():
+                key = source_key(link)
+                return key, (None if key is not None else link)
+        return None, None
+
+    def owner(self, line: int) -> tuple[int, int, str | None] | None:
+        """The credited action whose bullet holds ``line``."""
+        at = bisect_right(self._owned_starts, line) - 1
+        if at >= 0 and self.owned[at][0] <= line <= self.owned[at][1]:
+            return self.owned[at]
+        return None
+
+    def actions(self) -> Iterable[tuple[str, Action, list[Harvest]]]:
+        for key, entry in self._entries:
+            item, tag = entry.item, entry.tag
+            assert tag is not None
+            bullets, heads = self._bullets(item, self.index_path_of(key))
+            action = Action(self.session, tag.name, item.line, bullets, heads, self._anchor(item))
+            harvest = [h for t in self.tags.between(item.line, item.end_line)
+                       if (h := self._harvest(t, "Log", True)) is not None]
+            yield key, action, harvest
+
+    def mentions(self) -> Iterable[tuple[str, Mention]]:
+        contexts: dict[int, tuple[str, int]] = {}  # line -> (text without markup, its offset)
+        for cite in self.citations.items:
+            line = cite.span.line
+            owner = self.owner(line)
+            if owner is not None and owner[2] == cite.key:
+                continue  # the action's own bullets
+            if line not in contexts:
+                raw = self.note.lines[line - 1]
+                start = _LINE_MARKUP.match(raw).end()  # type: ignore[union-attr]
+                contexts[line] = (raw[start:].strip(), start + len(raw[start:]) - len(raw[start:].lstrip()))
+            text, offset = contexts[line]
+            excerpt = _excerpt(text, cite.span.column - 1 - offset, len(cite.raw))
+            yield cite.key, Mention(self.session, line, excerpt, self._section_of(line))
+
+    def thoughts(self) -> Iterable[tuple[str | None, Harvest]]:
+        """Harvest tags outside the paper's actions: credited to the papers they cite,
+        or to the one paper of a session whose Log read only that paper."""
+        for entry, link in self._unmatched:  # thoughts on a paper with no citekey yet
+            for tag in self.tags.between(entry.item.line, entry.item.end_line):
+                item = self._harvest(tag, self._section_of(tag.span.line), True)
+                if item is not None:
+                    yield None, replace(item, about=link.raw)
+        only = next(iter(self.credited)) if len(self.credited) == 1 else None
+        for tag in self.tags.items:
+            if tag.name not in self.spec.harvest or self.owner(tag.span.line) is not None:
+                continue
+            item = self._harvest(tag, self._section_of(tag.span.line), False)
+            if item is None:
+                continue
+            keys = self._cited_by(tag)
+            if not keys and only is not None:
+                keys = {only}
+            if not keys:
+                yield None, item
+            for key in sorted(keys):
+                yield key, item
+
+    def _cited_by(self, tag: Tag) -> set[str]:
+        first = last = tag.span.line
+        owner = self.item_at.get(tag.span.line)
+        if owner is not None and not tag.payload:  # the thought is in the nested bullets
+            last = owner.end_line
+        return {c.key for c in self.citations.between(first, last)}
+
+    def _section_of(self, line: int) -> str:
+        # the last heading above a line owns it (a sub-heading is a section of its own)
+        at = bisect_left(self._heading_lines, line) - 1
+        return self.note.headings[at].text if at >= 0 else ""
+
+    def _harvest(self, tag: Tag, section: str, under_action: bool) -> Harvest | None:
+        if tag.name not in self.spec.harvest:
+            return None
+        text = tag.payload or ""
+        if not text:  # "[question ->]" with the question in the nested bullets
+            owner = self.item_at.get(tag.span.line)
+            text = " ".join(c.text for c in self.children.get(owner.index, ())) if owner else ""
+        text = " ".join(text.split())
+        if not text:
+            return None
+        if len(text) > HARVEST_TEXT:
+            text = text[:HARVEST_TEXT].rsplit(" ", 1)[0] + " …"
+        return Harvest(self.session, tag.name, text, tag.span.line, section, under_action)
+
+    def _anchor(self, item: ListItem) -> str | None:
+        m = _BLOCK_ID.search(self.note.lines[item.line - 1])
+        if m is not None:
+            return "^" + m.group("id")
+        return self.session.log_heading
+
+    def _bullets(self, item: ListItem, index_path: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The action's nested lines as written, dedented, with relative links rewritten."""
+        first, last = item.line + 1, item.end_line
+        if first > last:
+            return (), ()
+        rewrites: dict[int, list[tuple[int, int, str]]] = {}
+        link: Link
+        for link in self._links.between(first, last):
+            span = link.target_span
+            assert span is not None
+            if span.line != span.end_line:
+                continue
+            res = self.vault.resolver.resolve(link, self.note.path)
+            if res.path is None:
+                continue
+            new = posixpath.relpath(res.path, posixpath.dirname(index_path) or ".")
+            new = new.replace(" ", "%20")
+            if link.fragment:
+                new += "#" + link.fragment.replace(" ", "%20")
+            rewrites.setdefault(span.line, []).append((span.column - 1, span.end_column - 1, new))
+        lines = []
+        for number in range(first, last + 1):
+            text = self.note.lines[number - 1]
+            for start, end, new in sorted(rewrites.get(number, ()), reverse=True):
+                text = text[:start] + new + text[end:]
+            lines.append(text.rstrip())
+        while lines and not lines[-1].strip():
+            lines.pop()
+        indents = [len(l) - len(l.lstrip()) for l in lines if l.strip()]
+        cut = min(indents) if indents else 0
+        heads = tuple(child.line - first for child in self.children.get(item.index, ())
+                      if child.line - first < len(lines))
+        return tuple(l[cut:] if l.strip() else "" for l in lines), heads
+
+
+def linkable(heading: str | None) -> str | None:
+    """A heading text Obsidian can link to (``[[note#heading]]``), or ``None``."""
+    if not heading or any(c in heading for c in "#|^[]%"):
+        return None
+    return heading
+
+
+def _excerpt(text: str, at: int, width: int) -> str:
+    """``text`` whole when short, else the words around ``text[at:at + width]``."""
+    if len(text) <= EXCERPT:
+        return text
+    start = max(0, at - EXCERPT // 2)
+    end = min(len(text), at + width + EXCERPT // 2)
+    if start > 0:
+        space = text.find(" ", start, at)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", at + width, end)
+        end = space if space != -1 else end
+    return ("… " if start > 0 else "") + text[start:end].strip() + (" …" if end < len(text) else "")

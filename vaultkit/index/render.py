@@ -1,23 +1,43 @@
 """Turn collected facts into Markdown: deterministic, sorted, no timestamps.
 
 A nightly run with nothing new must produce byte-identical text, so nothing here reads
-the clock, the environment or dict order that is not sorted first.
+the clock, the environment or dict order that is not sorted first.  Each function
+renders one *block* of a region; the layout (which blocks, in which order, with what
+text around them) is a template (:mod:`vaultkit.index.templates`).
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePosixPath
-from typing import Callable
+from statistics import median
+from typing import Callable, Iterable, Sequence
 from urllib.parse import quote
 
-from vaultkit.index.collect import PaperFacts
-from vaultkit.markers import BEGIN, END
+from vaultkit.index.collect import Harvest, Mention, PaperFacts, Reading, Session, linkable
+from vaultkit.index.templates import Layout
+from vaultkit.markers import BEGIN, END, MARKER_LINE
 
 GENERATED_KEY = "generated-by"
 GENERATED_VALUE = "vaultkit"
 MAX_CHART_PAPERS = 40
+COMPACT_LINE = 200
+"""In the compact reading log a bullet's first line is cut after this many characters."""
+QUESTION_KINDS = ("question", "hypothesize", "eureka")
+"""The harvested tags that are open until ticked in Questions.md."""
+_TICK = re.compile(r"^\s*[-*+] \[(?P<box>[^\] ])\] (?P<rest>.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    label: str
+    target: str
+    """A vault path (``inside``) or an absolute ``file://`` address."""
+    inside: bool
 
 
 @dataclass(frozen=True)
@@ -26,6 +46,13 @@ class PaperMeta:
     title: str | None = None
     authors: tuple[str, ...] = ()
     year: str | None = None
+    in_bibliography: bool = False
+    venue: str | None = None
+    doi: str | None = None
+    arxiv: str | None = None
+    url: str | None = None
+    files: tuple[SourceFile, ...] = ()
+    abstract: str | None = None
 
 
 class Linker:
@@ -36,17 +63,20 @@ class Linker:
         self.same_name = same_name
         """Vault paths of the files with a given (lower-cased) file name."""
 
-    def to(self, target: str, source: str, label: str | None = None) -> str:
-        stem = target[:-3] if target.lower().endswith(".md") else target
+    def to(self, target: str, source: str, label: str | None = None, fragment: str | None = None) -> str:
+        is_note = target.lower().endswith(".md")
+        stem = target[:-3] if is_note else target
         if self.style == "markdown":
             rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
-            text = label or PurePosixPath(stem).name
-            return f"[{_escape_brackets(text)}]({quote(rel)})"
+            text = label or PurePosixPath(stem).name + (f" › {fragment}" if fragment else "")
+            anchor = "#" + quote(fragment, safe="^") if fragment else ""
+            return f"[{_escape_brackets(text)}]({quote(rel)}{anchor})"
         name = PurePosixPath(stem).name
         # Unique means no *other* file has the name: whether the target exists yet (a
         # note this run creates) must not change the link, or runs would not converge.
-        others = [p for p in self.same_name((name + ".md").lower()) if p != target]
-        ref = stem if others else name
+        lookup = (name + ".md") if is_note else name
+        others = [p for p in self.same_name(lookup.lower()) if p != target]
+        ref = (stem if others else name) + (f"#{fragment}" if fragment else "")
         return f"[[{ref}|{label}]]" if label and label != ref else f"[[{ref}]]"
 
 
@@ -57,46 +87,156 @@ def status(facts: PaperFacts, verbs: tuple[str, ...]) -> str:
     return max(done, key=verbs.index)
 
 
-def region(facts: PaperFacts, verbs: tuple[str, ...], index_path: str, link: Linker,
-           paper_path: Callable[[str], str]) -> str:
+def verb_order(verbs: tuple[str, ...]) -> str:
+    return " < ".join(verbs)
+
+
+# -- a paper's index note ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperOptions:
+    verbs: tuple[str, ...]
+    log: str = "auto"
+    """``full`` (copy the bullets), ``compact`` (first lines) or ``auto``."""
+    compact_above: int = 40
+    """``auto`` is compact when the bullets would take more lines than this."""
+
+
+def paper_region(meta: PaperMeta, facts: PaperFacts, options: PaperOptions, index_path: str,
+                 link: Linker, paper_path: Callable[[str], str], layout: Layout) -> str:
     """The generated region of one paper's index note, markers included."""
-    out = [BEGIN.format(name="index")]
-    dates = sorted({a.session.date for a in facts.actions} | {m.session.date for m in facts.mentions} - {""})
-    last = facts.actions[-1] if facts.actions else None
-    parts = [f"**Status:** {status(facts, verbs)}"]
+    blocks = {
+        "status": _status_line(facts, options.verbs),
+        "sources": _sources(meta, index_path, link),
+        "abstract": _abstract(meta),
+        "reading_log": _reading_log(facts, options, index_path, link),
+        "harvest": _harvest(facts.harvest, index_path, link),
+        "mentions": _mentions(facts, index_path, link),
+        "read_with": _read_with(facts, index_path, link, paper_path),
+    }
+    return _region("index", layout.fill(blocks))
+
+
+def _status_line(facts: PaperFacts, verbs: tuple[str, ...]) -> str:
+    state = status(facts, verbs)
+    order = verb_order(verbs)
+    if state == "mentioned":
+        parts = [f"**Status:** mentioned (no {' / '.join(verbs) or 'Log'} action yet)"]
+    else:
+        parts = [f"**Status:** {state} (the deepest action; {order})"]
+    dates = facts.dates
     if dates:
         parts.append(f"first seen {dates[0]}")
-    if last is not None:
-        parts.append(f"last action {last.verb} on {last.session.date or 'an undated session'}")
+        parts.append(f"last activity {dates[-1]}")
     count = len(facts.sessions)
     parts.append(f"{count} session{'s' if count != 1 else ''}")
-    out += ["", " · ".join(parts)]
+    return " · ".join(parts)
 
-    if facts.actions:
-        out += ["", "## Reading log"]
+
+def _sources(meta: PaperMeta, index_path: str, link: Linker) -> str:
+    links = []
+    if meta.doi:
+        links.append(f"[DOI {_escape_brackets(meta.doi)}](https://doi.org/{quote(meta.doi, safe='/:;._-')})")
+    if meta.arxiv:
+        links.append(f"[arXiv:{meta.arxiv}](https://arxiv.org/abs/{quote(meta.arxiv, safe='/.')})")
+    if meta.url and not _same_place(meta.url, meta):
+        links.append(f"[Web](<{meta.url.replace('>', '%3E')}>)")
+    for file in meta.files:
+        if file.inside:
+            links.append(link.to(file.target, index_path, file.label))
+        else:
+            links.append(f"[{_escape_brackets(file.label)}](<{file.target.replace('>', '%3E')}>)")
+    if meta.in_bibliography:
+        links.append(f"[Zotero](zotero://select/items/@{quote(meta.key, safe='')})")
+    if not links and not meta.venue:
+        return ""
+    head = f"**Source:** {_one_line(meta.venue)}" if meta.venue else "**Source:**"
+    return head + (" · " if meta.venue and links else " ") + " · ".join(links)
+
+
+def _same_place(url: str, meta: PaperMeta) -> bool:
+    """Whether ``url`` is the DOI or arXiv page already linked."""
+    lowered = url.lower()
+    return bool((meta.doi and meta.doi.lower() in lowered)
+                or (meta.arxiv and "arxiv.org" in lowered and meta.arxiv.lower() in lowered))
+
+
+def _abstract(meta: PaperMeta) -> str:
+    if not meta.abstract or not meta.abstract.strip():
+        return ""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", meta.abstract) if p.strip()]
+    lines = ["> [!abstract]-"]
+    for number, paragraph in enumerate(paragraphs):
+        if number:
+            lines.append(">")
+        lines.append("> " + paragraph)
+    return "\n".join(lines)
+
+
+def _session_link(link: Linker, session: Session, index_path: str, anchor: str | None) -> str:
+    return link.to(session.path, index_path, fragment=anchor)
+
+
+def _reading_log(facts: PaperFacts, options: PaperOptions, index_path: str, link: Linker) -> str:
+    if not facts.actions:
+        return ""
+    size = sum(len(a.bullets) for a in facts.actions)
+    compact = options.log == "compact" or (options.log == "auto" and size > options.compact_above)
+    out = ["## Reading log"]
+    if compact:
+        out += ["", "The first line of each note; the link opens the session at the action.", ""]
         for action in facts.actions:
-            where = link.to(action.session.path, index_path)
-            out += ["", f"### {action.session.date or 'undated'} · {action.verb} · {where}"]
-            if action.bullets:
-                out += [""] + list(action.bullets)
-    if facts.mentions:
-        out += ["", "## Mentions", ""]
-        for mention in facts.mentions:
-            where = link.to(mention.session.path, index_path)
-            out.append(f"- {mention.session.date or 'undated'} · {where}: {_one_line(mention.context)}")
-    if facts.harvest:
-        out += ["", "## Harvest", ""]
-        for item in facts.harvest:
-            where = link.to(item.session.path, index_path)
-            out.append(f"- **{item.kind}** ({item.session.date or 'undated'} · {where}): "
-                       f"{_one_line(item.text)}")
-    if facts.read_with:
-        out += ["", "## Read with", ""]
-        for other, shared in sorted(facts.read_with.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.append(f"- {link.to(paper_path(other), index_path, '@' + other)}"
-                       f" · {shared} session{'s' if shared != 1 else ''}")
-    out += ["", END.format(name="index")]
-    return "\n".join(out) + "\n"
+            where = _session_link(link, action.session, index_path, action.anchor)
+            out.append(f"- {action.session.date or 'undated'} · {action.verb} · {where}")
+            for head in action.heads:
+                out.append("  - " + _shorten(_LIST_MARKER.sub("", action.bullets[head].strip()), COMPACT_LINE))
+        return "\n".join(out)
+    for action in facts.actions:
+        where = _session_link(link, action.session, index_path, action.anchor)
+        out += ["", f"### {action.session.date or 'undated'} · {action.verb} · {where}"]
+        if action.bullets:
+            out += [""] + list(action.bullets)
+    return "\n".join(out)
+
+
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+")
+
+
+def _harvest(items: Sequence[Harvest], index_path: str, link: Linker) -> str:
+    if not items:
+        return ""
+    out = ["## Harvest", ""]
+    for item in items:
+        where = _session_link(link, item.session, index_path, _section_anchor(item))
+        out.append(f"- **{item.kind}** ({item.session.date or 'undated'} · {where}): {_one_line(item.text)}")
+    return "\n".join(out)
+
+
+def _section_anchor(item: Harvest | Mention) -> str | None:
+    return linkable(item.section) if item.section else None
+
+
+def _mentions(facts: PaperFacts, index_path: str, link: Linker) -> str:
+    if not facts.mentions:
+        return ""
+    out = ["## Mentions", ""]
+    for mention in facts.mentions:
+        where = _session_link(link, mention.session, index_path, _section_anchor(mention))
+        out.append(f"- {mention.session.date or 'undated'} · {where}: {_one_line(mention.context)}")
+    return "\n".join(out)
+
+
+def _read_with(facts: PaperFacts, index_path: str, link: Linker, paper_path: Callable[[str], str]) -> str:
+    if not facts.read_with:
+        return ""
+    out = ["## Read with", "", "Papers read in the same sessions' Logs, most shared first.", ""]
+    for other, shared in facts.read_with:
+        out.append(f"- {link.to(paper_path(other), index_path, '@' + other)}"
+                   f" · {shared} session{'s' if shared != 1 else ''}")
+    if facts.read_with_more:
+        out.append(f"- … and {facts.read_with_more:,} more")
+    return "\n".join(out)
 
 
 def new_note(meta: PaperMeta, body_region: str) -> str:
@@ -112,44 +252,210 @@ def new_note(meta: PaperMeta, body_region: str) -> str:
     return "\n".join(lines) + "\n" + body_region
 
 
-def overview(rows: list[tuple[PaperMeta, PaperFacts]], verbs: tuple[str, ...],
-             path: str, paper_path: Callable[[str], str], link: Linker) -> str:
-    """The region of the vault overview note: a table and a reading chart."""
-    def last_date(facts: PaperFacts) -> str:
-        dates = [a.session.date for a in facts.actions] + [m.session.date for m in facts.mentions]
-        return max((d for d in dates if d), default="")
+# -- the vault overview -----------------------------------------------------------------
 
-    ordered = sorted(rows, key=lambda r: (_neg(last_date(r[1])), r[0].key))
-    out = [BEGIN.format(name="overview"), "",
-           "| Paper | Title | Year | Sessions | Last action | Status |",
-           "| --- | --- | --- | --- | --- | --- |"]
+
+def last_activity(facts: PaperFacts) -> str:
+    dates = facts.dates
+    return dates[-1] if dates else ""
+
+
+def by_last_activity(rows: Iterable[tuple[PaperMeta, PaperFacts]]) -> list[tuple[PaperMeta, PaperFacts]]:
+    """Newest activity first; undated papers last; ties by citekey."""
+    return sorted(rows, key=lambda r: (_neg(last_activity(r[1])), r[0].key))
+
+
+def overview_region(rows: list[tuple[PaperMeta, PaperFacts]], reading: Reading, verbs: tuple[str, ...],
+                    path: str, paper_path: Callable[[str], str], link: Linker, layout: Layout) -> str:
+    """The region of the vault overview note: a table, a reading chart, statistics."""
+    ordered = by_last_activity(rows)
+    blocks = {
+        "table": _table(ordered, verbs, path, paper_path, link),
+        "chart": chart(ordered),
+        "statistics": statistics(ordered, reading, verbs),
+    }
+    return _region("overview", layout.fill(blocks))
+
+
+def _table(ordered: list[tuple[PaperMeta, PaperFacts]], verbs: tuple[str, ...], path: str,
+           paper_path: Callable[[str], str], link: Linker) -> str:
+    out = [f"Sorted by last activity, newest first: the latest session that read or mentioned the "
+           f"paper. Status is the deepest action ({verb_order(verbs)}), or *mentioned*.", "",
+           "| Paper | Title | Year | Status | Sessions | First seen | Last activity |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
     for meta, facts in ordered:
-        last = facts.actions[-1] if facts.actions else None
-        last_text = f"{last.session.date} {last.verb}" if last else "—"
-        cells = [link.to(paper_path(meta.key), path, "@" + meta.key), meta.title or "",
-                 meta.year or "", str(len(facts.sessions)), last_text, status(facts, verbs)]
+        dates = facts.dates
+        cells = [link.to(paper_path(meta.key), path, "@" + meta.key), meta.title or "", meta.year or "",
+                 status(facts, verbs), str(len(facts.sessions)), dates[0] if dates else "—",
+                 dates[-1] if dates else "—"]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    charted = [(m, f) for m, f in ordered if any(a.session.date for a in f.actions)][:MAX_CHART_PAPERS]
-    if charted:
-        out += ["", "```mermaid", "gantt", "    title Reading over time",
-                "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m-%d"]
-        for meta, facts in sorted(charted, key=lambda r: r[0].key):
-            out.append(f"    section {_mermaid(meta.key)}")
-            for action in facts.actions:
-                if action.session.date:
-                    out.append(f"    {action.verb} : {action.session.date}, 1d")
-        out.append("```")
-    out += ["", END.format(name="overview")]
-    return "\n".join(out) + "\n"
+    return "\n".join(out)
 
 
-def new_overview(body_region: str) -> str:
-    return (f"---\n{GENERATED_KEY}: {GENERATED_VALUE}\n---\n\n# Papers\n\n" + body_region)
+def chart(ordered: list[tuple[PaperMeta, PaperFacts]], limit: int = MAX_CHART_PAPERS) -> str:
+    """A Mermaid gantt of the ``limit`` most recently active papers that have dated actions."""
+    charted = [(m, f) for m, f in ordered if any(a.session.date for a in f.actions)][:limit]
+    if not charted:
+        return ""
+    total = sum(1 for _, f in ordered if any(a.session.date for a in f.actions))
+    title = (f"Reading over time: the {len(charted)} most recently active of {total} papers"
+             if total > len(charted) else "Reading over time")
+    out = ["```mermaid", "gantt", f"    title {title}", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m-%d"]
+
+    def first(row: tuple[PaperMeta, PaperFacts]) -> tuple[str, str]:
+        return (min(a.session.date for a in row[1].actions if a.session.date), row[0].key)
+
+    for meta, facts in sorted(charted, key=first):
+        out.append(f"    section {_mermaid(meta.key)}")
+        for verb, day in sorted({(a.verb, a.session.date) for a in facts.actions if a.session.date},
+                                key=lambda vd: (vd[1], vd[0])):
+            out.append(f"    {_mermaid(verb)} : {day}, 1d")
+    out.append("```")
+    return "\n".join(out)
 
 
-def _neg(date: str) -> tuple[int, ...]:
+def statistics(ordered: list[tuple[PaperMeta, PaperFacts]], reading: Reading, verbs: tuple[str, ...]) -> str:
+    """Sessions and papers per month, papers by status, days from first skim to read."""
+    months: dict[str, tuple[set[str], set[str], set[str]]] = {}  # sessions, papers read, new papers
+
+    def month(day: str) -> tuple[set[str], set[str], set[str]]:
+        return months.setdefault(day[:7], (set(), set(), set()))
+
+    for session in reading.sessions:
+        if session.date:
+            month(session.date)[0].add(session.path)
+    for meta, facts in ordered:
+        for action in facts.actions:
+            if action.session.date:
+                month(action.session.date)[1].add(meta.key)
+        if facts.dates:
+            month(facts.dates[0])[2].add(meta.key)
+    out = ["## Reading statistics"]
+    if months:
+        out += ["", "| Month | Sessions | Papers read | New papers |", "| --- | --- | --- | --- |"]
+        for name in sorted(months, reverse=True):
+            sessions, read, new = months[name]
+            out.append(f"| {name} | {len(sessions)} | {len(read)} | {len(new)} |")
+    counts: dict[str, int] = {}
+    for _, facts in ordered:
+        state = status(facts, verbs)
+        counts[state] = counts.get(state, 0) + 1
+    out += ["", "| Status | Papers |", "| --- | --- |"]
+    for state in (*reversed(verbs), "mentioned"):
+        out.append(f"| {state} | {counts.get(state, 0)} |")
+    if len(verbs) >= 2:
+        days = [d for _, f in ordered if (d := _days_to_read(f, verbs)) is not None]
+        deeper = " / ".join(verbs[1:])
+        if days:
+            papers = f"{len(days)} paper{'s' if len(days) != 1 else ''}"
+            out += ["", f"Median days from first {verbs[0]} to {deeper}: {_number(median(days))} ({papers})"]
+        else:
+            out += ["", f"Median days from first {verbs[0]} to {deeper}: no paper yet."]
+    return "\n".join(out)
+
+
+def _days_to_read(facts: PaperFacts, verbs: tuple[str, ...]) -> int | None:
+    skims = [d for a in facts.actions if a.verb == verbs[0] and (d := _day(a.session.date))]
+    if not skims:
+        return None
+    start = min(skims)
+    reads = [d for a in facts.actions if a.verb in verbs[1:] and (d := _day(a.session.date)) and d >= start]
+    return (min(reads) - start).days if reads else None
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def new_overview(title: str) -> Callable[[str], str]:
+    def create(body_region: str) -> str:
+        return f"---\n{GENERATED_KEY}: {GENERATED_VALUE}\n---\n\n# {title}\n\n" + body_region
+    return create
+
+
+# -- Questions.md -----------------------------------------------------------------------
+
+
+def ticks(text: str | None, region: Callable[[list[str]], tuple[int, int] | None]) -> dict[str, str]:
+    """The items a user ticked in the existing questions region: line text -> box char."""
+    if not text:
+        return {}
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found = region(lines)
+    if found is None:
+        return {}
+    out = {}
+    for line in lines[found[0] + 1 : found[1]]:
+        m = _TICK.match(line)
+        if m:
+            out[" ".join(m.group("rest").split())] = m.group("box")
+    return out
+
+
+def questions_region(groups: list[tuple[PaperMeta | str, list[Harvest]]], ticked: dict[str, str],
+                     path: str, paper_path: Callable[[str], str], link: Linker, layout: Layout) -> str:
+    """Open questions grouped by paper (newest first), ticked ones under Closed."""
+    open_groups: list[tuple[str, list[tuple[str, str]]]] = []
+    closed: dict[str, tuple[tuple[str, str], str]] = {}
+    for meta, items in groups:
+        lines = []
+        for item in sorted(items, key=lambda h: (_neg(h.session.date), h.session.path, h.line)):
+            where = _session_link(link, item.session, path, _section_anchor(item))
+            text = f"**{item.kind}** {_one_line(item.text)} · {item.session.date or 'undated'} · {where}"
+            box = ticked.get(" ".join(text.split()))
+            if box is not None:
+                closed.setdefault(text, ((_neg(item.session.date), text), box))
+            else:
+                lines.append((item.session.date, text))
+        if lines:
+            title = (link.to(paper_path(meta.key), path, "@" + meta.key) + (f" · {meta.title}" if meta.title else "")
+                     if isinstance(meta, PaperMeta) else meta)
+            open_groups.append((title, lines))
+    open_groups.sort(key=lambda g: (_neg(max(d for d, _ in g[1])), g[0]))
+    total = sum(len(lines) for _, lines in open_groups)
+    intro = (f"{total} open {'question' if total == 1 else 'questions'} ({', '.join(QUESTION_KINDS)}) "
+             "from the sessions, grouped by paper, newest first. Tick one when it is settled: "
+             "it moves to Closed and stays ticked.")
+    out_open = ["## Open"]
+    for title, lines in open_groups:
+        out_open += ["", f"### {_one_line(title)}", ""] + [f"- [ ] {text}" for _, text in lines]
+    out_closed = []
+    if closed:
+        out_closed = ["## Closed", ""] + [f"- [{box}] {text}" for (_, text), box in sorted(closed.values())]
+    blocks = {"intro": intro, "open": "\n".join(out_open), "closed": "\n".join(out_closed)}
+    return _region("questions", layout.fill(blocks))
+
+
+# -- shared -----------------------------------------------------------------------------
+
+
+def _region(name: str, body: str) -> str:
+    lines = [_defuse(line) for line in body.split("\n")]
+    return "\n".join([BEGIN.format(name=name), "", *lines, "", END.format(name=name)]) + "\n"
+
+
+def _defuse(line: str) -> str:
+    """A copied line that reads as a region marker would end the region early."""
+    return "\\" + line if MARKER_LINE.match(line) else line
+
+
+def _neg(day: str) -> tuple[int, ...]:
     """Sort key putting later dates first (dates are YYYY-MM-DD strings)."""
-    return tuple(-ord(c) for c in date) if date else (1,)
+    return tuple(-ord(c) for c in day) if day else (1,)
+
+
+def _shorten(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > width // 2 else width].rstrip() + " …"
 
 
 def _one_line(text: str) -> str:
@@ -169,6 +475,9 @@ def _mermaid(text: str) -> str:
 
 
 def _yaml_str(text: str) -> str:
-    import json
-
     return json.dumps(text, ensure_ascii=False)
+
+
+__all__ = ["GENERATED_KEY", "GENERATED_VALUE", "Linker", "PaperMeta", "PaperOptions", "SourceFile",
+           "chart", "new_note", "new_overview", "overview_region", "paper_region", "questions_region",
+           "statistics", "status", "ticks"]

@@ -1,0 +1,210 @@
+"""What ``vaultkit index`` writes: the generated region of every index note.
+
+:func:`build` reads the vault once (:mod:`collect`), adds what the bibliography knows
+(source links, abstract) and renders each region through its layout (:mod:`templates`).
+Planning and writing the files is :mod:`vaultkit.index`'s business.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Callable
+from urllib.parse import quote
+
+from vaultkit.index import render
+from vaultkit.index.collect import Harvest, PaperFacts, Reading, SessionSpec, collect
+from vaultkit.index.company import company
+from vaultkit.index.templates import load_layouts
+from vaultkit.markers import find_region
+from vaultkit.model import Link, Note
+from vaultkit.vault import sanitize_key
+
+if TYPE_CHECKING:
+    from vaultkit.bib.model import BibEntry
+    from vaultkit.schema import Schema
+    from vaultkit.vault import Vault
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    region: str
+    """The region's name: ``index``, ``overview`` or ``questions``."""
+    body: str
+    """The region, markers included."""
+    create: Callable[[str], str]
+    """The whole note to write when it does not exist yet, from the region."""
+
+
+@dataclass
+class Built:
+    pages: list[Page] = field(default_factory=list)
+    indexed: set[str] = field(default_factory=set)
+    """The citekeys that have an index note."""
+
+
+def session_schema(vault: "Vault", note: Note) -> "Schema | None":
+    """The first applicable schema with a Log grammar: the note is a session."""
+    return next((s for s in vault.schemas_for(note) if s.session_spec is not None), None)
+
+
+def verbs(vault: "Vault") -> tuple[str, ...]:
+    spec = next((s.session_spec for s in vault.schemas if s.session_spec is not None), None)
+    return spec.verbs if spec is not None else SessionSpec().verbs
+
+
+def build(vault: "Vault", paper_path: Callable[[str], str]) -> Built:
+    config = vault.config.index
+    layouts = load_layouts(vault.root, _templates_folder(vault))
+    bibliography = vault.full_bibliography
+    finder = getattr(bibliography, "entry_for_url", None)
+
+    def source_key(link: Link) -> str | None:
+        entry = finder(link.target) if finder is not None and link.is_url else None
+        return entry.key if entry is not None else None
+
+    reading = collect(vault, paper_path, lambda note: session_schema(vault, note), source_key)
+    papers = reading.papers
+    indexed = {k for k in papers if k in bibliography or sanitize_key(k) in vault.paper_notes}
+    # only papers that have an index note: a dangling key is the linter's to report
+    for key, found in company(reading.log_keys.values(), indexed.__contains__, config.max_read_with).items():
+        papers[key].read_with, papers[key].read_with_more = list(found.shown), found.more
+    linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []))
+    options = render.PaperOptions(verbs(vault), config.log, config.compact_above)
+    built = Built(indexed=indexed)
+    rows: list[tuple[render.PaperMeta, PaperFacts]] = []
+    metas: dict[str, render.PaperMeta] = {}
+    for key in sorted(indexed):
+        path = paper_path(key)
+        metas[key] = paper = meta(vault, key)
+        rows.append((paper, papers[key]))
+        body = render.paper_region(paper, papers[key], options, path, linker, paper_path, layouts["paper"])
+        built.pages.append(Page(path, "index", body, lambda region, m=paper: render.new_note(m, region)))
+    if rows:
+        body = render.overview_region(rows, reading, options.verbs, config.overview, paper_path, linker,
+                                      layouts["overview"])
+        built.pages.append(Page(config.overview, "overview", body, render.new_overview("Papers")))
+    if config.questions and (rows or reading.loose):
+        built.pages.append(_questions(vault, reading, metas, paper_path, linker, layouts["questions"]))
+    return built
+
+
+def _questions(vault: "Vault", reading: Reading, metas: dict[str, render.PaperMeta],
+               paper_path: Callable[[str], str], linker: render.Linker, layout) -> Page:
+    path = vault.config.index.questions
+    assert path is not None
+    groups: list[tuple[render.PaperMeta | str, list[Harvest]]] = []
+    for key in sorted(metas):
+        items = [h for h in reading.papers[key].harvest if h.kind in render.QUESTION_KINDS]
+        if items:
+            groups.append((metas[key], items))
+    loose: dict[str, list[Harvest]] = {}
+    for item in reading.loose:
+        if item.kind in render.QUESTION_KINDS:
+            loose.setdefault(item.about or "Not about one paper", []).append(item)
+    groups += sorted(loose.items())
+    ticked = render.ticks(_read_text(vault, path), _region_finder("questions"))
+    body = render.questions_region(groups, ticked, path, paper_path, linker, layout)
+    return Page(path, "questions", body, render.new_overview("Questions"))
+
+
+def _region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:
+    def find(lines: list[str]) -> tuple[int, int] | None:
+        found = find_region(lines, name)
+        return found if isinstance(found, tuple) else None
+    return find
+
+
+def _read_text(vault: "Vault", path: str) -> str | None:
+    """The note as it is on disk (its region is blanked in the parsed note)."""
+    absolute = vault.root / path
+    try:
+        if absolute.is_symlink() or not absolute.is_file():
+            return None
+        return absolute.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _templates_folder(vault: "Vault") -> str | None:
+    from vaultkit.yamlfile import UsageError
+
+    folder = vault.config.index.templates
+    if folder is None:
+        return None
+    where = vault.config.source or ".vaultkit.yaml"
+    resolved = (vault.root / folder).resolve()
+    if not resolved.is_relative_to(vault.root.resolve()):
+        raise UsageError(f"{where}: index.templates: {folder!r} is outside the vault")
+    if not resolved.is_dir():
+        raise UsageError(f"{where}: index.templates: {folder!r} is not a folder of the vault")
+    return folder
+
+
+# -- what the bibliography says about a paper ---------------------------------------------
+
+
+def meta(vault: "Vault", key: str) -> render.PaperMeta:
+    entry = vault.full_bibliography.get(key)
+    if entry is None:
+        return render.PaperMeta(key)
+    url = getattr(entry, "url", None)
+    return render.PaperMeta(
+        key, entry.title, tuple(entry.authors), entry.year, in_bibliography=True,
+        venue=getattr(entry, "venue", None),
+        doi=getattr(entry, "doi", None),
+        arxiv=getattr(entry, "eprint", None),
+        url=url if url and re.match(r"https?://", url, re.IGNORECASE) else None,
+        files=source_files(vault, entry),
+        abstract=getattr(entry, "abstract", None),
+    )
+
+
+_JABREF = re.compile(r"(?P<desc>[^:]*):(?P<path>.+):(?P<type>[^:]*)")
+"""JabRef/Mendeley's ``description:path:type``; Zotero writes bare paths."""
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def source_files(vault: "Vault", entry: "BibEntry") -> tuple[render.SourceFile, ...]:
+    """The entry's attachments: a vault link when the file is in the vault, else ``file://``."""
+    written = getattr(entry, "file", None)
+    if not written:
+        return ()
+    out: list[render.SourceFile] = []
+    labels: dict[str, int] = {}
+    for part in re.split(r"(?<!\\);", written):
+        part = part.strip()
+        m = None if _DRIVE.match(part) else _JABREF.fullmatch(part)
+        path = (m.group("path") if m else part).replace("\\:", ":").replace("\\;", ";").strip()
+        if not path:
+            continue
+        suffix = PurePosixPath(path.replace("\\", "/")).suffix.lower().lstrip(".")
+        kind = (suffix or "file").upper() if suffix in ("pdf", "epub", "djvu", "") else suffix.upper()
+        labels[kind] = labels.get(kind, 0) + 1
+        label = kind if labels[kind] == 1 else f"{kind} {labels[kind]}"
+        inside = _in_vault(vault, entry.source, path)
+        if inside is not None:
+            out.append(render.SourceFile(label, inside, True))
+        elif _DRIVE.match(path):
+            out.append(render.SourceFile(label, "file:///" + quote(PureWindowsPath(path).as_posix(), safe="/:"), False))
+        elif path.startswith("/"):
+            out.append(render.SourceFile(label, "file://" + quote(path), False))
+        else:
+            folder = vault.root / PurePosixPath(entry.source).parent
+            out.append(render.SourceFile(label, "file://" + quote(os.path.normpath(folder / path)), False))
+    return tuple(out)
+
+
+def _in_vault(vault: "Vault", bib_source: str, path: str) -> str | None:
+    """The vault path of an attachment written absolute or relative to its .bib, if any."""
+    if _DRIVE.match(path):
+        return None
+    candidate = Path(path) if path.startswith("/") else vault.root / PurePosixPath(bib_source).parent / path
+    try:
+        rel = Path(os.path.normpath(candidate)).relative_to(vault.root).as_posix()
+    except ValueError:
+        return None
+    return rel if rel in vault.files.path_set else None
