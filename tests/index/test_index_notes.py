@@ -119,3 +119,49 @@ def test_a_long_line_of_citations_is_not_copied_per_citation(tmp_path: Path) -> 
     mention = section(note_text(vault, "papers/@k1000.md"), "Mentions").strip()
     assert "@k1000" in mention and mention.count("…") == 2
     assert len(mention) < 400
+
+
+SOURCED = r"""@inproceedings{smith2023,
+  title = {A Paper},
+  booktitle = {Proceedings of {{Somewhere}}},
+  year = {2023},
+  doi = {10.1145/3580305.3599000},
+  eprint = {2302.04761},
+  archiveprefix = {arXiv},
+  url = {https://example.org/paper (draft)},
+  file = {/elsewhere/Smith 2023.pdf;attachments/smith.pdf},
+  abstract = {First paragraph
+    of the abstract.
+
+    Second paragraph.}
+}
+"""
+
+
+def test_source_links_of_a_known_entry(tmp_path: Path) -> None:
+    vault = load(tmp_path, {
+        "references.bib": SOURCED,
+        "attachments/smith.pdf": "%PDF-1.4",
+        "sessions/2023-01-01.md": session("- [read(@smith2023)]"),
+    })
+    text = note_text(vault, "papers/@smith2023.md")
+    source = next(line for line in text.splitlines() if line.startswith("**Source:**"))
+    assert source == (
+        "**Source:** Proceedings of Somewhere"
+        " · [DOI 10.1145/3580305.3599000](https://doi.org/10.1145/3580305.3599000)"
+        " · [arXiv:2302.04761](https://arxiv.org/abs/2302.04761)"
+        " · [Web](https://example.org/paper%20%28draft%29)"
+        " · [PDF](file:///elsewhere/Smith%202023.pdf)"
+        " · [[smith.pdf|PDF 2]]"
+        " · [Zotero](zotero://select/items/@smith2023)"
+    )
+    assert "\n> [!abstract]-\n> First paragraph of the abstract." in text  # folded: closed until clicked
+
+
+def test_no_bibliography_entry_no_source_line(tmp_path: Path) -> None:
+    vault = load(tmp_path, {
+        "papers/@lone2023.md": "---\ncitekey: lone2023\ntitle: Lone\n---\n# Lone\n",
+        "sessions/2023-01-01.md": session("- [read(@lone2023)]"),
+    })
+    text = note_text(vault, "papers/@lone2023.md")
+    assert "**Source:**" not in text and "[!abstract]" not in text

@@ -136,23 +136,31 @@ def _status_line(facts: PaperFacts, verbs: tuple[str, ...]) -> str:
 
 def _sources(meta: PaperMeta, index_path: str, link: Linker) -> str:
     links = []
-    if meta.doi:
+    if meta.doi and not (meta.arxiv and meta.doi.lower().startswith("10.48550/arxiv.")):  # arXiv's own DOI
         links.append(f"[DOI {_escape_brackets(meta.doi)}](https://doi.org/{quote(meta.doi, safe='/:;._-')})")
     if meta.arxiv:
         links.append(f"[arXiv:{meta.arxiv}](https://arxiv.org/abs/{quote(meta.arxiv, safe='/.')})")
     if meta.url and not _same_place(meta.url, meta):
-        links.append(f"[Web](<{meta.url.replace('>', '%3E')}>)")
+        links.append(f"[Web]({_destination(meta.url)})")
     for file in meta.files:
         if file.inside:
             links.append(link.to(file.target, index_path, file.label))
         else:
-            links.append(f"[{_escape_brackets(file.label)}](<{file.target.replace('>', '%3E')}>)")
+            links.append(f"[{_escape_brackets(file.label)}]({_destination(file.target)})")
     if meta.in_bibliography:
         links.append(f"[Zotero](zotero://select/items/@{quote(meta.key, safe='')})")
     if not links and not meta.venue:
         return ""
     head = f"**Source:** {_one_line(meta.venue)}" if meta.venue else "**Source:**"
     return head + (" · " if meta.venue and links else " ") + " · ".join(links)
+
+
+def _destination(url: str) -> str:
+    """A link destination Markdown reads whole: no spaces, parentheses or angle brackets."""
+    return "".join(_ESCAPES.get(c, c) for c in url.strip())
+
+
+_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\n": "%0A"}
 
 
 def _same_place(url: str, meta: PaperMeta) -> bool:
