@@ -20,7 +20,9 @@ from vaultkit.index.company import company
 from vaultkit.index.templates import load_layouts
 from vaultkit.markers import find_region
 from vaultkit.model import Link, Note
-from vaultkit.vault import sanitize_key
+from vaultkit.files import sanitize_key
+from vaultkit.safe_read import read_regular
+from vaultkit.yamlfile import UsageError
 
 if TYPE_CHECKING:
     from vaultkit.bib.model import BibEntry
@@ -120,18 +122,13 @@ def _region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:
 
 def _read_text(vault: "Vault", path: str) -> str | None:
     """The note as it is on disk (its region is blanked in the parsed note)."""
-    absolute = vault.root / path
     try:
-        if absolute.is_symlink() or not absolute.is_file():
-            return None
-        return absolute.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+        return read_regular(vault.root / path, vault.root).decode("utf-8", errors="replace")
+    except OSError:  # absent, a link out of the vault, not a regular file: no ticks to keep
         return None
 
 
 def _templates_folder(vault: "Vault") -> str | None:
-    from vaultkit.yamlfile import UsageError
-
     folder = vault.config.index.templates
     if folder is None:
         return None
