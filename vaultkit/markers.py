@@ -1,17 +1,31 @@
-"""The generated-region markers, shared by the index writer and the parser.
+"""The generated-region markers, shared by the index writer, the parser, VK301/VK302.
 
 Obsidian hides ``%% … %%`` comments in reading view, so the markers are invisible.
+
+A marker delimits a region only where it is a line of the note's top level: not inside
+the YAML frontmatter, not inside a fenced code block (where it is an example someone
+wrote down), not indented four spaces or more (an indented code block), so indented at
+most three spaces.  Fences follow CommonMark: an opening run of three or more backticks
+or tildes indented at most three spaces, closed by a run of the same character at least
+as long with nothing after it but spaces; a fence that is never closed runs to the end
+of the note.  One pass over the lines, so the cost is linear in the note.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 BEGIN = "%% vaultkit:begin {name} %%"
 END = "%% vaultkit:end {name} %%"
-MARKER_LINE = re.compile(r"^[ \t]*%% vaultkit:(?P<edge>begin|end) (?P<name>[\w-]+) %%[ \t]*$")
+MARKER_LINE = re.compile(r"^ {0,3}%% vaultkit:(?P<edge>begin|end) (?P<name>[\w-]+) %%[ \t]*$")
+
+# The frontmatter rule of vaultkit.parse.frontmatter: '---' on line 1 up to '---' or '...'.
+_FRONTMATTER_OPEN = re.compile(r"---[ \t]*\Z")
+_FRONTMATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
+_FENCE_OPEN = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
+_FENCE_CLOSE = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})[ \t]*\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,23 +35,83 @@ class RegionError:
     message: str
 
 
-def find_region(lines: Sequence[str], name: str) -> tuple[int, int] | RegionError | None:
+@dataclass(frozen=True)
+class MarkerScan:
+    """The marker lines of a note that delimit regions, found in one pass."""
+
+    markers: tuple[tuple[int, str, str], ...] = ()
+    """(0-based line, "begin" | "end", region name) of every top-level marker line."""
+    open_fence: int | None = None
+    """0-based line of a code fence that is never closed (it runs to the end)."""
+    fenced_names: frozenset[str] = field(default_factory=frozenset)
+    """Names of marker lines inside that unclosed fence."""
+
+    @property
+    def names(self) -> set[str]:
+        return {name for _, _, name in self.markers}
+
+
+def frontmatter_end(lines: Sequence[str]) -> int:
+    """0-based index of the first line after the frontmatter (0 when there is none)."""
+    if not lines or not _FRONTMATTER_OPEN.match(lines[0]):
+        return 0
+    for index in range(1, len(lines)):
+        if _FRONTMATTER_CLOSE.match(lines[index]):
+            return index + 1
+    return 0  # never closed: not frontmatter (VK001 says so)
+
+
+def scan(lines: Sequence[str]) -> MarkerScan:
+    """Every top-level marker line of ``lines`` (the note's lines, without line breaks)."""
+    markers: list[tuple[int, str, str]] = []
+    fence: tuple[int, str, int] | None = None  # (opening line, character, run length)
+    fenced: set[str] = set()
+    for index in range(frontmatter_end(lines), len(lines)):
+        line = lines[index]
+        if fence is not None:
+            close = _FENCE_CLOSE.match(line)
+            if close and close.group("run")[0] == fence[1] and len(close.group("run")) >= fence[2]:
+                fence = None
+                fenced.clear()
+            elif m := MARKER_LINE.match(line):
+                fenced.add(m.group("name"))
+            continue
+        if m := MARKER_LINE.match(line):
+            markers.append((index, m.group("edge"), m.group("name")))
+            continue
+        opening = _FENCE_OPEN.match(line)
+        if opening:
+            run = opening.group("run")
+            if run[0] == "`" and "`" in opening.group("info"):
+                continue  # not a fence: an inline code span
+            fence = (index, run[0], len(run))
+    return MarkerScan(tuple(markers), fence[0] if fence else None, frozenset(fenced))
+
+
+def find_region(lines: Sequence[str], name: str,
+                found: MarkerScan | None = None) -> tuple[int, int] | RegionError | None:
     """The 0-based (begin, end) marker lines of region ``name``; None if absent.
 
     Anything but exactly one begin followed by one end is an error: vaultkit never
-    guesses which bytes are the user's.
+    guesses which bytes are the user's.  So is a region whose markers sit only inside a
+    code fence that is never closed (a deleted closing fence above the region): writing
+    a second region after it would only land inside the same fence, run after run.
+    Pass ``found`` (from :func:`scan`) to look up several names in one pass.
     """
-    begins: list[int] = []
-    ends: list[int] = []
-    for index, line in enumerate(lines):
-        m = MARKER_LINE.match(line)
-        if m and m.group("name") == name:
-            (begins if m.group("edge") == "begin" else ends).append(index)
+    found = scan(lines) if found is None else found
+    begins = [i for i, edge, n in found.markers if n == name and edge == "begin"]
+    ends = [i for i, edge, n in found.markers if n == name and edge == "end"]
+    begin, end = BEGIN.format(name=name), END.format(name=name)
     if not begins and not ends:
+        if name in found.fenced_names and found.open_fence is not None:
+            return RegionError(
+                found.open_fence + 1,
+                f"the '{begin}' region is inside a code block that opens here and is never "
+                "closed; close the code block so vaultkit can find the region",
+            )
         return None
     if len(begins) == 1 and len(ends) == 1 and begins[0] < ends[0]:
         return begins[0], ends[0]
-    begin, end = BEGIN.format(name=name), END.format(name=name)
     return RegionError(
         min(begins + ends) + 1,
         f"expected exactly one '{begin}' followed by one '{end}', found {len(begins)} begin "

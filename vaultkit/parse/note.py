@@ -13,7 +13,7 @@ from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, S
 from vaultkit.parse.blocks import RawBlock, parse_blocks
 from vaultkit.parse.frontmatter import split_frontmatter
 from vaultkit.parse.inline import scan_inline
-from vaultkit.markers import MARKER_LINE, find_region
+from vaultkit.markers import find_region, scan
 from vaultkit.positions import SourceText
 
 _HEADING_LINE = re.compile(r"#{1,6}(?:[ \t]|\Z)")
@@ -115,10 +115,10 @@ def _without_generated_text(source: SourceText) -> SourceText:
     if "vaultkit:begin" not in source.text:
         return source
     lines = source.text.split("\n")
-    names = {m.group("name") for line in lines if (m := MARKER_LINE.match(line))}
+    markers = scan(lines)
     blank: set[int] = set()
-    for name in names:
-        found = find_region(lines, name)
+    for name in markers.names:
+        found = find_region(lines, name, markers)
         if isinstance(found, tuple):  # broken markers: parse everything, VK302 reports them
             begin, end = found
             blank.update(n for n in range(begin + 1, end) if not _HEADING_LINE.match(lines[n]))
