@@ -207,7 +207,7 @@ def explain(code: str) -> None:
 @click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from PATHS or the current folder).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file (default: <vault>/.vaultkit.yaml).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the index notes that are stale.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change; exit 1 if anything would.")
 @click.option("--prune", is_flag=True, help="Delete wholly generated index notes of papers no longer cited.")
 @click.option("--no-cache", is_flag=True, help="Parse every note again instead of using the cache.")
 def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | None, check: bool,
@@ -216,7 +216,8 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
 
     Only the region between '%% vaultkit:begin index %%' and '%% vaultkit:end index %%'
     is vaultkit's; every other byte of a note is left as it was.  A run with nothing new
-    writes no file.
+    writes no file.  A note saved while vaultkit runs is never overwritten: it is planned
+    again from its new bytes, or left as it is and reported (exit 1).
 
     PATHS (what pre-commit passes: the staged files) only say which vault to index; the
     index always covers the whole vault.  Without PATHS or --vault the current folder
@@ -252,21 +253,30 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
     if check:
         for change in result.stale:
             click.echo(f"{change.path}: would be {_past(change.outcome)}")
-        if result.stale:
-            click.echo("Index notes are stale: run 'vaultkit index' to regenerate them.", err=True)
+    if dry and result.stale:
+        click.echo("Index notes are stale: run 'vaultkit index' to regenerate them.", err=True)
     if not dry:
         apply(vault, result)
-    # after apply: a refused write is a problem too
+    # after apply: a refused or failed write is a problem too
     for problem in result.problems:
         click.echo(f"{problem.path}:{problem.span.line}:{problem.span.column}: "
                    f"{problem.code} {problem.message}", err=True)
     if result.refused_prune:
         click.echo(f"vaultkit: {result.refused_prune}", err=True)
+    if result.removed_temps:
+        n = len(result.removed_temps)
+        click.echo(f"Removed {n} stale temp file{'s' if n != 1 else ''} left by an interrupted run.", err=True)
     counts = result.counts()
     verb = "would be " if dry else ""
-    click.echo(f"Index: {counts['created']} {verb}created, {counts['updated']} {verb}updated, "
-               f"{counts['unchanged']} unchanged, {counts['pruned']} {verb}pruned.", err=dry and not check)
-    failed = bool(result.problems) or bool(result.refused_prune) or (check and bool(result.stale))
+    line = (f"Index: {counts['created']} {verb}created, {counts['updated']} {verb}updated, "
+            f"{counts['unchanged']} unchanged, {counts['pruned']} {verb}pruned")
+    if counts["failed"]:
+        line += f", {counts['failed']} failed"
+    if counts["conflict"]:
+        line += f", {counts['conflict']} changed while indexing (left as they are)"
+    click.echo(line + ".", err=show_diff and not check)
+    # --diff, like --check, exits 1 when notes would change
+    failed = bool(result.problems) or bool(result.refused_prune) or (dry and bool(result.stale))
     sys.exit(1 if failed else 0)
 
 

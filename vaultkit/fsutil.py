@@ -37,9 +37,10 @@ import re
 import stat
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Iterable, Literal
 
 try:  # POSIX: advisory locks tell a live temp file from a dead run's
     import fcntl
@@ -47,6 +48,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from vaultkit.positions import BOM, SourceText
+from vaultkit.safe_read import NotRegularFile, kind_of
 
 WriteOutcome = Literal["created", "updated", "unchanged"]
 
@@ -185,8 +187,9 @@ def _replace_if_unchanged(tmp: Path, path: Path, expected: bytes | None) -> None
 def _read_current(path: Path) -> tuple[bytes | None, int | None]:
     """The file's bytes and permission bits, or (None, None) when there is no file.
 
-    Only a regular file is read (a FIFO would block): opened without following a link
-    and without blocking, checked with fstat on the opened file itself.
+    Only a regular file is read (a FIFO would block), as :mod:`vaultkit.safe_read` does,
+    but opened without following a link (the write would replace the link, not what it
+    points to) and a missing file is an answer here, not an error.
     """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -200,8 +203,14 @@ def _read_current(path: Path) -> tuple[bytes | None, int | None]:
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
+            raise NotRegularFile(errno.EINVAL, f"{kind_of(info.st_mode)}, not a regular file", str(path))
         return handle.read(), stat.S_IMODE(info.st_mode)
+
+
+def read_existing(path: Path) -> bytes | None:
+    """The bytes of the regular file at ``path`` (None: no file): what a caller passes
+    back to :func:`safe_write` as ``expected``.  Never follows a link, never blocks."""
+    return _read_current(path)[0]
 
 
 def _unlink_quietly(path: str | Path) -> None:
@@ -288,3 +297,38 @@ def _unlocked(path: Path) -> bool:
     finally:
         os.close(fd)  # closing releases our lock
     return True
+
+
+# -- names one file system treats as one file -------------------------------------------
+
+def fold_name(name: str) -> str:
+    """The form under which macOS and Windows compare file names: case-insensitive and
+    blind to Unicode normalization.  Two names with the same fold are one file there."""
+    return unicodedata.normalize("NFC", name).lower()
+
+
+@dataclass(frozen=True)
+class NameClash:
+    """Keys whose file names are one file somewhere: ``winner`` gets it."""
+
+    winner: str
+    losers: tuple[str, ...]
+
+
+def name_clashes(keys: Iterable[str], name_of: Callable[[str], str]) -> list[NameClash]:
+    """Groups of ``keys`` whose ``name_of`` fold to the same file name.
+
+    One rule decides the winner, the same on every system and in every run: a key that
+    is its own file name (needs no sanitising) before one that is not, then code-point
+    order.  ``x_y2020`` wins over ``x:y2020`` and ``x/y2020``; ``Smith2020`` over
+    ``smith2020``.
+    """
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        groups.setdefault(fold_name(name_of(key)), []).append(key)
+    clashes = []
+    for group in groups.values():
+        if len(group) > 1:
+            ordered = sorted(group, key=lambda k: (name_of(k) != k, k))
+            clashes.append(NameClash(ordered[0], tuple(ordered[1:])))
+    return sorted(clashes, key=lambda c: c.winner)

@@ -66,7 +66,7 @@ def test_check_is_stale_then_clean(vault_copy: Path) -> None:
 def test_diff_prints_and_writes_nothing(vault_copy: Path) -> None:
     before = mtimes(vault_copy)
     code, out, _ = run("index", "--vault", str(vault_copy), "--diff")
-    assert code == 0
+    assert code == 1  # notes would change, like --check
     assert "+++ b/papers/@rombachHighResolutionImageSynthesis2022.md" in out
     assert "+%% vaultkit:begin index %%" in out
     assert mtimes(vault_copy) == before

@@ -1,27 +1,34 @@
 """``vaultkit index``: plan the index notes, then (only when asked) write them safely.
 
 Planning is pure: it reads the vault and returns, per file, the bytes it has and the
-bytes it should have.  ``--check`` and ``--diff`` stop there; writing goes through
-:func:`vaultkit.fsutil.safe_write` and touches only files whose bytes change.
+bytes it should have.  ``--check`` and ``--diff`` stop there.  Writing goes through
+:func:`vaultkit.fsutil.safe_write` as a compare-and-swap: a note is written only if it
+still holds the bytes the plan was computed from.  A note saved while vaultkit was
+planning is planned again from its new bytes (the region comes from the sessions, so
+only the splice is redone) a bounded number of times, and otherwise left alone with a
+finding; it is never overwritten.  The region is spliced into the note's *bytes*
+(:func:`vaultkit.edits.splice`): everything outside it is copied as it was.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, Literal
 
+from vaultkit.checks import vk303_index_note_collision as vk303
+from vaultkit.edits import BOM_BYTES, dominant_newline, line_starts, splice
 from vaultkit.fsutil import (
-    TextStyle, UnsafeWrite, WriteConflict, check_inside, encode_like, safe_delete, safe_write,
+    UnsafeWrite, WriteConflict, check_inside, read_existing, remove_stale_temps,
+    safe_delete, safe_write,
 )
 from vaultkit.index import pages, render
-from vaultkit.index.pages import session_schema
-from vaultkit.markers import RegionError, find_region
-from vaultkit.model import Note, Span
-from vaultkit.positions import SourceText
+from vaultkit.index.pages import session_schema  # noqa: F401 - re-exported
+from vaultkit.markers import RegionError, find_region, scan
+from vaultkit.model import Edit, Span
 from vaultkit.files import paper_note_pattern, sanitize_key
-from vaultkit.safe_read import read_regular
 
 if TYPE_CHECKING:
     from vaultkit.config import Config
@@ -29,6 +36,12 @@ if TYPE_CHECKING:
     from vaultkit.vault import Vault
 
 Outcome = Literal["create", "update", "unchanged", "prune", "skip"]
+Done = Literal["created", "updated", "unchanged", "pruned", "skipped", "failed", "conflict"]
+"""What happened to a file when the plan was applied."""
+
+ATTEMPTS = 3
+"""How often a note saved during the run is re-planned before vaultkit gives up on it."""
+CHANGED_WHILE_INDEXING = "changed while indexing and was left as it is; run 'vaultkit index' again"
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,11 @@ class Change:
     path: str
     outcome: Outcome
     old: bytes | None
+    """The bytes the plan was computed from (None: no file)."""
     new: bytes | None
+    redo: Callable[[bytes | None], bytes | RegionError] | None = field(
+        default=None, compare=False, repr=False)
+    """The same plan for other bytes of the file: how a note saved meanwhile is re-planned."""
 
     def diff(self) -> str:
         old = (self.old or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
@@ -59,13 +76,23 @@ class IndexPlan:
     changes: list[Change] = field(default_factory=list)
     problems: list[IndexProblem] = field(default_factory=list)
     refused_prune: str | None = None
+    done: dict[str, Done] = field(default_factory=dict)
+    """Per path, what :func:`apply` did (empty until it ran)."""
+    removed_temps: list[str] = field(default_factory=list)
+    """Stale temp files of a killed run that :func:`apply` removed."""
 
     @property
     def stale(self) -> list[Change]:
         return [c for c in self.changes if c.outcome in ("create", "update", "prune")]
 
     def counts(self) -> dict[str, int]:
-        out = {"created": 0, "updated": 0, "unchanged": 0, "pruned": 0}
+        """Files per outcome: what would happen, or once applied, what did."""
+        out = {"created": 0, "updated": 0, "unchanged": 0, "pruned": 0, "failed": 0, "conflict": 0}
+        if self.done:
+            for done in self.done.values():
+                if done in out:
+                    out[done] += 1
+            return out
         names = {"create": "created", "update": "updated", "unchanged": "unchanged", "prune": "pruned"}
         for change in self.changes:
             if change.outcome in names:
@@ -80,19 +107,48 @@ def is_index_note(vault_config: "Config") -> "Callable[[str], bool]":
     return lambda path: path in overview or bool(pattern.match(path))
 
 
-def replace_region(text: str, name: str, new_region: str) -> str | RegionError:
-    """``text`` with its region replaced (or appended), or why the markers forbid it."""
-    lines = text.split("\n")
-    found = find_region(lines, name)
+def splice_region(data: bytes, name: str, region: str) -> bytes | RegionError:
+    """``data`` with its region ``name`` replaced by ``region`` (or appended).
+
+    Byte-level: every byte outside the region -- BOM, each line ending, a lone CR,
+    bytes that are not UTF-8 -- is copied as it was; the region takes the file's
+    dominant line ending.  Only top-level marker lines count (:mod:`vaultkit.markers`).
+    """
+    body = len(BOM_BYTES) if data.startswith(BOM_BYTES) else 0
+    starts = line_starts(data, body)
+    ends = starts[1:] + [len(data)]
+    # markers are ASCII: decoding with replacement cannot make or hide one
+    lines = [data[a:b].rstrip(b"\r\n").decode("utf-8", errors="replace") for a, b in zip(starts, ends)]
+    markers = scan(lines)
+    found = find_region(lines, name, markers)
     if isinstance(found, RegionError):
         return found
-    if found is None:
-        body = text if text.endswith("\n") or not text else text + "\n"
-        sep = "" if not body or body.endswith("\n\n") else "\n"
-        return body + sep + new_region
-    first, last = found
-    region_lines = new_region.rstrip("\n").split("\n")
-    return "\n".join(lines[:first] + region_lines + lines[last + 1 :])
+    if found is not None:
+        first, last = found
+        span = Span(first + 1, 1, last + 1, len(lines[last]) + 1)
+        return splice(data, [Edit(span, region.rstrip("\n"))])
+    if markers.open_fence is not None:
+        return RegionError(markers.open_fence + 1,
+                           "the note ends inside a code block that opens here and is never closed; "
+                           "vaultkit would append its region inside it: close the code block")
+    eol = dominant_newline(data)
+    out = data
+    if len(data) > body:
+        if not data.endswith((b"\n", b"\r")):
+            out += eol
+        if not _ends_with_blank_line(out):
+            out += eol
+    return out + region.replace("\n", eol.decode("ascii")).encode("utf-8")
+
+
+_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _ends_with_blank_line(data: bytes) -> bool:
+    """Whether the last two line breaks of ``data`` are adjacent and end it."""
+    tail = data[-4:]
+    breaks = list(_BREAK.finditer(tail))
+    return len(breaks) >= 2 and breaks[-1].end() == len(tail) and breaks[-2].end() == breaks[-1].start()
 
 
 def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
@@ -104,6 +160,12 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
         return template.replace("{key}", sanitize_key(key))
 
     built = pages.build(vault, paper_path)
+    # Keys that would share one file (after sanitising, or on a case-insensitive file
+    # system): pages.build gave the file to one of them; one finding per group says so.
+    for clash in built.clashes:
+        where = vk303.first_citation(vault.notes, clash.losers)
+        path, span = where if where else (paper_path(clash.winner), Span(1, 1, 1, 1))
+        result.problems.append(IndexProblem(path, span, vk303.CODE, vk303.message(clash, paper_path(clash.winner))))
     for page in built.pages:
         result.changes.append(_plan_file(vault, page.path, page.region, page.body, page.create, result))
     if prune:
@@ -111,41 +173,41 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
     return result
 
 
-def _plan_file(vault: "Vault", path: str, name: str, body: str, create, result: IndexPlan) -> Change:
+def _plan_file(vault: "Vault", path: str, name: str, body: str,
+               create: Callable[[str], str], result: IndexPlan) -> Change:
     try:
         absolute = check_inside(vault.root, Path(path))  # never read or write through a link
+        old = read_existing(absolute)
     except UnsafeWrite as error:
         result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", str(error)))
         return Change(path, "skip", None, None)
-    if path not in vault.files.path_set and not absolute.exists():
-        return Change(path, "create", None, create(body).encode("utf-8"))
-    try:
-        old = read_regular(absolute)  # a FIFO here must not hang the run
     except OSError as error:
-        result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", f"cannot read: {error.strerror}"))
+        result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302",
+                                            f"cannot read: {error.strerror or error}"))
         return Change(path, "skip", None, None)
-    source = SourceText.from_str(old.decode("utf-8", errors="replace"))
-    style = TextStyle(source.newline, source.has_bom)
-    text = source.text
-    replaced = replace_region(text, name, body)
-    if isinstance(replaced, RegionError):
-        line = replaced.line
-        result.problems.append(IndexProblem(path, Span(line, 1, line, 1), "VK302", replaced.message))
+
+    def redo(data: bytes | None) -> bytes | RegionError:
+        return create(body).encode("utf-8") if data is None else splice_region(data, name, body)
+
+    new = redo(old)
+    if isinstance(new, RegionError):
+        result.problems.append(IndexProblem(path, Span(new.line, 1, new.line, 1), "VK302", new.message))
         return Change(path, "skip", old, None)
-    new = encode_like(replaced, style)
-    return Change(path, "unchanged" if new == old else "update", old, new)
+    outcome: Outcome = "create" if old is None else "unchanged" if new == old else "update"
+    return Change(path, outcome, old, new, redo)
 
 
 def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
     pattern = paper_note_pattern(vault.config.index.path)
-    index_notes = [p for p in vault.files.notes if pattern.match(p)]
     keep_paths = {vault.config.index.path.replace("{key}", sanitize_key(k)) for k in keep}
+    generated = []  # the share's denominator: notes vaultkit wrote, not hand-written ones
     doomed = []
-    for path in index_notes:
-        if path in keep_paths:
-            continue
+    for path in (p for p in vault.files.notes if pattern.match(p)):
         note = vault.note(path)
         if note is None or note.meta.get(render.GENERATED_KEY) != render.GENERATED_VALUE:
+            continue
+        generated.append(path)
+        if path in keep_paths:
             continue
         key = pattern.match(path).group("key")  # type: ignore[union-attr]
         found = find_region(note.lines, "index")
@@ -157,28 +219,66 @@ def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
             continue  # someone wrote in it: not wholly generated, keep it
         doomed.append(path)
     share = vault.config.index.max_prune_share
-    if index_notes and len(doomed) / len(index_notes) > share:
+    if generated and len(doomed) / len(generated) > share:
         result.refused_prune = (
-            f"refusing to prune {len(doomed)} of {len(index_notes)} index notes "
+            f"refusing to prune {len(doomed)} of {len(generated)} generated index notes "
             f"(more than index.max-prune-share = {share:g}); check the bibliography and sessions"
         )
         return
     for path in doomed:
-        result.changes.append(Change(path, "prune", read_regular(vault.root / path), None))
-
-
-def apply(vault: "Vault", result: IndexPlan) -> None:
-    """Write what the plan says; every write is atomic and inside the vault."""
-    for change in result.changes:
         try:
-            if change.outcome in ("create", "update") and change.new is not None:
-                safe_write(vault.root, Path(change.path), change.new, expected=change.old)
-            elif change.outcome == "prune" and change.old is not None:
-                safe_delete(vault.root, Path(change.path), expected=change.old)
-        except WriteConflict:
-            result.problems.append(IndexProblem(change.path, Span(1, 1, 1, 1), "VK301",
-                                                "changed while indexing; run 'vaultkit index' again"))
+            old = read_existing(check_inside(vault.root, Path(path)))
         except (UnsafeWrite, OSError) as error:
-            result.problems.append(IndexProblem(change.path, Span(1, 1, 1, 1), "VK302", str(error)))
+            result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", f"cannot read: {error}"))
+            continue
+        if old is not None:
+            result.changes.append(Change(path, "prune", old, None))
 
 
+def apply(vault: "Vault", result: IndexPlan, *, attempts: int = ATTEMPTS) -> None:
+    """Write what the plan says: atomic, inside the vault, and only over the bytes the
+    plan read (compare-and-swap).  ``result.done`` records what happened to each file;
+    every file not written as planned also gets a problem."""
+    folders = {str(PurePosixPath(c.path).parent) for c in result.changes}
+    folders.add(str(PurePosixPath(vault.config.index.path).parent))
+    for folder in sorted(folders):
+        for removed in remove_stale_temps(vault.root, Path(folder)):
+            result.removed_temps.append(removed.relative_to(vault.root.resolve()).as_posix())
+    for change in result.changes:
+        result.done[change.path] = _apply_one(vault.root, change, result, attempts)
+
+
+def _apply_one(root: Path, change: Change, result: IndexPlan, attempts: int) -> Done:
+    def problem(code: str, message: str, line: int = 1) -> None:
+        result.problems.append(IndexProblem(change.path, Span(line, 1, line, 1), code, message))
+
+    if change.outcome == "skip":
+        return "skipped"
+    if change.outcome == "unchanged" or change.new is None and change.outcome != "prune":
+        return "unchanged"
+    expected, new = change.old, change.new
+    for _ in range(attempts):
+        try:
+            if change.outcome == "prune":
+                assert expected is not None
+                safe_delete(root, Path(change.path), expected=expected)
+                return "pruned"
+            assert new is not None
+            return safe_write(root, Path(change.path), new, expected=expected)
+        except WriteConflict as conflict:
+            if change.redo is None:  # a prune: the note was edited, so it stays
+                break
+            expected = conflict.current
+            redone = change.redo(expected)
+            if isinstance(redone, RegionError):  # the edit broke the markers
+                problem("VK302", redone.message, redone.line)
+                return "conflict"
+            if redone == expected:
+                return "unchanged"
+            new = redone
+        except (UnsafeWrite, OSError) as error:
+            reason = str(error) if isinstance(error, UnsafeWrite) else error.strerror or str(error)
+            problem("VK304", f"not written: {reason}")
+            return "failed"
+    problem("VK301", CHANGED_WHILE_INDEXING)
+    return "conflict"

@@ -21,6 +21,7 @@ from vaultkit.index.templates import load_layouts
 from vaultkit.markers import find_region
 from vaultkit.model import Link, Note
 from vaultkit.files import sanitize_key
+from vaultkit.fsutil import NameClash, name_clashes
 from vaultkit.safe_read import read_regular
 from vaultkit.yamlfile import UsageError
 
@@ -46,6 +47,8 @@ class Built:
     pages: list[Page] = field(default_factory=list)
     indexed: set[str] = field(default_factory=set)
     """The citekeys that have an index note."""
+    clashes: list[NameClash] = field(default_factory=list)
+    """Keys that would share a file name: the losers have no index note."""
 
 
 def session_schema(vault: "Vault", note: Note) -> "Schema | None":
@@ -71,12 +74,16 @@ def build(vault: "Vault", paper_path: Callable[[str], str]) -> Built:
     reading = collect(vault, paper_path, lambda note: session_schema(vault, note), source_key)
     papers = reading.papers
     indexed = {k for k in papers if k in bibliography or sanitize_key(k) in vault.paper_notes}
+    # keys sharing one file name (sanitised, or on a case-insensitive file system): one
+    # gets the note, or every run would overwrite the other's (VK303 says so)
+    clashes = name_clashes(indexed, sanitize_key)
+    indexed -= {k for clash in clashes for k in clash.losers}
     # only papers that have an index note: a dangling key is the linter's to report
     for key, found in company(reading.log_keys.values(), indexed.__contains__, config.max_read_with).items():
         papers[key].read_with, papers[key].read_with_more = list(found.shown), found.more
     linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []))
     options = render.PaperOptions(verbs(vault), config.log, config.compact_above)
-    built = Built(indexed=indexed)
+    built = Built(indexed=indexed, clashes=clashes)
     rows: list[tuple[render.PaperMeta, PaperFacts]] = []
     metas: dict[str, render.PaperMeta] = {}
     for key in sorted(indexed):
