@@ -74,7 +74,7 @@ def _silence_bibtexparser() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from PATHS or the current folder).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file (default: <vault>/.vaultkit.yaml).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "--output-format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format (--output-format is the same option, as in ruff).")
 @click.option("--select", multiple=True, help="Rules to run instead of the default set (codes, prefixes, names; comma-separated).")
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the default set.")
 @click.option("--ignore", multiple=True, help="Rules not to run.")
@@ -82,75 +82,54 @@ def _silence_bibtexparser() -> None:
 @click.option("--strict", is_flag=True, help="Warnings also make the exit code 1.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--output-file", type=click.Path(path_type=Path), help="Write the report to this file; the summary still prints.")
-@click.option("--show-source/--no-show-source", default=None, help="Show the offending line under each finding (default: on a terminal).")
-@click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal).")
+@click.option("--show-source/--no-show-source", default=None, help="Show each finding as a block with its source line underlined (default: on a terminal).")
+@click.option("--color/--no-color", default=None, help="Colour the output, even into a pipe (default: on a terminal, unless NO_COLOR is set or FORCE_COLOR is).")
 @click.option("--no-cache", is_flag=True, help="Parse every note again instead of using the cache.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for parsing (default: CPU count).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply the unsafe fixes too.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of what --fix would change; write nothing; exit 1 when there is something to fix.")
+@click.option("--fix-only", is_flag=True, help="Apply the fixes but do not report what is left (exit 0 unless vaultkit fails).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the findings: no summary.")
+@click.option("--show-files", is_flag=True, help="List the files that would be linted (and the schemas of each note), then stop.")
+@click.option("--stdin-filename", help="With '-' as the path: where the text read from standard input lives in the vault.")
+@click.option("--watch", is_flag=True, help="Lint, then lint again on every change in the vault (Ctrl-C stops).")
 def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | None, fmt: str,
          select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
          severity: tuple[str, ...], strict: bool, statistics: bool, output_file: Path | None,
-         show_source: bool | None, color: bool | None, no_cache: bool, jobs: int | None) -> None:
+         show_source: bool | None, color: bool | None, no_cache: bool, jobs: int | None,
+         fix: bool, unsafe_fixes: bool, show_diff: bool, fix_only: bool, exit_zero: bool,
+         quiet: bool, show_files: bool, stdin_filename: str | None, watch: bool) -> None:
     """Check notes for broken frontmatter, schema violations, dangling citekeys and links.
 
-    PATHS are notes or folders inside the vault (default: the whole vault).  vaultkit
-    always reads the whole vault -- bibliography, paper notes, link targets -- but
-    reports only on PATHS, so results do not depend on how pre-commit batches files.
-    Files outside the vault (a repository's README when the vault is a subfolder) are
-    skipped with a note on stderr.
+    PATHS are notes or folders inside the vault (default: the whole vault); '-' reads one
+    note from standard input (with --stdin-filename).  vaultkit always reads the whole
+    vault -- bibliography, paper notes, link targets -- but reports only on PATHS, so
+    results do not depend on how pre-commit batches files.  Files outside the vault (a
+    repository's README when the vault is a subfolder) are skipped with a note on stderr.
     """
-    from vaultkit.config import load_config
-    from vaultkit.engine import active_rules
-    from vaultkit.locate import locate
-    from vaultkit.report import ReportContext, get_reporter, statistics as stats, summary
-    from vaultkit.vault import Vault
+    from vaultkit import cli_lint
     from vaultkit.yamlfile import UsageError
 
     _silence_bibtexparser()
+    opts = cli_lint.LintOptions(
+        paths=paths, vault_dir=vault_dir, config_file=config_file, fmt=fmt,
+        select=_split(select), extend_select=_split(extend_select), ignore=_split(ignore),
+        severity=_severity_pairs(severity), strict=strict, statistics=statistics,
+        output_file=output_file, show_source=show_source, color=color, no_cache=no_cache,
+        jobs=jobs, fix=fix or fix_only, unsafe_fixes=unsafe_fixes, diff=show_diff,
+        fix_only=fix_only, exit_zero=exit_zero, quiet=quiet, show_files=show_files,
+        stdin_filename=stdin_filename,
+    )
+    if Path("-") in paths and paths != (Path("-"),):
+        raise click.UsageError("'-' (standard input) cannot be mixed with other paths")
     try:
-        located = _located(locate(list(paths), vault_dir))
-        root = located.root or Path.cwd()
-        notes: dict = {}
-        targets: tuple[str, ...] = ()
-        findings: list = []
-        if located.root is not None and not located.nothing_to_do:
-            config = load_config(config_file, root).with_cli(
-                _split(select), _split(extend_select), _split(ignore), _severity_pairs(severity)
-            )
-            active_rules(config)  # validate selectors before any work
-            vault = Vault.load(root, config, jobs=jobs, use_cache=not no_cache)
-            notes = vault.notes
-            targets = vault.targets(located.paths)
-            findings = vault.lint_targets(targets)
+        code = cli_lint.watch(opts) if watch else cli_lint.run(opts)
     except UsageError as error:
         _fail(error)
         return
-
-    tty = sys.stdout.isatty() and output_file is None
-    ctx = ReportContext(
-        vault_root=str(root),
-        notes_checked=sum(1 for t in targets if t in notes),
-        color=tty if color is None else color,
-        show_source=tty if show_source is None else show_source,
-        lines=lambda p: notes[p].lines if p in notes else (),
-    )
-    report = get_reporter(fmt)(findings, ctx)
-    line = summary(findings, ctx.notes_checked)
-    table = stats(findings) if statistics and findings else ""
-    if output_file is not None:
-        try:
-            output_file.write_text(report, encoding="utf-8")
-        except OSError as error:
-            _fail(UsageError(f"--output-file {output_file}: {error.strerror}"))
-    else:
-        click.echo(report, nl=False)
-    # stdout carries the report; with a machine format the table and summary go to stderr
-    to_stderr = output_file is None and fmt != "text"
-    if table:
-        click.echo(table, err=to_stderr)
-    click.echo(line, err=to_stderr)
-
-    failing = {"error", "warning"} if strict else {"error"}
-    sys.exit(1 if any(f.severity in failing for f in findings) else 0)
+    sys.exit(code)
 
 
 @main.command("rules")

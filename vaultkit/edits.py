@@ -10,6 +10,7 @@ an edit starts or ends inside it, not at column 1.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Iterable
 
@@ -84,3 +85,12 @@ def _offset(data: bytes, starts: list[int], line: int, column: int) -> int:
         raise EditError(f"position {line}:{column} is past the end of the line")
     return start + len(text[: column - 1].encode("utf-8"))
 
+
+
+def unified_diff(path: str, old: bytes | None, new: bytes | None) -> str:
+    """A unified diff of two versions of a vault file (``None``: the file does not exist)."""
+    before = (old or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
+    after = (new or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(
+        before, after, fromfile=f"a/{path}" if old is not None else "/dev/null",
+        tofile=f"b/{path}" if new is not None else "/dev/null"))

@@ -64,6 +64,18 @@ class Fix:
     applicability: Applicability = "safe"
     """``safe`` fixes are applied by ``--fix``; ``unsafe`` ones only with ``--unsafe-fixes``."""
 
+    def to_json(self) -> dict[str, Any]:
+        """The ``fix`` object of the JSON contract (README "JSON output")."""
+        return {
+            "applicability": self.applicability,
+            "message": self.title,
+            "edits": [
+                {"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line,
+                 "end_column": e.span.end_column, "content": e.text}
+                for e in self.edits
+            ],
+        }
+
 
 Severity = Literal["error", "warning", "info", "off"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info", "off")
@@ -344,6 +356,7 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "fixable": self.fixable,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }
 
 

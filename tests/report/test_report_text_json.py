@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
-from vaultkit.report import ReportContext, get_reporter, statistics, summary
+from dataclasses import replace
+
+from vaultkit.model import Edit, Fix, Span
+from vaultkit.report import ReportContext, fix_summary, get_reporter, statistics, summary
 
 from report_helpers import finding
 
 JSON_FIELDS = {"path", "line", "column", "end_line", "end_column", "code", "rule", "severity",
-               "message", "fixable"}
+               "message", "fixable", "fix"}
 
 
 def ctx(**kw) -> ReportContext:
@@ -40,9 +43,13 @@ def test_text_colour_and_source_snippet():
     lines = {"n.md": ("first line", "abc @key rest")}
     plain = get_reporter("text")([f], ctx(show_source=True, lines=lambda p: lines[p]))
     assert plain.splitlines() == [
-        "n.md:2:5: VK201 bad key",
-        "    2 | abc @key rest",
-        "        " + " " * 4 + "^^^^",
+        "VK201 bad key",
+        " --> n.md:2:5",
+        "  |",
+        "2 | abc @key rest",
+        "  |     ^^^^",
+        "  |",
+        "",
     ]
     coloured = get_reporter("text")([f], ctx(color=True, show_source=True,
                                               lines=lambda p: lines[p]))
@@ -50,10 +57,46 @@ def test_text_colour_and_source_snippet():
     assert "abc @key rest" in coloured
 
 
+def test_text_block_marks_fixable_and_shows_help():
+    safe = Fix("Replace with @key2", (Edit(Span(2, 5, 2, 9), "@key2"),))
+    unsafe = Fix("Replace with 'skim'", (Edit(Span(1, 2, 1, 7), "skim"),), "unsafe")
+    lines = {"n.md": ("[skimm(@a)] 注意 x", "abc @key rest")}
+    found = [replace(finding("n.md", 1, 2, end_column=7, message="unknown tag"), fix=unsafe),
+             replace(finding("n.md", 2, 5, end_column=9, message="bad key"), fix=safe),
+             finding("n.md", 1, 16, end_column=17, message="after wide", suggestion="@b")]
+    out = get_reporter("text")(found, ctx(show_source=True, lines=lambda p: lines[p]))
+    blocks = out.split("\n\n")
+    assert blocks[0].splitlines()[0] == "VK201 unknown tag"  # unsafe: no [*] without the flag
+    assert blocks[0].splitlines()[-1] == "help: Replace with 'skim' (unsafe: --unsafe-fixes)"
+    assert blocks[1].splitlines()[0] == "VK201 [*] bad key"
+    assert blocks[1].splitlines()[-1] == "help: Replace with @key2"
+    # 15 characters before the span, two of them wide: the caret is 17 columns in
+    assert blocks[2].splitlines()[4] == "  | " + " " * 17 + "^"
+    assert blocks[2].splitlines()[-1] == "help: did you mean @b?"
+    with_unsafe = get_reporter("text")(found, ctx(show_source=True, lines=lambda p: lines[p],
+                                                  unsafe_fixes=True))
+    assert with_unsafe.startswith("VK201 [*] unknown tag")
+
+
+def test_pipe_lines_never_carry_the_fix_marker():
+    fixed = replace(finding("n.md", 2, 5, end_column=9, message="bad key"),
+                    fix=Fix("Replace", (Edit(Span(2, 5, 2, 9), "@k"),)))
+    assert get_reporter("text")([fixed], ctx()) == "n.md:2:5: VK201 bad key\n"
+
+
+def test_fix_summary_counts_safe_and_hidden():
+    safe = replace(finding(), fix=Fix("a", (Edit(Span(1, 1, 1, 2), "x"),)))
+    unsafe = replace(finding(), fix=Fix("b", (Edit(Span(1, 1, 1, 2), "y"),), "unsafe"))
+    assert fix_summary([finding()]) == ""
+    assert fix_summary([safe, unsafe, safe]) == "[*] 2 fixable with --fix (1 more with --unsafe-fixes)."
+    assert fix_summary([safe, unsafe], unsafe_fixes=True) == "[*] 2 fixable with --fix --unsafe-fixes."
+    assert fix_summary([unsafe]) == "No fix with --fix (1 with --unsafe-fixes)."
+
+
 def test_text_snippet_skipped_when_no_source():
     f = finding("asset/x.png", 1, 1, end_column=1)
     out = get_reporter("text")([f], ctx(show_source=True, lines=lambda p: ()))
-    assert out == "asset/x.png:1:1: VK201 unknown citekey @smith2021\n"
+    assert out == "VK201 unknown citekey @smith2021\n --> asset/x.png:1:1\n\n"
 
 
 # -- JSON ---------------------------------------------------------------------------
@@ -68,6 +111,7 @@ def test_json_exact_field_set(findings):
         "path": "sessions/2023-02-08.md", "line": 5, "column": 28, "end_line": 5,
         "end_column": 42, "code": "VK203", "rule": "unresolved-link", "severity": "warning",
         "message": "unresolved link '2023-01-01': no such note", "fixable": False,
+        "fix": None,
     }
     assert data[3]["fixable"] is True
 
@@ -82,6 +126,17 @@ def test_json_types_and_non_ascii(findings):
         assert isinstance(obj["fixable"], bool)
     multi = json.loads(out)[2]
     assert (multi["line"], multi["column"], multi["end_line"], multi["end_column"]) == (3, 2, 5, 4)
+
+
+def test_json_fix_object():
+    fix = Fix("Cite it: @k", (Edit(Span(3, 5, 3, 8), "@k"), Edit(Span(4, 1, 4, 1), "x\n")), "unsafe")
+    obj = json.loads(get_reporter("json")([replace(finding(), fixable=True, fix=fix)], ctx()))[0]
+    assert obj["fixable"] is True
+    assert obj["fix"] == {
+        "applicability": "unsafe", "message": "Cite it: @k",
+        "edits": [{"line": 3, "column": 5, "end_line": 3, "end_column": 8, "content": "@k"},
+                  {"line": 4, "column": 1, "end_line": 4, "end_column": 1, "content": "x\n"}],
+    }
 
 
 def test_json_empty_report():

@@ -22,6 +22,9 @@ Use instead:
 title: "[unclosed"
 ---
 ```
+
+## Fix safety
+No fix: vaultkit cannot know what the YAML was meant to say.
 """
 
 from __future__ import annotations

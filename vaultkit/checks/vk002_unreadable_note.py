@@ -11,6 +11,9 @@ citations, sessions) can be checked or indexed.  The finding points at the first
 ## Example
 A note saved by an old editor in Windows-1252, where `é` is the single byte `0xE9`.
 Re-save it as UTF-8.
+
+## Fix safety
+No fix: re-encoding a file is a decision about its bytes that vaultkit leaves to you.
 """
 
 from __future__ import annotations

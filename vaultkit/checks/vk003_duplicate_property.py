@@ -21,13 +21,21 @@ Use instead:
 tags: [paper, session]
 ---
 ```
+
+## Fix safety
+The fix deletes the earlier entry of a top-level key (its line and the lines of its
+value), keeping the last one -- the value YAML reads, so the note's properties do not
+change.  It is unsafe: the earlier value is gone, and it was often meant to be kept
+(merged into one list, or written under another key).  Nested or flow-style keys get no
+fix.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
-from vaultkit.checks.base import Hit, NoteContext, parse_problems
+from vaultkit.checks._fixes import duplicate_key_fix
+from vaultkit.checks.base import Hit, NoteContext
 from vaultkit.model import Note
 
 CODE = "VK003"
@@ -38,4 +46,6 @@ OPTIONS: dict[str, object] = {}
 
 
 def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
-    return parse_problems(note, CODE)
+    for problem in note.problems:
+        if problem.code == CODE:
+            yield Hit(problem.span, problem.message, fix=duplicate_key_fix(note, problem.span))

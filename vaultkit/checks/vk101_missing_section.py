@@ -37,15 +37,24 @@ Read LoRA.
 ## Log
 - [read(@huLoRALowRankAdaptation2021)]
 ```
+
+## Fix safety
+The fix inserts the missing heading, empty, at the level the schema names and at its
+place in schema order: just above the next schema section present, else after the last
+one before it, else at the end of the note.  It is safe, except for a section the schema
+says must not stay empty (`empty: report`, the tl;dr) and for the Log: there the empty
+heading would only turn this error into a VK105 or VK110 warning without the text the
+section is for, so that fix is unsafe (`--unsafe-fixes`).
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from vaultkit.checks._fixes import missing_section_fix
 from vaultkit.checks.base import Hit, NoteContext
 from vaultkit.model import Note, Span
-from vaultkit.schema.sections import first_placed, line_start, written
+from vaultkit.schema.sections import Placed, first_placed, line_start, written
 
 CODE = "VK101"
 NAME = "missing-section"
@@ -62,6 +71,9 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
                 continue
             after = [present[o] for o in sorted(present) if o > order]
             before = [present[o] for o in sorted(present) if o < order]
+            fix = missing_section_fix(note, schema, spec,
+                                      after[0].heading if after else None,
+                                      _end(before[-1]) if before else None)
             if after:
                 span = line_start(after[0].heading)
                 where = f" (it belongs before '{written(after[0].heading)}')"
@@ -72,4 +84,11 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
                 span = Span(note.body_line, 1, note.body_line, 1)
                 where = ""
             yield Hit(span, f"missing required section '{spec.display}'{where}",
-                      suggestion=spec.display)
+                      suggestion=spec.display, fix=fix)
+
+
+def _end(placed: Placed) -> int:
+    """The last line of a present section (its heading's when it owns no lines)."""
+    if placed.section is None:
+        return placed.heading.span.end_line
+    return max(placed.section.end_line, placed.heading.span.end_line)

@@ -27,12 +27,19 @@ Large models compress better.
 ## Log
 - [skim(@liTrainLargeThen2020)]
 ```
+
+## Fix safety
+The fix moves every schema section, with the lines up to the next one, into the schema's
+order, in one edit (the same fix is attached to each finding of the note).  It is unsafe:
+text moves, so the order you chose is gone, and a line that belonged to no section (an
+unknown `## Extra` after the Log, say) travels with the section before it.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from vaultkit.checks._fixes import reorder_sections_fix
 from vaultkit.checks.base import Hit, NoteContext
 from vaultkit.model import Note
 from vaultkit.schema.sections import Placed, first_placed, written
@@ -50,6 +57,7 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
             continue
         placed = sorted(first_placed(note, schema).values(), key=lambda p: p.heading.span)
         keep = _longest_in_order(placed)
+        fix = reorder_sections_fix(note, schema) if len(keep) < len(placed) else None
         for i, p in enumerate(placed):
             if i in keep:
                 continue
@@ -59,7 +67,8 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
                 where = f"it belongs after '{written(earlier[-1].heading)}'"
             else:
                 where = f"it belongs before '{written(anchors[0].heading)}'"
-            yield Hit(p.heading.span, f"section '{written(p.heading)}' is out of order: {where}")
+            yield Hit(p.heading.span, f"section '{written(p.heading)}' is out of order: {where}",
+                      fix=fix)
 
 
 def _longest_in_order(placed: list[Placed]) -> set[int]:

@@ -24,6 +24,9 @@ Use instead:
 - [skim(@liTrainLargeThen2020)]
 - [read(@merulloLinearlyMappingImage2022)]
 ```
+
+## Fix safety
+No fix: merging two sections moves text and vaultkit cannot tell which one is the real one.
 """
 
 from __future__ import annotations

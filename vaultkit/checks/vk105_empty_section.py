@@ -26,6 +26,9 @@ Linear projections are enough to bridge frozen image and text models.
 
 ## Context
 ```
+
+## Fix safety
+No fix: only you can write the tl;dr.
 """
 
 from __future__ import annotations

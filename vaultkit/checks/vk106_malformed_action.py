@@ -30,6 +30,9 @@ Use instead:
 - [skim(@rombachHighResolutionImageSynthesis2022)]
 - [read(@liTrainLargeThen2020)]
 ```
+
+## Fix safety
+No fix: the shape of the source (citekey or link) is yours to choose; the message names the closest valid form.
 """
 
 from __future__ import annotations

@@ -25,6 +25,12 @@ Use instead:
 ```markdown
 - [soliloquy -> the two latent spaces differ by a change of basis]
 ```
+
+## Fix safety
+When exactly one known name is close, the fix replaces the tag's name with it
+(`[solilquy -> …]` → `[soliloquy -> …]`).  It is unsafe: a deliberate new tag would be
+renamed to one that means something else, and a verb fix changes which action the
+index credits.  With two close names, or none, there is no fix.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterable
 
+from vaultkit.checks._fixes import replace
 from vaultkit.checks.base import Hit, NoteContext
 from vaultkit.model import Note
 
@@ -52,9 +59,11 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
     for tag in note.tags:
         if tag.name in known:
             continue
-        close = difflib.get_close_matches(tag.name, known, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(tag.name, known, n=2, cutoff=0.75)
         if not close and tag.argument is None and not tag.arrow:
             continue  # "[sic]": bracketed prose, not a tag
         hint = f" (did you mean '{close[0]}'?)" if close else f"; known tags: {', '.join(known)}"
+        fix = replace(tag.name_span, close[0], f"Replace with '{close[0]}'", "unsafe") \
+            if len(close) == 1 else None
         yield Hit(tag.span, f"unknown tag '{tag.name}'{hint}",
-                  suggestion=close[0] if close else None)
+                  suggestion=close[0] if close else None, fix=fix)

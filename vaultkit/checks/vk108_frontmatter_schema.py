@@ -29,6 +29,9 @@ title: Attention Is All You Need
 year: 2017
 ---
 ```
+
+## Fix safety
+No fix: a property's value is content, not syntax.
 """
 
 from __future__ import annotations

@@ -23,12 +23,18 @@ Use instead:
 ## Log
 - [skim(@huangComposerCreativeControllable2023)]
 ```
+
+## Fix safety
+The fix rewrites the heading with the number of `#` the schema names, keeping its
+text (a setext heading becomes an ATX one).  It is safe: the heading already names the
+section, and the level is what makes its lines belong to it.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from vaultkit.checks._fixes import heading_level_fix
 from vaultkit.checks.base import Hit, NoteContext
 from vaultkit.model import Note
 from vaultkit.schema.sections import placed_sections, written
@@ -47,4 +53,5 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
                 yield Hit(placed.heading.span,
                           f"section '{written(placed.heading)}' should be a level-"
                           f"{placed.spec.level} heading: '{placed.spec.display}'",
-                          suggestion=placed.spec.display)
+                          suggestion=placed.spec.display,
+                          fix=heading_level_fix(placed.heading, placed.spec.level))

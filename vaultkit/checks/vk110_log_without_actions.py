@@ -24,6 +24,9 @@ Use instead:
   - PaLM-E maps every modality into the LLM's token space.
   - So this is grounding.
 ```
+
+## Fix safety
+No fix: only you know which paper the session was about.
 """
 
 from __future__ import annotations

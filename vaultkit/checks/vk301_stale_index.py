@@ -14,6 +14,9 @@ backlinks from the index note point at an older state of the vault.
 ## Example
 A session added `- [read(@vaswaniAttentionAllYou2017)]` but `papers/@vaswaniAttentionAllYou2017.md`
 still lists only the skim.  Run `vaultkit index`.
+
+## Fix safety
+No fix here: `vaultkit index` (or the `vaultkit-index` pre-commit hook) regenerates the region.
 """
 
 from __future__ import annotations

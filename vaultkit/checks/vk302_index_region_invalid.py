@@ -16,6 +16,9 @@ The paper's index stops updating, silently, on every nightly run.
 ```
 Restore the line `%% vaultkit:end index %%` after the generated text, or delete the
 whole region and let `vaultkit index` append a fresh one.
+
+## Fix safety
+No fix: vaultkit never guesses which bytes around broken markers are yours.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ class ReportContext:
     show_source: bool = False
     lines: Callable[[str], tuple[str, ...]] | None = None
     """Source lines of a vault path (for snippets), when available."""
+    unsafe_fixes: bool = False
+    """Whether ``--unsafe-fixes`` is on: unsafe fixes count as applicable (``[*]``)."""
 
 
 def counts(findings: Iterable[Finding]) -> Counter[str]:
@@ -38,6 +40,28 @@ def summary(findings: list[Finding], notes_checked: int) -> str:
             parts.append(f"{c[severity]} {word}{'s' if c[severity] != 1 and word != 'info' else ''}")
     files = len({f.path for f in findings})
     return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''} ({notes_checked} {noun} checked)."
+
+
+def will_fix(finding: Finding, unsafe_fixes: bool = False) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` when given) would apply this finding's fix."""
+    fix = finding.fix
+    return fix is not None and bool(fix.edits) and (unsafe_fixes or fix.applicability == "safe")
+
+
+def fix_summary(findings: list[Finding], unsafe_fixes: bool = False) -> str:
+    """``3 fixable with --fix (1 more with --unsafe-fixes).``, or ``""``."""
+    safe = sum(1 for f in findings if will_fix(f, unsafe_fixes))
+    hidden = 0 if unsafe_fixes else sum(
+        1 for f in findings if f.fix is not None and f.fix.applicability == "unsafe")
+    if not safe and not hidden:
+        return ""
+    flag = "--fix --unsafe-fixes" if unsafe_fixes else "--fix"
+    if not safe:
+        return f"No fix with --fix ({hidden} with --unsafe-fixes)."
+    text = f"[*] {safe} fixable with {flag}"
+    if hidden:
+        text += f" ({hidden} more with --unsafe-fixes)"
+    return text + "."
 
 
 def statistics(findings: list[Finding]) -> str:

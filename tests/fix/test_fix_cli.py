@@ -1,0 +1,117 @@
+"""``vaultkit lint --fix / --unsafe-fixes / --diff / --fix-only`` on a copy of example-vault."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vaultkit.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+LEARNED = "sessions/2023-04-19.md"   # planted VK101: '## Learned' missing (safe fix)
+TYPO = "sessions/2023-03-22.md"      # planted VK107: [solilquy -> …] (unsafe fix)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    dest = tmp_path / "vault"
+    shutil.copytree(REPO / "example-vault", dest)
+    return dest
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
+
+
+def lint(runner: CliRunner, *args: str):
+    return runner.invoke(main, ["lint", *args], catch_exceptions=False)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def codes(runner: CliRunner, vault: Path) -> list[tuple[str, str]]:
+    result = lint(runner, str(vault), "--format", "json")
+    return [(f["path"], f["code"]) for f in json.loads(result.stdout)]
+
+
+def test_diff_writes_nothing_and_exits_1(runner, vault):
+    before = snapshot(vault)
+    result = lint(runner, str(vault), "--diff")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"--- a/{LEARNED}\n+++ b/{LEARNED}\n")
+    assert "+## Learned\n" in result.stdout
+    assert "soliloquy" not in result.stdout  # unsafe: only with --unsafe-fixes
+    assert snapshot(vault) == before
+    assert "Would fix 1 finding in 1 note." in result.stderr
+    unsafe = lint(runner, str(vault), "--diff", "--unsafe-fixes")
+    assert f"+++ b/{TYPO}\n" in unsafe.stdout and "+  - [soliloquy ->" in unsafe.stdout
+
+
+def test_fix_then_nothing_left_to_fix(runner, vault):
+    before = snapshot(vault)
+    result = lint(runner, str(vault), "--fix")
+    assert result.exit_code == 1  # errors that have no fix remain
+    assert "Fixed 1 finding in 1 note." in result.stdout
+    after = snapshot(vault)
+    assert {p for p in before if before[p] != after[p]} == {LEARNED}
+    assert after[LEARNED] == before[LEARNED].replace(b"## Next?", b"## Learned\n\n## Next?")
+    assert (LEARNED, "VK101") not in codes(runner, vault)
+    again = lint(runner, str(vault), "--diff")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert snapshot(vault) == after
+
+
+def test_unsafe_fixes_apply_with_the_flag(runner, vault):
+    lint(runner, str(vault), "--fix", "--unsafe-fixes")
+    assert b"[soliloquy ->" in (vault / TYPO).read_bytes()
+    assert (TYPO, "VK107") not in codes(runner, vault)
+
+
+def test_fix_only_reports_nothing_and_exits_0(runner, vault):
+    result = lint(runner, str(vault), "--fix-only")
+    assert result.exit_code == 0
+    assert "VK201" not in result.stdout
+    assert result.stdout.strip() == "Fixed 1 finding in 1 note."
+    assert b"## Learned" in (vault / LEARNED).read_bytes()
+
+
+def test_fix_keeps_bom_crlf_and_other_bytes(runner, vault):
+    note = vault / "sessions" / "2023-05-03.md"
+    text = note.read_bytes().replace(b"\n## Log", b"\n### Log").replace(b"\n", b"\r\n")
+    note.write_bytes(b"\xef\xbb\xbf" + text)
+    result = lint(runner, "--fix", str(note))
+    assert "Fixed 1 finding in 1 note." in result.stdout, result.stdout
+    assert note.read_bytes() == b"\xef\xbb\xbf" + text.replace(b"### Log", b"## Log")
+
+
+def test_fix_reports_on_the_given_paths_only(runner, vault):
+    before = snapshot(vault)
+    lint(runner, str(vault / "sessions" / "2023-03-22.md"), "--fix", "--unsafe-fixes")
+    after = snapshot(vault)
+    assert {p for p in before if before[p] != after[p]} == {TYPO}
+
+
+def test_exit_zero_and_quiet(runner, vault):
+    result = lint(runner, str(vault), "--exit-zero", "--quiet")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith("sessions/")
+    assert not any(line.startswith(("Found ", "All clear")) for line in result.stdout.splitlines())
+    loud = lint(runner, str(vault))
+    assert loud.exit_code == 1
+    assert len(loud.stdout.splitlines()) == len(result.stdout.splitlines()) + 1
+
+
+def test_output_format_is_format(runner, vault):
+    a = lint(runner, str(vault), "--output-format", "json")
+    b = lint(runner, str(vault), "--format", "json")
+    assert a.stdout == b.stdout and json.loads(a.stdout)
