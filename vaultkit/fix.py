@@ -19,8 +19,6 @@ from vaultkit.edits import EditError, splice, unified_diff
 from vaultkit.model import Edit, Finding, Fix
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from vaultkit.model import Note
     from vaultkit.vault import Vault
 
@@ -174,6 +172,9 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
     bytes the fixes were computed from.
     """
 
+    from vaultkit.fsutil import UnsafeWrite, WriteConflict, safe_write
+    from vaultkit.safe_read import read_regular
+
     report = FixReport()
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -187,7 +188,7 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
             continue
         absolute = vault.files.absolute(path)
         try:
-            data = _read(absolute, vault.root)
+            data = read_regular(absolute, vault.root)
         except OSError:
             others.extend(found)
             continue
@@ -200,8 +201,8 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
         report.outcomes.append(outcome)
         if outcome.changed and write:
             try:
-                _write(vault.root, absolute, outcome.after, outcome.before)
-            except _REFUSED:
+                safe_write(vault.root, absolute, outcome.after, expected=outcome.before)
+            except (WriteConflict, UnsafeWrite):
                 report.conflicts.append(path)
                 outcome.after = outcome.before
                 outcome.applied = []

@@ -115,3 +115,23 @@ def test_output_format_is_format(runner, vault):
     a = lint(runner, str(vault), "--output-format", "json")
     b = lint(runner, str(vault), "--format", "json")
     assert a.stdout == b.stdout and json.loads(a.stdout)
+
+
+def test_a_note_saved_during_the_fix_is_left_alone(runner, vault, monkeypatch):
+    """Compare-and-swap: the editor's save wins; vaultkit names the note and writes nothing."""
+    import vaultkit.fix as fix
+
+    note = vault / LEARNED
+    real = fix.fix_bytes
+
+    def racing(path, data, *args, **kwargs):
+        outcome = real(path, data, *args, **kwargs)
+        note.write_bytes(data + b"\n- typed in the editor meanwhile\n")
+        return outcome
+
+    monkeypatch.setattr(fix, "fix_bytes", racing)
+    result = lint(runner, str(vault), "--fix")
+    assert f"vaultkit: {LEARNED} changed while it was being fixed; left as it was" in result.stderr
+    assert note.read_bytes().endswith(b"- typed in the editor meanwhile\n")
+    assert b"## Learned" not in note.read_bytes()
+    assert "Fixed 0 findings in 0 notes." in result.stdout
