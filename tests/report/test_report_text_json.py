@@ -157,7 +157,8 @@ def test_json_exact_text(findings):
     "rule": "link-case-mismatch",
     "severity": "info",
     "message": "case differs: 50% off,\\nsee\\r",
-    "fixable": false
+    "fixable": false,
+    "fix": null
   },
   {
     "path": "references.bib",
@@ -169,7 +170,8 @@ def test_json_exact_text(findings):
     "rule": "bibliography-invalid",
     "severity": "error",
     "message": "cannot read: unbalanced braces",
-    "fixable": true
+    "fixable": true,
+    "fix": null
   }
 ]
 """
