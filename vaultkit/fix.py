@@ -19,7 +19,6 @@ from vaultkit.edits import EditError, splice, unified_diff
 from vaultkit.model import Edit, Finding, Fix
 
 if TYPE_CHECKING:
-    from vaultkit.model import Note
     from vaultkit.vault import Vault
 
 MAX_PASSES = 10
@@ -171,8 +170,8 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
     written through the one safe write, which refuses when the file no longer holds the
     bytes the fixes were computed from.
     """
-
     from vaultkit.fsutil import UnsafeWrite, WriteConflict, safe_write
+    from vaultkit.parse.note import parse_note
     from vaultkit.safe_read import read_regular
 
     report = FixReport()
@@ -193,10 +192,8 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
             others.extend(found)
             continue
         relint = relinter(vault, path)
-        from vaultkit.parse.note import parse_note
-
-        fresh = parse_note(path, data)
-        initial = found if fresh.lines == note.lines else None
+        # the findings at hand were computed from these bytes unless the note changed since
+        initial = found if parse_note(path, data).lines == note.lines else None
         outcome = fix_bytes(path, data, relint, unsafe=unsafe, initial=initial)
         report.outcomes.append(outcome)
         if outcome.changed and write:
