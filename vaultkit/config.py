@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import pathspec
 
 from vaultkit.yamlfile import UsageError, load_yaml, validate
 
@@ -129,6 +132,57 @@ class Config:
         )
 
 
+NEVER_WRITTEN = (".obsidian", ".git", ".trash")
+"""Folders vaultkit never writes into (Obsidian's settings, git's objects and hooks, trash)."""
+SAMPLE_KEY = "key2020"
+"""A citekey to instantiate ``index.path`` with when checking where it points."""
+_OUTSIDE = re.compile(r"\A(?:[A-Za-z]:|~)")
+
+
+def index_targets(index: IndexConfig) -> list[tuple[str, str]]:
+    """``(config key, vault path)`` of every note ``vaultkit index`` writes; the index
+    path with :data:`SAMPLE_KEY` for ``{key}``."""
+    out = [("path", index.path.replace("{key}", SAMPLE_KEY)), ("overview", index.overview)]
+    if index.questions:
+        out.append(("questions", index.questions))
+    return out
+
+
+def write_target_problem(rel: str, exclude: tuple[str, ...] = ()) -> str | None:
+    """Why vaultkit must not write a note at vault path ``rel``, or ``None``.
+
+    It writes Markdown notes only (never the bibliography or ``.obsidian/app.json``),
+    inside the vault, never in ``.obsidian/``, ``.git/`` or ``.trash/``, and never where
+    ``exclude`` hides the note from every later run.
+    """
+    if not rel.lower().endswith(".md") or rel.endswith("/"):
+        return "must name a Markdown note (a path ending in .md)"
+    if rel.startswith("/") or "\\" in rel or _OUTSIDE.match(rel):
+        return "must be a path inside the vault, relative to its root, with '/'"
+    parts = rel.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "must be a plain path inside the vault (no '..', '.' or empty parts)"
+    for part in parts[:-1]:
+        if part in NEVER_WRITTEN:
+            return f"must not be inside {part}/ (vaultkit never writes there)"
+    if exclude:
+        if pathspec.GitIgnoreSpec.from_lines(exclude).match_file(rel):
+            return "is excluded by 'exclude': vaultkit would write a note it never reads back"
+    return None
+
+
+def _check_index_targets(doc: Any, data: dict[str, Any], config: Config) -> None:
+    index = data.get("index", {})
+    if index.get("path", "{key}").count("{key}") != 1:
+        raise UsageError(f"{doc.where(('index', 'path'))}: index.path: "
+                         f"'{index['path']}' must hold '{{key}}' exactly once")
+    for key, rel in index_targets(config.index):
+        problem = write_target_problem(rel, config.exclude)
+        if problem:
+            shown = config.index.path if key == "path" else rel
+            raise UsageError(f"{doc.where(('index', key))}: index.{key}: '{shown}' {problem}")
+
+
 def load_config(path: Path | None, vault_root: Path) -> Config:
     """Read ``path`` (or ``<vault>/.vaultkit.yaml`` when it exists), else defaults."""
     if path is None:
@@ -148,7 +202,7 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
     bibliography = data.get("bibliography")
     if isinstance(bibliography, str):
         bibliography = [bibliography]
-    return Config(
+    config = Config(
         select=tuple(data["select"]) if "select" in data else None,
         extend_select=tuple(data.get("extend-select", ())),
         ignore=tuple(data.get("ignore", ())),
@@ -181,11 +235,11 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
         ),
         source=display,
     )
+    _check_index_targets(doc, data, config)
+    return config
 
 
 def _check_patterns(doc: Any, data: dict[str, Any]) -> None:
-    import re
-
     for index, pattern in enumerate(data.get("citekeys", {}).get("ignore-patterns", ())):
         try:
             re.compile(pattern)

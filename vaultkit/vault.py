@@ -24,7 +24,7 @@ from vaultkit.index import IndexPlan, plan as plan_index
 from vaultkit.model import Finding, Note
 from vaultkit.notes import NoteCache, load_notes, read_note
 from vaultkit.references import Resolver
-from vaultkit.schema import Schema, applicable, load_schemas
+from vaultkit.schema import Schema, applicable, check_index_targets, load_schemas
 
 __all__ = [
     "ALWAYS_SKIPPED", "NOTE_SUFFIX", "Vault", "VaultFiles", "discover", "find_root", "nfc",
@@ -64,6 +64,7 @@ class Vault:
         if config is None:
             config = load_config(config_file, root)
         schemas = load_schemas(config, root)  # a bad schema file fails before any parsing
+        check_index_targets(config, schemas, root, written_only=True)
         files = discover(root, config)
         cache = NoteCache(root, enabled=use_cache)
         wanted = [p for p in files.notes if parse is None or parse(p)]

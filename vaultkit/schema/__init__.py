@@ -19,15 +19,15 @@ from typing import Any
 
 import pathspec
 
-from vaultkit.config import Config
+from vaultkit.config import Config, IndexConfig, index_targets
 from vaultkit.model import Note
 from vaultkit.schema.load import load_schema_file
 from vaultkit.schema.model import AppliesTo, DateSpec, LogGrammar, Schema, SectionSpec
-from vaultkit.yamlfile import UsageError
+from vaultkit.yamlfile import UsageError, load_yaml
 
 __all__ = [
     "AppliesTo", "DateSpec", "LogGrammar", "Schema", "SectionSpec",
-    "applicable", "builtin_rules_dir", "load_schemas",
+    "applicable", "builtin_rules_dir", "check_index_targets", "load_schemas",
 ]
 
 SCHEMA_SUFFIXES = (".yaml", ".yml")
@@ -117,3 +117,62 @@ def _same(value: Any, accepted: Any) -> bool:
 def _spec(paths: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """Compiled globs; keyed by the globs themselves, so it is a pure memo, not state."""
     return pathspec.GitIgnoreSpec.from_lines(paths)
+
+
+def check_index_targets(config: Config, schemas: tuple[Schema, ...], vault_root: Path,
+                        written_only: bool = False) -> None:
+    """Refuse index targets another schema claims by path (exit 2, naming the config key).
+
+    An index note named like a session (``index.path: sessions/{key}.md``) would be read
+    and checked as one; an overview or questions note matched by any schema's paths (a
+    session note named as the overview) would get a generated region appended to a note
+    the researcher writes.  Index notes may be what a non-session schema describes: the
+    built-in ``paper`` schema applies to ``papers/**``, where they live by default.
+
+    ``written_only`` (what ``lint`` asks): only keys set to something other than the
+    default, so a vault that never indexes is not stopped by a default it never chose.
+    """
+    for key, rel in index_targets(config.index):
+        if written_only and getattr(config.index, key) == getattr(IndexConfig, key):
+            continue
+        for schema in schemas:
+            paths = schema.applies_to.paths
+            if not paths or not _spec(paths).match_file(rel):
+                continue
+            if key == "path" and schema.log is None:
+                continue
+            kind = "session notes" if schema.log is not None else f"'{schema.name}' notes"
+            shown = config.index.path if key == "path" else rel
+            raise UsageError(
+                f"{_where(config, vault_root, key)}index.{key}: '{shown}' is where {kind} live "
+                f"(schema '{schema.name}' applies to {', '.join(paths)}): vaultkit would write "
+                "its index into notes you write; choose another path")
+
+
+def check_index_note(config: Config, schemas: tuple[Schema, ...], vault_root: Path,
+                     note_of: Any) -> None:
+    """Refuse an existing overview or questions note that a schema selects by its
+    frontmatter (``type: session``), checked when ``vaultkit index`` runs."""
+    for key, rel in index_targets(config.index)[1:]:
+        note = note_of(rel)
+        if note is None or not note.readable:
+            continue
+        claimed = [s.name for s in applicable(schemas, note)]
+        if claimed:
+            raise UsageError(
+                f"{_where(config, vault_root, key)}index.{key}: '{rel}' is a note you write "
+                f"(schema '{claimed[0]}' applies to it): vaultkit would append its generated "
+                "region to it; choose another path")
+
+
+def _where(config: Config, vault_root: Path, key: str) -> str:
+    """``file:line:col: `` of ``index.<key>`` in the config file, or the defaults' name."""
+    if config.source is None:
+        return "(default) "
+    try:
+        doc = load_yaml(vault_root / config.source, config.source)
+    except UsageError:
+        return f"{config.source}: "
+    if not any(path == ("index", key) for path, _ in doc.key_spans):
+        return f"{config.source}: (default) "
+    return doc.where(("index", key)) + ": "
