@@ -264,3 +264,12 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
 
 def _past(outcome: str) -> str:
     return {"create": "created", "update": "updated", "prune": "pruned"}.get(outcome, outcome)
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default and only transport).")
+def lsp(stdio: bool) -> None:
+    """Run the language server (LSP over stdio) for editors and the Obsidian plugin."""
+    from vaultkit.lsp.server import serve
+
+    serve()

@@ -131,6 +131,25 @@ def column_from_utf16(line_text: str, units: int) -> int:
     return len(line_text) + 1 + max(0, units - seen)
 
 
+def utf8_column(line_text: str, column: int) -> int:
+    """The 1-based column in UTF-8 bytes of a code-point column (an LSP client may ask)."""
+    return len(line_text[: column - 1].encode("utf-8")) + 1
+
+
+def column_from_utf8(line_text: str, units: int) -> int:
+    """The 1-based code-point column of a 1-based UTF-8 byte column (inverse of the above).
+
+    A position inside a multi-byte character snaps to the character's start.
+    """
+    seen = 1
+    for index, ch in enumerate(line_text):
+        width = len(ch.encode("utf-8"))
+        if seen + width > units:
+            return index + 1
+        seen += width
+    return len(line_text) + 1 + max(0, units - seen)
+
+
 def _dominant_newline(breaks: list[re.Match[str]]) -> str:
     if not breaks:
         return "\n"

@@ -1,0 +1,231 @@
+"""One paper's facts: its bibliography entry, its notes, and its reading history.
+
+The reading history is the index's own (:func:`vaultkit.index.collect.collect` over the
+sessions that cite the key, :func:`vaultkit.index.render.status`), so the hover, the
+``vaultkit.paper`` command and the generated index note never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from vaultkit.lsp.workspace import LiveVault
+
+_BIB_ENTRY_END = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z]")
+_EXTRA_FIELDS = {"venue": ("journal", "journaltitle", "booktitle", "publisher", "howpublished",
+                           "institution", "school", "eprinttype"),
+                 "doi": ("doi",), "url": ("url",)}
+_CSL_FIELDS = {"venue": ("container-title", "publisher", "event"), "doi": ("DOI", "doi"),
+               "url": ("URL", "url")}
+_extras_cache: dict[tuple[str, str, int], dict[str, str]] = {}
+
+
+def short_authors(authors: tuple[str, ...]) -> str:
+    """``Hu et al.``, ``Hu & Shen``, ``Hu``: family names as a reference list writes them."""
+    families = [a.split(",")[0].strip() for a in authors if a.strip()]
+    if not families:
+        return ""
+    if len(families) == 1:
+        return families[0]
+    if len(families) == 2:
+        return f"{families[0]} & {families[1]}"
+    return f"{families[0]} et al."
+
+
+def detail(entry: Any) -> str:
+    """``Author Year — Title``: the completion item's detail line."""
+    who = " ".join(p for p in (short_authors(entry.authors), entry.year or "") if p)
+    title = entry.title or ""
+    return f"{who} — {title}" if who and title else who or title
+
+
+def extras(lv: LiveVault, entry: Any) -> dict[str, str]:
+    """Venue, DOI and URL of a bibliography entry, read from its file on demand.
+
+    The linter's loader keeps only key, title, authors and year (what rules and the index
+    need); a hover is rare enough to re-read the one entry it shows.
+    """
+    path = lv.absolute(entry.source)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    cache_key = (entry.source, entry.key, stamp)
+    if cache_key not in _extras_cache:
+        try:
+            found = _read_extras(path, entry)
+        except Exception:  # noqa: BLE001 - a hover never fails on a broken entry
+            found = {}
+        if len(_extras_cache) > 512:
+            _extras_cache.clear()
+        _extras_cache[cache_key] = found
+    return _extras_cache[cache_key]
+
+
+def _read_extras(path: Path, entry: Any) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".yaml", ".yml"):
+        if suffix == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+        items = data.get("references", data.get("items", [])) if isinstance(data, dict) else data
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and str(item.get("id")) == entry.key:
+                return _first_fields(item, _CSL_FIELDS)
+        return {}
+    from bibtexparser.entrypoint import parse_string
+    from bibtexparser.model import Entry
+
+    from vaultkit.bib.latex import latex_to_text
+
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: entry.span.line - 1])
+    start = text.rfind("@", 0, start + entry.span.column)
+    end_match = _BIB_ENTRY_END.search(text, start + 1)
+    raw = text[start : end_match.start() if end_match else len(text)]
+    for block in parse_string(raw, parse_stack=[]).blocks:
+        if isinstance(block, Entry):
+            values = {k.lower(): latex_to_text(str(v.value)) for k, v in block.fields_dict.items()}
+            return _first_fields(values, _EXTRA_FIELDS)
+    return {}
+
+
+def _first_fields(values: dict[str, Any], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, fields in wanted.items():
+        for field in fields:
+            value = values.get(field)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if value not in (None, ""):
+                out[name] = " ".join(str(value).split())
+                break
+    return out
+
+
+def history(lv: LiveVault, key: str) -> dict[str, Any]:
+    """The reading history of ``key``, as the index reports it."""
+    from vaultkit.index import session_schema
+    from vaultkit.index.collect import collect
+    from vaultkit.index.render import status
+
+    if lv.vault is None:
+        return {"sessions": [], "status": None, "first": None, "last": None}
+    citing = {path for path, _ in lv.citations(key)}
+    vault = lv.vault
+    papers = collect(lv.subset(citing), lambda k: lv.paper_note_path(k),  # type: ignore[arg-type]
+                     lambda note: session_schema(vault, note))
+    facts = papers.get(key)
+    verbs = _verbs(lv)
+    if facts is None:
+        return {"sessions": [], "status": None, "first": None, "last": None}
+    sessions: dict[str, dict[str, Any]] = {}
+    for action in facts.actions:
+        s = sessions.setdefault(action.session.path, _session(action.session))
+        s["actions"].append({"verb": action.verb, "line": action.line})
+    for mention in facts.mentions:
+        s = sessions.setdefault(mention.session.path, _session(mention.session))
+        s["mentions"].append({"line": mention.line, "context": mention.context})
+    ordered = sorted(sessions.values(), key=lambda s: (s["date"] or "", s["path"]))
+    dates = [s["date"] for s in ordered if s["date"]]
+    return {
+        "sessions": ordered,
+        "status": status(facts, verbs),
+        "first": dates[0] if dates else None,
+        "last": dates[-1] if dates else None,
+        "harvest": [{"kind": h.kind, "text": h.text, "path": h.session.path, "line": h.line}
+                    for h in facts.harvest],
+        "readWith": [{"key": k, "sessions": n}
+                     for k, n in sorted(facts.read_with.items(), key=lambda kv: (-kv[1], kv[0]))],
+    }
+
+
+def _session(session: Any) -> dict[str, Any]:
+    return {"path": session.path, "date": session.date or None, "actions": [], "mentions": []}
+
+
+def _verbs(lv: LiveVault) -> tuple[str, ...]:
+    from vaultkit.index.collect import SessionSpec
+
+    schemas = lv.vault.schemas if lv.vault is not None else ()
+    spec = next((s.session_spec for s in schemas if s.session_spec is not None), None)
+    return spec.verbs if spec is not None else SessionSpec().verbs
+
+
+def paper(lv: LiveVault, key: str) -> dict[str, Any]:
+    """Everything the vault knows about one paper: the ``vaultkit.paper`` command's JSON."""
+    bib = lv.bibliography()
+    entry = bib.get(key) if bib is not None else None
+    note = lv.paper_note(key)
+    out: dict[str, Any] = {
+        "key": key,
+        "known": entry is not None or note is not None,
+        "title": entry.title if entry else None,
+        "authors": list(entry.authors) if entry else [],
+        "year": entry.year if entry else None,
+        "entryType": entry.entry_type if entry else None,
+        "venue": None, "doi": None, "url": None,
+        "bibliography": ({"path": entry.source, "line": entry.span.line} if entry else None),
+        "paperNote": note,
+    }
+    if entry is not None:
+        out.update(extras(lv, entry))
+    if entry is None and note is not None:
+        meta = lv.note(note)
+        if meta is not None:
+            data = meta.meta
+            out["title"] = _str(data.get("title"))
+            authors = data.get("authors")
+            out["authors"] = [str(a) for a in authors] if isinstance(authors, list) else []
+            out["year"] = _str(data.get("year"))
+    out.update(history(lv, key))
+    return out
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def hover_markdown(lv: LiveVault, key: str) -> str:
+    facts = paper(lv, key)
+    if not facts["known"]:
+        return f"**@{key}**: not in the bibliography and no paper note"
+    out = [f"**{facts['title'] or key}**", ""]
+    who = ", ".join(_display_name(a) for a in facts["authors"][:6])
+    if len(facts["authors"]) > 6:
+        who += f" and {len(facts['authors']) - 6} more"
+    line = " · ".join(p for p in (who, facts["year"], facts["venue"]) if p)
+    if line:
+        out.append(line)
+    if facts["doi"]:
+        out.append(f"DOI [{facts['doi']}](https://doi.org/{facts['doi']})")
+    elif facts["url"]:
+        out.append(f"<{facts['url']}>")
+    out.append("")
+    sessions = facts["sessions"]
+    if sessions:
+        n = len(sessions)
+        span = facts["first"] if facts["first"] == facts["last"] else f"{facts['first']} to {facts['last']}"
+        out.append(f"**{facts['status']}** in {n} session{'s' if n != 1 else ''}"
+                   + (f", {span}" if facts["first"] else ""))
+        for s in sessions[-5:]:
+            verbs = ", ".join(a["verb"] for a in s["actions"]) or "mentioned"
+            out.append(f"- {s['date'] or s['path']}: {verbs}")
+    else:
+        out.append("Not read in any session yet.")
+    out.append("")
+    out.append(f"`@{key}`" + (f" · paper note `{facts['paperNote']}`" if facts["paperNote"] else ""))
+    return "\n".join(out)
+
+
+def _display_name(author: str) -> str:
+    family, _, given = author.partition(",")
+    given = given.split(",")[0].strip()
+    return f"{given} {family.strip()}".strip() if given else family.strip()

@@ -1,0 +1,419 @@
+"""The language server's view of the vault: the one module that knows how it is updated.
+
+Every other module of :mod:`vaultkit.lsp` asks this adapter (:class:`LiveVault`) for
+findings and facts and tells it what changed (unsaved text, files on disk); none of them
+touches :class:`vaultkit.vault.Vault` internals.  So when the vault model changes shape,
+only this file follows.
+
+Unsaved text wins over the disk: an open note is parsed from the editor's buffer, and
+the rest of the vault sees that version (its headings for links, its citations for
+references) until the buffer is closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Literal
+
+from vaultkit.config import CONFIG_NAME, Config, load_config
+from vaultkit.model import Finding, Note
+from vaultkit.vault import NOTE_SUFFIX, Vault, VaultFiles, discover, nfc, sanitize_key
+
+log = logging.getLogger(__name__)
+
+ChangeKind = Literal["created", "changed", "deleted"]
+FileKind = Literal["note", "bibliography", "config", "other"]
+
+# Vault attributes computed once per load that depend on the file list or the bibliography.
+_FILE_FACTS = ("bibliography_files", "bibliography", "full_bibliography", "paper_notes",
+               "known_keys", "_key_trigrams", "resolver", "index_plan")
+_BIB_FACTS = ("bibliography", "full_bibliography", "known_keys", "_key_trigrams", "index_plan")
+
+
+@dataclass(frozen=True)
+class Early:
+    """What is known before the vault is loaded: the config and the schemas."""
+
+    config: Config
+    schemas: tuple
+
+
+class LiveVault:
+    """A vault kept current from the editor's buffers and from changes on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.vault: Vault | None = None
+        self.error: str | None = None
+        """Why the vault could not be loaded (a config or schema error), if it could not."""
+        self.generation = 0
+        """Bumped on every change: results computed at an older generation are stale."""
+        self._open: dict[str, str] = {}
+        self._early: Early | None = None
+        self._loaded = threading.Event()
+        self._lock = threading.Lock()
+        """Held while the loader thread hands the new vault over, and by buffer updates."""
+
+    # -- loading --------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        return self.vault is not None
+
+    def load(self) -> None:
+        """Discover and parse the whole vault (blocking: run it off the event loop)."""
+        try:
+            vault = Vault.load(self.root)
+        except Exception as error:  # noqa: BLE001 - a bad config is shown, not raised
+            self.error = str(error)
+            log.error("cannot load the vault at %s: %s", self.root, error)
+            self._loaded.set()
+            return
+        self.error = None
+        with self._lock:
+            for path, text in list(self._open.items()):  # buffers opened while it loaded
+                self._put(vault, path, self._parse(path, text))
+            self.vault = vault
+            self.generation += 1
+        self._loaded.set()
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        return self._loaded.wait(timeout)
+
+    def early(self) -> Early | None:
+        """Config and schemas, read without parsing any note (for requests before ready)."""
+        if self._early is None:
+            try:
+                from vaultkit.schema import load_schemas
+
+                config = load_config(None, self.root)
+                self._early = Early(config, load_schemas(config, self.root))
+            except Exception as error:  # noqa: BLE001
+                self.error = str(error)
+                return None
+        return self._early
+
+    @property
+    def config(self) -> Config | None:
+        if self.vault is not None:
+            return self.vault.config
+        early = self.early()
+        return early.config if early else None
+
+    # -- paths ------------------------------------------------------------------------
+    def rel(self, fs_path: str | Path) -> str | None:
+        """The vault path of a file, or ``None`` when it is outside the vault."""
+        try:
+            rel = Path(fs_path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        return nfc(rel) if rel != "." else None
+
+    def absolute(self, path: str) -> Path:
+        if self.vault is not None:
+            return self.vault.files.absolute(path)
+        return self.root / path
+
+    def kind(self, path: str) -> FileKind:
+        if path == CONFIG_NAME or self._is_schema(path):
+            return "config"
+        if path.lower().endswith(NOTE_SUFFIX):
+            return "note"
+        if self.vault is not None and path in self.vault.bibliography_files:
+            return "bibliography"
+        if self.vault is None or path not in self.vault.files.path_set:
+            from vaultkit.bib import SUFFIXES
+
+            if PurePosixPath(path).suffix.lower() in SUFFIXES and "/" not in path:
+                return "bibliography"  # a new file at the root that may be one
+        return "other"
+
+    def _is_schema(self, path: str) -> bool:
+        config = self.config
+        folder = config.schemas if config is not None else None
+        if not folder:
+            return False
+        prefix = folder.rstrip("/") + "/"
+        return path.startswith(prefix) and path.endswith((".yaml", ".yml"))
+
+    # -- unsaved text -----------------------------------------------------------------
+    def set_text(self, path: str, text: str) -> Note:
+        """The editor's buffer for ``path`` (open or changed): parse it and use it."""
+        note = self._parse(path, text)
+        with self._lock:
+            self._open[path] = text
+            if self.vault is not None:
+                self._put(self.vault, path, note)
+            self.generation += 1
+        return note
+
+    def close(self, path: str) -> None:
+        """The buffer is closed: the file on disk counts again."""
+        with self._lock:
+            if self._open.pop(path, None) is None:
+                return
+            if self.vault is not None:
+                self._reload_from_disk(self.vault, path)
+            self.generation += 1
+
+    def is_open(self, path: str) -> bool:
+        return path in self._open
+
+    def text(self, path: str) -> str | None:
+        """The buffer when open, else the file's text (``None`` if unreadable)."""
+        if path in self._open:
+            return self._open[path]
+        try:
+            return self.absolute(path).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def lines(self, path: str) -> tuple[str, ...]:
+        """The lines positions are counted on: the parsed note's, else the file's."""
+        note = self.note(path)
+        if note is not None and note.readable:
+            return note.lines
+        text = self.text(path)
+        if text is None:
+            return ()
+        from vaultkit.positions import SourceText
+
+        return SourceText.from_str(text).lines()
+
+    @staticmethod
+    def _parse(path: str, text: str) -> Note:
+        from vaultkit.parse import parse_text
+
+        return parse_text(path, text)
+
+    # -- disk -------------------------------------------------------------------------
+    def disk_changed(self, changes: Iterable[tuple[str, ChangeKind]]) -> set[FileKind]:
+        """Files changed on disk (``workspace/didChangeWatchedFiles`` or a save).
+
+        Returns the kinds of files that changed, so the caller knows what to re-check: a
+        note changes its own findings and its backlinks', a bibliography every citing
+        note's, the config or a schema everything.
+        """
+        vault = self.vault
+        kinds: set[FileKind] = set()
+        changes = [(p, k) for p, k in changes if not _ignored(p)]
+        if vault is None or not changes:
+            return kinds
+        for path, _ in changes:
+            kinds.add(self.kind(path))
+        if "config" in kinds:
+            self._early = None
+            self.vault = None
+            self._loaded.clear()
+            self.load()
+            return kinds
+        if any(k != "changed" for _, k in changes):
+            self._rediscover(vault)
+        if "bibliography" in kinds:
+            for name in _BIB_FACTS:
+                vault.__dict__.pop(name, None)
+            vault._suggestions.clear()
+        for path, change in changes:
+            if not path.lower().endswith(NOTE_SUFFIX) or path in self._open:
+                continue
+            if change == "deleted" or path not in vault.files.path_set:
+                vault.notes.pop(path, None)
+                self._forget(vault, path)
+            else:
+                self._reload_from_disk(vault, path)
+        self.generation += 1
+        return kinds
+
+    def _rediscover(self, vault: Vault) -> None:
+        files = discover(vault.root, vault.config)
+        unsaved = [p for p in self._open if p not in files.path_set]
+        if unsaved:  # a new note not saved yet is part of the vault for the editor
+            files = VaultFiles(files.root, tuple(sorted(files.paths + tuple(unsaved))), files.real)
+        vault.files = files
+        for name in _FILE_FACTS:
+            vault.__dict__.pop(name, None)
+        vault._suggestions.clear()
+        for path in [p for p in vault.notes if p not in files.path_set]:
+            del vault.notes[path]
+            self._forget(vault, path)
+        for path in files.notes:
+            if path not in vault.notes:
+                self._reload_from_disk(vault, path)
+
+    def _reload_from_disk(self, vault: Vault, path: str) -> None:
+        from vaultkit.notes import read_note
+
+        absolute = vault.files.absolute(path)
+        if not absolute.is_file():
+            vault.notes.pop(path, None)
+            self._forget(vault, path)
+            return
+        self._put(vault, path, read_note(path, absolute))
+
+    def _put(self, vault: Vault, path: str, note: Note) -> None:
+        before = vault.notes.get(path)
+        vault.notes[path] = note
+        self._forget(vault, path)
+        if path not in vault.files.path_set:
+            files = vault.files
+            vault.files = VaultFiles(files.root, tuple(sorted(files.paths + (path,))), files.real)
+            for name in _FILE_FACTS:
+                vault.__dict__.pop(name, None)
+        elif before is None or _anchors(before) != _anchors(note):
+            # links into this note (#heading, #^block) may resolve differently now
+            vault.__dict__.pop("resolver", None)
+
+    @staticmethod
+    def _forget(vault: Vault, path: str) -> None:
+        vault._note_findings.pop(path, None)
+        vault._schemas_for.pop(path, None)
+        vault._generated.pop(path, None)
+        vault.__dict__.pop("index_plan", None)
+
+    # -- findings ---------------------------------------------------------------------
+    def findings(self, paths: Iterable[str]) -> list[Finding]:
+        """The findings of ``vaultkit lint`` on these vault paths, unsaved text included.
+
+        Before the vault is loaded, the findings of the per-note rules (what is known so
+        far); the vault-wide rules (links, citekeys) join once it is.
+        """
+        paths = list(paths)
+        if self.vault is not None:
+            from vaultkit.engine import lint
+
+            return lint(self.vault, paths)
+        return [f for p in paths if p in self._open for f in self._early_findings(p)]
+
+    def _early_findings(self, path: str) -> list[Finding]:
+        from vaultkit.engine import Suppressions, active_rules, all_rules, run_note_rules
+        from vaultkit.schema import applicable
+
+        early = self.early()
+        if early is None:
+            return []
+        note = self._parse(path, self._open[path])
+        found = run_note_rules(note, early.config, active_rules(early.config),
+                               applicable(early.schemas, note))
+        suppressions = Suppressions.of(note)
+        by_code = {r.code: r for r in all_rules()}
+        return [f for f in found
+                if by_code[f.code].scope == "engine" or not suppressions.suppressed(by_code[f.code], f.span.line)]
+
+    def lint_targets(self) -> tuple[str, ...]:
+        """Every path ``vaultkit lint`` reports on."""
+        return self.vault.files.paths if self.vault is not None else tuple(self._open)
+
+    # -- facts ------------------------------------------------------------------------
+    def note(self, path: str) -> Note | None:
+        if self.vault is not None:
+            return self.vault.note(path)
+        if path in self._open:
+            return self._parse(path, self._open[path])
+        return None
+
+    def notes(self) -> dict[str, Note]:
+        return self.vault.notes if self.vault is not None else {}
+
+    def files(self) -> tuple[str, ...]:
+        return self.vault.files.paths if self.vault is not None else ()
+
+    def schemas_for(self, note: Note) -> tuple:
+        if self.vault is not None:
+            return self.vault.schemas_for(note)
+        early = self.early()
+        if early is None:
+            return ()
+        from vaultkit.schema import applicable
+
+        return applicable(early.schemas, note)
+
+    def bibliography(self):  # -> vaultkit.bib.Bibliography | None
+        """The full bibliography (titles, authors, years)."""
+        return self.vault.full_bibliography if self.vault is not None else None
+
+    def bibliography_files(self) -> tuple[str, ...]:
+        return self.vault.bibliography_files if self.vault is not None else ()
+
+    def paper_note(self, key: str) -> str | None:
+        if self.vault is None:
+            return None
+        return self.vault.paper_notes.get(sanitize_key(key))
+
+    def paper_note_path(self, key: str) -> str:
+        """Where the paper note of ``key`` is, or would be."""
+        existing = self.paper_note(key)
+        if existing is not None:
+            return existing
+        config = self.config or Config()
+        return config.paper_notes.replace("{key}", sanitize_key(key))
+
+    def paper_keys(self) -> dict[str, str]:
+        """Sanitized key -> paper note path."""
+        return dict(self.vault.paper_notes) if self.vault is not None else {}
+
+    def known_keys(self) -> tuple[str, ...]:
+        return self.vault.known_keys if self.vault is not None else ()
+
+    def resolve(self, link, source: str):  # -> vaultkit.references.Resolution | None
+        if self.vault is None:
+            return None
+        return self.vault.resolver.resolve(link, source)
+
+    def backlinks(self, target: str) -> list[tuple[str, object]]:
+        """(source path, link) for every link or embed in the vault that reaches ``target``."""
+        if self.vault is None:
+            return []
+        resolver = self.vault.resolver
+        out = []
+        for path, note in self.vault.notes.items():
+            for link in note.links:
+                if link.is_url:
+                    continue
+                res = resolver.resolve(link, path)
+                if res.path == target:
+                    out.append((path, link))
+        return out
+
+    def citations(self, key: str) -> list[tuple[str, object]]:
+        """(note path, citation) for every ``@key`` in the vault."""
+        return [(path, cite) for path, note in self.notes().items()
+                for cite in note.citations if cite.key == key]
+
+    def subset(self, paths: Iterable[str]) -> "_Subset":
+        """A vault-shaped view of some notes (for the index's collector)."""
+        assert self.vault is not None
+        return _Subset(self.vault, {p: self.vault.notes[p] for p in paths if p in self.vault.notes})
+
+
+class _Subset:
+    """What :func:`vaultkit.index.collect.collect` reads of a vault, for a few notes."""
+
+    def __init__(self, vault: Vault, notes: dict[str, Note]) -> None:
+        self.notes = notes
+        self.resolver = vault.resolver
+        self._vault = vault
+
+    def schemas_for(self, note: Note) -> tuple:
+        return self._vault.schemas_for(note)
+
+
+_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
+
+
+def block_ids(note: Note) -> list[tuple[int, str]]:
+    """(1-based line, id) of every ``^block-id`` that ends a line, as Obsidian reads them."""
+    return [(n, m.group(1)) for n, line in enumerate(note.lines, 1)
+            if "^" in line and (m := _BLOCK_ID.search(line))]
+
+
+def _anchors(note: Note) -> tuple:
+    """What links into a note can point at: its headings and its block ids."""
+    return (tuple(h.text for h in note.headings), tuple(i for _, i in block_ids(note)))
+
+
+def _ignored(path: str) -> bool:
+    parts = path.split("/")
+    return any(p in (".git", ".obsidian", ".trash") for p in parts) or parts[-1].endswith(".vaultkit-tmp")
