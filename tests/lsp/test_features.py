@@ -1,0 +1,265 @@
+"""Completion, hover, navigation, rename, symbols and commands of ``vaultkit lsp``, end to end."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from tests.lsp.support import copy_vault, open_note, ready, replace_text, session, uri
+
+pytestmark = pytest.mark.asyncio
+HU = "huLoRALowRankAdaptation2021"
+
+
+def pos(line: int, character: int) -> types.Position:
+    """A 1-based line and a 0-based character, as the tests read the notes."""
+    return types.Position(line - 1, character)
+
+
+async def complete_at(lsp, doc: str, line: int, character: int) -> types.CompletionList:
+    result = await lsp.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(doc), pos(line, character)))
+    assert isinstance(result, types.CompletionList)
+    return result
+
+
+async def test_completion_of_keys_links_headings_blocks_embeds_tags_and_verbs(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    (root / "sessions/2023-02-13.md").write_text(
+        (root / "sessions/2023-02-13.md").read_text(encoding="utf-8") + "\nA claim worth linking. ^claim-1\n",
+        encoding="utf-8")
+    rel = "sessions/2023-05-03.md"
+    base = (root / rel).read_text(encoding="utf-8")
+    lines = ["See @lora", "Back to [[2023-02-", "As in [[2023-02-20#Lo", "The claim [[2023-02-13#^cl",
+             "![[lora_r", "A thought [solil", "- [dee"]
+    async with session(root) as (lsp, _):
+        doc = open_note(lsp, root, rel, base)
+        await ready(lsp, root)
+        replace_text(lsp, doc, base.rstrip("\n") + "\n" + "\n".join(lines) + "\n", 2)
+        first = len(base.rstrip("\n").split("\n")) + 1
+        await asyncio.sleep(0.2)
+
+        keys = await complete_at(lsp, doc, first, len(lines[0]))
+        assert keys.is_incomplete
+        assert keys.items[0].label == HU
+        assert keys.items[0].detail == "Hu et al. 2021 — LoRA: Low-Rank Adaptation of Large Language Models"
+        edit = keys.items[0].text_edit
+        assert isinstance(edit, types.TextEdit) and edit.new_text == HU
+        assert (edit.range.start.character, edit.range.end.character) == (5, 9)  # replaces "lora"
+
+        notes = await complete_at(lsp, doc, first + 1, len(lines[1]))
+        labels = [i.label for i in notes.items]
+        assert labels == ["2023-02-08", "2023-02-13", "2023-02-20", "2023-02-24"]
+        assert "lora_rank.png" not in labels
+
+        headings = await complete_at(lsp, doc, first + 2, len(lines[2]))
+        assert [i.label for i in headings.items] == ["Log"]
+
+        blocks = await complete_at(lsp, doc, first + 3, len(lines[3]))
+        assert [i.label for i in blocks.items] == ["claim-1"]
+
+        embeds = await complete_at(lsp, doc, first + 4, len(lines[4]))
+        assert embeds.items[0].label == "lora_rank.png"
+
+        tags = await complete_at(lsp, doc, first + 5, len(lines[5]))
+        assert [i.label for i in tags.items] == ["soliloquy"]
+        assert "thought of your own" in tags.items[0].documentation.value  # from the schema
+
+        verbs = await complete_at(lsp, doc, first + 6, len(lines[6]))
+        assert verbs.items[0].label == "deep-read"
+        assert verbs.items[0].text_edit.new_text == "deep-read(@"
+
+        # a key by any author's name, and an e-mail address is not a citation
+        replace_text(lsp, doc, base + "\nmail jane@exam\nby @vaswani\n", 3)
+        n = len(base.split("\n"))
+        assert await lsp.text_document_completion_async(types.CompletionParams(
+            types.TextDocumentIdentifier(doc), pos(n + 1, len("mail jane@exam")))) is None
+        by_author = await complete_at(lsp, doc, n + 2, len("by @vaswani"))
+        assert by_author.items[0].label == "vaswaniAttentionAllYou2017"
+
+
+async def test_hover_shows_the_entry_and_the_reading_history(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    async with session(root) as (lsp, _):
+        doc = open_note(lsp, root, "sessions/2023-02-20.md")
+        await ready(lsp, root)
+        hover = await lsp.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(doc), pos(9, 16)))
+        text = hover.contents.value
+        assert "**LoRA: Low-Rank Adaptation of Large Language Models**" in text
+        assert "Edward J. Hu" in text and "2021" in text
+        assert "arXiv:2106.09685" in text or "10.48550/arXiv.2106.09685" in text
+        assert "**deep-read** in 2 sessions, 2023-02-13 to 2023-02-20" in text
+        assert (hover.range.start.line, hover.range.start.character) == (8, 15)
+
+        link = await lsp.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(doc), pos(5, 34)))
+        assert link.contents.value.startswith("`sessions/2023-02-13.md`")
+        assert "## tl;dr" in link.contents.value
+
+        nothing = await lsp.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(doc), pos(10, 3)))
+        assert nothing is None
+
+
+async def test_definition_and_references(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    async with session(root) as (lsp, _):
+        doc = open_note(lsp, root, "sessions/2023-02-20.md")
+        await ready(lsp, root)
+        ident = types.TextDocumentIdentifier(doc)
+
+        paper = await lsp.text_document_definition_async(types.DefinitionParams(ident, pos(9, 20)))
+        assert [loc.uri for loc in paper] == [uri(root, f"papers/@{HU}.md")]
+
+        # no paper note for DDPM: the bibliography entry's line
+        bib = await lsp.text_document_definition_async(types.DefinitionParams(ident, pos(6, 110)))
+        assert bib[0].uri == uri(root, "references.bib")
+        bib_lines = (root / "references.bib").read_text(encoding="utf-8").split("\n")
+        assert "hoDenoisingDiffusionProbabilistic2020" in bib_lines[bib[0].range.start.line]
+
+        other = open_note(lsp, root, "sessions/2023-02-24.md")
+        heading = await lsp.text_document_definition_async(types.DefinitionParams(
+            types.TextDocumentIdentifier(other), pos(5, 45)))
+        assert heading[0].uri == uri(root, "sessions/2023-02-20.md")
+        assert heading[0].range.start.line == 27  # "## Log"
+
+        image = await lsp.text_document_definition_async(types.DefinitionParams(ident, pos(30, 8)))
+        assert image[0].uri == uri(root, "asset/lora_rank.png")
+
+        refs = await lsp.text_document_references_async(types.ReferenceParams(
+            text_document=ident, position=pos(9, 20), context=types.ReferenceContext(include_declaration=False)))
+        where = sorted((r.uri.rsplit("/", 1)[1], r.range.start.line + 1) for r in refs)
+        assert ("2023-02-20.md", 9) in where and ("2023-02-20.md", 29) in where
+        assert ("2023-02-13.md", 6) in where
+        assert all(r.uri != uri(root, f"papers/@{HU}.md") for r in refs)
+
+        backlinks = await lsp.text_document_references_async(types.ReferenceParams(
+            text_document=ident, position=pos(2, 0), context=types.ReferenceContext(include_declaration=False)))
+        sources = sorted((r.uri.rsplit("/", 1)[1], r.range.start.line + 1, r.range.start.character)
+                         for r in backlinks)
+        assert ("2023-02-24.md", 5, 41) in sources and ("2023-02-24.md", 33, 27) in sources
+
+
+async def test_rename_a_citekey_and_a_note(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    async with session(root) as (lsp, _):
+        doc = open_note(lsp, root, "sessions/2023-02-20.md")
+        await ready(lsp, root)
+        ident = types.TextDocumentIdentifier(doc)
+        prepared = await lsp.text_document_prepare_rename_async(types.PrepareRenameParams(ident, pos(9, 20)))
+        assert prepared.placeholder == HU
+        assert (prepared.range.start.character, prepared.range.end.character) == (16, 16 + len(HU))
+
+        edit = await lsp.text_document_rename_async(types.RenameParams(ident, pos(9, 20), "huLoRA2021"))
+        text_edits = {unquote(c.text_document.uri.rsplit("/", 1)[1]): c.edits for c in edit.document_changes
+                      if isinstance(c, types.TextDocumentEdit)}
+        renames = [c for c in edit.document_changes if isinstance(c, types.RenameFile)]
+        assert set(text_edits) == {"2023-02-13.md", "2023-02-20.md", f"@{HU}.md"}
+        assert all(e.new_text == "huLoRA2021" for edits in text_edits.values() for e in edits)
+        assert len(text_edits["2023-02-20.md"]) == 2
+        assert [(r.old_uri, r.new_uri) for r in renames] == [
+            (uri(root, f"papers/@{HU}.md"), uri(root, "papers/@huLoRA2021.md"))]
+        # the paper note's `citekey:` property follows
+        assert text_edits[f"@{HU}.md"][0].range.start.line == 1
+
+        note_edit = await lsp.text_document_rename_async(types.RenameParams(ident, pos(5, 34), "2023-02-13-prompts"))
+        changes = note_edit.document_changes
+        links = {c.text_document.uri.rsplit("/", 1)[1]: [e.new_text for e in c.edits]
+                 for c in changes if isinstance(c, types.TextDocumentEdit)}
+        assert links["2023-02-20.md"] == ["2023-02-13-prompts"]
+        assert [(c.old_uri, c.new_uri) for c in changes if isinstance(c, types.RenameFile)] == [
+            (uri(root, "sessions/2023-02-13.md"), uri(root, "sessions/2023-02-13-prompts.md"))]
+
+        nothing = await lsp.text_document_prepare_rename_async(types.PrepareRenameParams(ident, pos(10, 3)))
+        assert nothing is None
+
+
+async def test_symbols(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    async with session(root) as (lsp, _):
+        doc = open_note(lsp, root, "sessions/2023-02-20.md")
+        await ready(lsp, root)
+        symbols = await lsp.text_document_document_symbol_async(
+            types.DocumentSymbolParams(types.TextDocumentIdentifier(doc)))
+        assert [s.name for s in symbols] == ["tl;dr", "Context", "Done", "Learned", "Next?", "Log"]
+        log = symbols[-1]
+        assert [c.name for c in log.children] == [f"deep-read @{HU}", "skim @hoDenoisingDiffusionProbabilistic2020"]
+        assert log.children[0].range.start.line == 28
+
+        papers = await lsp.workspace_symbol_async(types.WorkspaceSymbolParams(query="low-rank"))
+        assert [p.name for p in papers] == [f"@{HU}"]
+        assert papers[0].location.uri == uri(root, f"papers/@{HU}.md")
+
+
+async def test_commands_paper_lint_and_index(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    async with session(root) as (lsp, _):
+        await ready(lsp, root)
+        facts = await lsp.workspace_execute_command_async(types.ExecuteCommandParams(
+            "vaultkit.paper", [HU]))
+        assert facts["title"] == "LoRA: Low-Rank Adaptation of Large Language Models"
+        assert facts["paperNote"] == f"papers/@{HU}.md"
+        assert facts["status"] == "deep-read"
+        assert [(s["date"], [a["verb"] for a in s["actions"]]) for s in facts["sessions"]][:2] == [
+            ("2023-02-13", ["skim"]), ("2023-02-20", ["deep-read"])]
+        assert facts["first"] == "2023-02-13"
+        assert facts["bibliography"]["path"] == "references.bib"
+
+        with pytest.raises(JsonRpcException):
+            await lsp.workspace_execute_command_async(types.ExecuteCommandParams("vaultkit.paper", []))
+
+        findings = await lsp.workspace_execute_command_async(types.ExecuteCommandParams("vaultkit.lint", []))
+        assert sorted((f["code"], f["path"], f["line"]) for f in findings) == sorted([
+            ("VK201", "sessions/2023-04-05.md", 7), ("VK201", "sessions/2023-02-24.md", 26),
+            ("VK202", "sessions/2023-03-02.md", 32), ("VK203", "sessions/2023-02-08.md", 5),
+            ("VK106", "sessions/2023-03-07.md", 25), ("VK107", "sessions/2023-03-22.md", 27),
+            ("VK101", "sessions/2023-04-19.md", 14), ("VK105", "sessions/2023-03-10.md", 1)])
+
+        summary = await lsp.workspace_execute_command_async(types.ExecuteCommandParams(
+            "vaultkit.index", [{"workDoneToken": "index-1"}]))
+        assert summary["created"] > 0 and summary["problems"] == []
+        assert (root / "Papers.md").is_file()
+        assert "vaultkit:begin index" in (root / f"papers/@{HU}.md").read_text(encoding="utf-8")
+        kinds = [type(v).__name__ for v in lsp.progress_reports["index-1"]]
+        assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
+        again = await lsp.workspace_execute_command_async(types.ExecuteCommandParams("vaultkit.index", []))
+        assert again["created"] == 0 and again["updated"] == 0
+
+
+@pytest.mark.parametrize("encoding, expected", [("utf-16", 9), ("utf-8", 15), ("utf-32", 8)])
+async def test_positions_in_the_negotiated_encoding(tmp_path: Path, encoding: str, expected: int) -> None:
+    root = copy_vault(tmp_path)
+    text = "## tl;dr\n漢字😀 see @nosuchKey2020 ok\n"
+    async with session(root, encodings=[encoding]) as (lsp, result):
+        assert result.capabilities.position_encoding == encoding
+        doc = open_note(lsp, root, "sessions/2023-06-01.md", text)
+        await ready(lsp, root)
+        for _ in range(200):
+            diags = [d for d in lsp.diagnostics.get(doc, []) if d.code == "VK201"]
+            if diags:
+                break
+            await asyncio.sleep(0.05)
+        # 漢 字 are one UTF-16 unit and 3 UTF-8 bytes each; 😀 is 2 units, 4 bytes
+        assert diags[0].range.start.character == expected
+        hover = await lsp.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(doc), types.Position(1, expected + 2)))
+        assert "nosuchKey2020" in hover.contents.value
+
+
+async def test_a_crashing_handler_answers_an_error_and_the_server_lives(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    async with session(root, env={"VAULTKIT_LSP_FAULT": "textDocument/hover"}) as (lsp, _):
+        doc = open_note(lsp, root, "sessions/2023-02-20.md")
+        await ready(lsp, root)
+        with pytest.raises(JsonRpcException, match="fault injected"):
+            await lsp.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(doc), pos(9, 20)))
+        assert any("textDocument/hover failed" in m.message for m in lsp.log_messages)
+        alive = await lsp.text_document_definition_async(types.DefinitionParams(
+            types.TextDocumentIdentifier(doc), pos(9, 20)))
+        assert alive[0].uri == uri(root, f"papers/@{HU}.md")
