@@ -93,8 +93,8 @@ async def test_a_burst_of_edits_ends_with_the_last(tmp_path: Path) -> None:
             n += 1
             version += 1
             replace_text(lsp, doc, text + f"\nTyping @burstKey{n}\n", version)
-            await asyncio.sleep(0.005)
-        assert n >= 5
+            await asyncio.sleep(0.002)
+        assert n >= 3  # however slow the machine, a burst of several edits
         diags = await diagnostics(lsp, doc, lambda d: any(f"@burstKey{n}:" in x.message for x in d))
         await asyncio.sleep(0.5)  # nothing older may arrive after the last
         final = lsp.diagnostics[doc]

@@ -93,7 +93,7 @@ async def test_hover_shows_the_entry_and_the_reading_history(tmp_path: Path) -> 
         text = hover.contents.value
         assert "**LoRA: Low-Rank Adaptation of Large Language Models**" in text
         assert "Edward J. Hu" in text and "2021" in text
-        assert "arXiv:2106.09685" in text or "10.48550/arXiv.2106.09685" in text
+        assert "DOI [10.48550/arxiv.2106.09685](https://doi.org/10.48550/arxiv.2106.09685)" in text and "· arXiv" in text
         assert "**deep-read** in 2 sessions, 2023-02-13 to 2023-02-20" in text
         assert (hover.range.start.line, hover.range.start.character) == (8, 15)
 

@@ -7,20 +7,10 @@ sessions that cite the key, :func:`vaultkit.index.render.status`), so the hover,
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 from typing import Any
 
 from vaultkit.lsp.workspace import LiveVault
 
-_BIB_ENTRY_END = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z]")
-_EXTRA_FIELDS = {"venue": ("journal", "journaltitle", "booktitle", "publisher", "howpublished",
-                           "institution", "school", "eprinttype"),
-                 "doi": ("doi",), "url": ("url",)}
-_CSL_FIELDS = {"venue": ("container-title", "publisher", "event"), "doi": ("DOI", "doi"),
-               "url": ("URL", "url")}
-_extras_cache: dict[tuple[str, str, int], dict[str, str]] = {}
 
 
 def short_authors(authors: tuple[str, ...]) -> str:
@@ -42,71 +32,12 @@ def detail(entry: Any) -> str:
     return f"{who} — {title}" if who and title else who or title
 
 
-def extras(lv: LiveVault, entry: Any) -> dict[str, str]:
-    """Venue, DOI and URL of a bibliography entry, read from its file on demand.
-
-    The linter's loader keeps only key, title, authors and year (what rules and the index
-    need); a hover is rare enough to re-read the one entry it shows.
-    """
-    path = lv.absolute(entry.source)
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        return {}
-    cache_key = (entry.source, entry.key, stamp)
-    if cache_key not in _extras_cache:
-        try:
-            found = _read_extras(path, entry)
-        except Exception:  # noqa: BLE001 - a hover never fails on a broken entry
-            found = {}
-        if len(_extras_cache) > 512:
-            _extras_cache.clear()
-        _extras_cache[cache_key] = found
-    return _extras_cache[cache_key]
-
-
-def _read_extras(path: Path, entry: Any) -> dict[str, str]:
-    text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
-    suffix = path.suffix.lower()
-    if suffix in (".json", ".yaml", ".yml"):
-        if suffix == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-        items = data.get("references", data.get("items", [])) if isinstance(data, dict) else data
-        for item in items if isinstance(items, list) else ():
-            if isinstance(item, dict) and str(item.get("id")) == entry.key:
-                return _first_fields(item, _CSL_FIELDS)
-        return {}
-    from bibtexparser.entrypoint import parse_string
-    from bibtexparser.model import Entry
-
-    from vaultkit.bib.latex import latex_to_text
-
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: entry.span.line - 1])
-    start = text.rfind("@", 0, start + entry.span.column)
-    end_match = _BIB_ENTRY_END.search(text, start + 1)
-    raw = text[start : end_match.start() if end_match else len(text)]
-    for block in parse_string(raw, parse_stack=[]).blocks:
-        if isinstance(block, Entry):
-            values = {k.lower(): latex_to_text(str(v.value)) for k, v in block.fields_dict.items()}
-            return _first_fields(values, _EXTRA_FIELDS)
-    return {}
-
-
-def _first_fields(values: dict[str, Any], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, fields in wanted.items():
-        for field in fields:
-            value = values.get(field)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            if value not in (None, ""):
-                out[name] = " ".join(str(value).split())
-                break
+def extras(entry: Any) -> dict[str, str]:
+    """Venue, DOI and URL of a bibliography entry (an arXiv id makes the URL when none)."""
+    out = {name: value for name in ("venue", "doi", "url") if (value := getattr(entry, name, None))}
+    eprint = getattr(entry, "eprint", None)
+    if eprint and "url" not in out:
+        out["url"] = f"https://arxiv.org/abs/{eprint}"
     return out
 
 
@@ -176,7 +107,7 @@ def paper(lv: LiveVault, key: str) -> dict[str, Any]:
         "paperNote": note,
     }
     if entry is not None:
-        out.update(extras(lv, entry))
+        out.update(extras(entry))
     if entry is None and note is not None:
         meta = lv.note(note)
         if meta is not None:

@@ -72,6 +72,7 @@ class VaultServer(LanguageServer):
         self._published: set[str] = set()
         self._vault_pass: asyncio.Task | None = None
         self._vault_pass_wanted = False
+        self._tasks: set[asyncio.Task] = set()
 
     # -- paths ----------------------------------------------------------------------
     def path_of(self, uri: str) -> str | None:
@@ -130,7 +131,7 @@ class VaultServer(LanguageServer):
         if cached is not None and cached[0] == generation:
             return cached[1], cached[2]
         findings = [f for f in self.lv.findings([path]) if f.path == path]
-        rid = _result_id(findings, self.lv.ready)
+        rid = _result_id(findings, self.lv.complete)
         self._doc_results[path] = (generation, findings, rid)
         return findings, rid
 
@@ -181,7 +182,7 @@ class VaultServer(LanguageServer):
             self._vault_pass = asyncio.get_running_loop().create_task(self._run_vault_passes())
 
     async def _run_vault_passes(self) -> None:
-        while self._vault_pass_wanted and self.lv is not None and self.lv.ready:
+        while self._vault_pass_wanted and self.lv is not None and self.lv.complete:
             self._vault_pass_wanted = False
             try:
                 await self._vault_pass_once()
@@ -212,6 +213,23 @@ class VaultServer(LanguageServer):
             else:
                 self._publish(self.uri_of(path), path, results.get(path, []))
 
+    def _background(self, job: Any) -> None:
+        """Run a coroutine on the loop without waiting; keep a reference so it finishes."""
+        task = asyncio.get_running_loop().create_task(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def prewarm(self) -> None:
+        """Read the full bibliography and index the keys off the loop, before the first
+        completion or hover needs them (a 5,000-entry .bib takes a second to read)."""
+        lv = self.lv
+        if lv is None or not lv.ready:
+            return
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.keys.keys, lv)
+        except Exception:  # noqa: BLE001 - the request that needs it will try again
+            self.log_error("reading the bibliography failed", traceback.format_exc())
+
     # -- logging -------------------------------------------------------------------------
     def log_error(self, message: str, detail: str = "") -> None:
         log.error("%s\n%s", message, detail)
@@ -226,8 +244,8 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _result_id(findings: Sequence[Finding], ready: bool) -> str:
-    digest = hashlib.sha1(b"ready" if ready else b"early")
+def _result_id(findings: Sequence[Finding], complete: bool) -> str:
+    digest = hashlib.sha1(b"complete" if complete else b"early")
     for f in findings:
         digest.update(repr((f.code, f.span, f.severity, f.message, f.fix is not None)).encode())
     return digest.hexdigest()[:16]
@@ -340,8 +358,13 @@ def build() -> VaultServer:
             path = server.path_of(change.uri)
             if path is not None:
                 changes.append((path, _CHANGE.get(change.type, "changed")))  # type: ignore[arg-type]
-        if server.lv.disk_changed(changes):
+        kinds = server.lv.disk_changed(changes)
+        if "config" in kinds:
+            server._background(_load(server))
+        elif kinds:
             server.want_vault_pass()
+            if "bibliography" in kinds:
+                server._background(server.prewarm())
 
     # -- diagnostics (pull) ----------------------------------------------------------------
     @feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
@@ -450,19 +473,23 @@ def build() -> VaultServer:
     @command(COMMAND_PAPER)
     def paper_command(*args: Any) -> dict:
         key = _key_argument(args)
-        if server.lv is None or not server.lv.ready:
+        if server.lv is None or not server.lv.complete:
             return {"key": key, "known": False, "loading": True}
         for uri in list(server.workspace.text_documents):
             server.sync(uri)
         return papers.paper(server.lv, key)
 
     @command(COMMAND_LINT)
-    def lint_command(*args: Any) -> list:
-        if server.lv is None or not server.lv.ready:
+    async def lint_command(*args: Any) -> list:
+        lv = server.lv
+        if lv is None:
             return []
+        await asyncio.get_running_loop().run_in_executor(None, lv.wait_loaded, 600)
+        if not lv.complete:
+            raise ValueError(f"the vault could not be loaded: {lv.error}")
         for uri in list(server.workspace.text_documents):
             server.sync(uri)
-        return [f.to_json() for f in server.lv.findings(server.lv.lint_targets())]
+        return [f.to_json() for f in lv.findings(lv.lint_targets())]
 
     @command(COMMAND_INDEX)
     async def index_command(*args: Any) -> dict:
@@ -520,11 +547,23 @@ async def _progress(server: VaultServer, token: types.ProgressToken | None, titl
 
 
 async def _load(server: VaultServer) -> None:
+    """Load the vault in two steps: the open notes first (their diagnostics within a
+    second), then every note (backlinks, the vault-wide pass)."""
     lv = server.lv
     assert lv is not None
+    loop = asyncio.get_running_loop()
     token = await _progress(server, None, "vaultkit: loading the vault")
     started = time.monotonic()
-    await asyncio.get_running_loop().run_in_executor(None, lv.load)
+    if server.workspace.text_documents:
+        await loop.run_in_executor(None, functools.partial(lv.load, quick=True))
+        if lv.ready:
+            server._applied.clear()
+            for uri in list(server.workspace.text_documents):
+                server._check_open(uri)
+            if token is not None:
+                server.work_done_progress.report(token, types.WorkDoneProgressReport(
+                    message="the open notes are checked; reading the others"))
+    await loop.run_in_executor(None, lv.load)
     if token is not None:
         message = (f"{len(lv.files())} files in {time.monotonic() - started:.1f} s"
                    if lv.ready else f"not loaded: {lv.error}")
@@ -540,6 +579,7 @@ async def _load(server: VaultServer) -> None:
     if server.pulls:
         server._refresh()
     server.want_vault_pass()
+    await server.prewarm()
 
 
 async def _run_index(server: VaultServer, args: Sequence[Any]) -> dict:
@@ -550,7 +590,7 @@ async def _run_index(server: VaultServer, args: Sequence[Any]) -> dict:
     listed under ``skipped``.
     """
     lv = server.lv
-    if lv is None or not lv.ready:
+    if lv is None or not lv.complete:
         raise ValueError("the vault is still loading; run vaultkit.index again in a moment")
     options = args[0] if args and isinstance(args[0], dict) else {}
     token = await _progress(server, options.get("workDoneToken"), "vaultkit: regenerating the index")

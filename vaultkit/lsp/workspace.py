@@ -50,6 +50,8 @@ class LiveVault:
         self.vault: Vault | None = None
         self.error: str | None = None
         """Why the vault could not be loaded (a config or schema error), if it could not."""
+        self.complete = False
+        """Whether every note is parsed (not only the open ones: see :meth:`load`)."""
         self.generation = 0
         """Bumped on every change: results computed at an older generation are stale."""
         self._open: dict[str, str] = {}
@@ -63,10 +65,17 @@ class LiveVault:
     def ready(self) -> bool:
         return self.vault is not None
 
-    def load(self) -> None:
-        """Discover and parse the whole vault (blocking: run it off the event loop)."""
+    def load(self, quick: bool = False) -> None:
+        """Discover and parse the vault (blocking: run it off the event loop).
+
+        ``quick`` parses only the notes open in the editor: the files, the bibliography
+        and the paper notes are all there, so an open note's findings are complete but for
+        links into notes not parsed yet (their headings and block ids are checked once the
+        full load replaces it).  :attr:`complete` tells the two apart.
+        """
         try:
-            vault = Vault.load(self.root)
+            wanted = set(self._open)
+            vault = Vault.load(self.root, parse=(lambda p: p in wanted) if quick else None)
         except Exception as error:  # noqa: BLE001 - a bad config is shown, not raised
             self.error = str(error)
             log.error("cannot load the vault at %s: %s", self.root, error)
@@ -77,8 +86,10 @@ class LiveVault:
             for path, text in list(self._open.items()):  # buffers opened while it loaded
                 self._put(vault, path, self._parse(path, text))
             self.vault = vault
+            self.complete = not quick
             self.generation += 1
-        self._loaded.set()
+        if not quick:
+            self._loaded.set()
 
     def wait_loaded(self, timeout: float | None = None) -> bool:
         return self._loaded.wait(timeout)
@@ -195,7 +206,8 @@ class LiveVault:
 
         Returns the kinds of files that changed, so the caller knows what to re-check: a
         note changes its own findings and its backlinks', a bibliography every citing
-        note's, the config or a schema everything.
+        note's, the config or a schema everything -- then the vault is dropped and the
+        caller runs :meth:`load` again (off the event loop).
         """
         vault = self.vault
         kinds: set[FileKind] = set()
@@ -204,14 +216,16 @@ class LiveVault:
             return kinds
         for path, _ in changes:
             kinds.add(self.kind(path))
-        if "config" in kinds:
-            self._early = None
-            self.vault = None
-            self._loaded.clear()
-            self.load()
+        if "config" in kinds:  # everything depends on it: the caller loads the vault again
+            with self._lock:
+                self._early = None
+                self.vault = None
+                self.complete = False
+                self._loaded.clear()
+                self.generation += 1
             return kinds
         if any(k != "changed" for _, k in changes):
-            self._rediscover(vault)
+            self._rediscover(vault, {p for p, k in changes if k == "created"})
         if "bibliography" in kinds:
             for name in _BIB_FACTS:
                 vault.__dict__.pop(name, None)
@@ -227,7 +241,7 @@ class LiveVault:
         self.generation += 1
         return kinds
 
-    def _rediscover(self, vault: Vault) -> None:
+    def _rediscover(self, vault: Vault, created: set[str]) -> None:
         files = discover(vault.root, vault.config)
         unsaved = [p for p in self._open if p not in files.path_set]
         if unsaved:  # a new note not saved yet is part of the vault for the editor
@@ -239,8 +253,8 @@ class LiveVault:
         for path in [p for p in vault.notes if p not in files.path_set]:
             del vault.notes[path]
             self._forget(vault, path)
-        for path in files.notes:
-            if path not in vault.notes:
+        for path in files.notes:  # before the full load, only the new notes are read
+            if path not in vault.notes and (self.complete or path in created):
                 self._reload_from_disk(vault, path)
 
     def _reload_from_disk(self, vault: Vault, path: str) -> None:
