@@ -73,6 +73,8 @@ class VaultServer(LanguageServer):
         self._vault_pass: asyncio.Task | None = None
         self._vault_pass_wanted = False
         self._tasks: set[asyncio.Task] = set()
+        self._pass_generation = -1
+        """The live vault's generation the last vault-wide pass started from."""
 
     # -- paths ----------------------------------------------------------------------
     def path_of(self, uri: str) -> str | None:
@@ -130,7 +132,10 @@ class VaultServer(LanguageServer):
         cached = self._doc_results.get(path)
         if cached is not None and cached[0] == generation:
             return cached[1], cached[2]
-        findings = [f for f in self.lv.findings([path]) if f.path == path]
+        findings = self.lv.note_findings(path)
+        whole = [f for f in self._vault_results.get(path, ()) if f.code in self.lv.WHOLE_VAULT_CODES]
+        if whole:
+            findings = sorted(findings + whole, key=lambda f: f.sort_key)
         rid = _result_id(findings, self.lv.complete)
         self._doc_results[path] = (generation, findings, rid)
         return findings, rid
@@ -189,17 +194,37 @@ class VaultServer(LanguageServer):
             except Exception:  # noqa: BLE001 - logged; the server carries on
                 self.log_error("vault-wide check failed", traceback.format_exc())
 
+    async def vault_findings(self) -> dict[str, list[Finding]]:
+        """Every file's findings, from a vault-wide pass made after the last change."""
+        while self._vault_pass is not None and not self._vault_pass.done():
+            await asyncio.shield(self._vault_pass)
+        if self.lv is not None and self._pass_generation != self.lv.generation:
+            await self._vault_pass_once()
+        return self._vault_results
+
     async def _vault_pass_once(self) -> None:
         assert self.lv is not None
         for uri in list(self.workspace.text_documents):
             self.sync(uri)
-        targets = list(self.lv.lint_targets())
+        lv = self.lv
+        self._pass_generation = lv.generation
+        targets = list(lv.lint_targets())
         results: dict[str, list[Finding]] = {}
         for start in range(0, len(targets), SLICE):
-            chunk = targets[start : start + SLICE]
-            for finding in self.lv.findings(chunk):
-                results.setdefault(finding.path, []).append(finding)
+            for path in targets[start : start + SLICE]:
+                found = lv.note_findings(path)
+                if found:
+                    results[path] = found
             await asyncio.sleep(0)  # serve requests between slices
+        whole = await asyncio.get_running_loop().run_in_executor(None, lv.whole_vault_findings)
+        known = set(targets)
+        for finding in whole:
+            if finding.path in known:
+                results.setdefault(finding.path, []).append(finding)
+            elif finding.code == "VK000":  # a whole-vault rule crashed: said on the vault root
+                self.log_error(finding.message)
+        for found in results.values():
+            found.sort(key=lambda f: f.sort_key)
         self._vault_results = results
         self._doc_results.clear()
         if self.pulls:
@@ -487,9 +512,8 @@ def build() -> VaultServer:
         await asyncio.get_running_loop().run_in_executor(None, lv.wait_loaded, 600)
         if not lv.complete:
             raise ValueError(f"the vault could not be loaded: {lv.error}")
-        for uri in list(server.workspace.text_documents):
-            server.sync(uri)
-        return [f.to_json() for f in lv.findings(lv.lint_targets())]
+        results = await server.vault_findings()
+        return [f.to_json() for path in sorted(results) for f in results[path]]
 
     @command(COMMAND_INDEX)
     async def index_command(*args: Any) -> dict:

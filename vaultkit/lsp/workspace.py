@@ -21,17 +21,18 @@ from typing import Iterable, Literal
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.model import Finding, Note
-from vaultkit.vault import NOTE_SUFFIX, Vault, VaultFiles, discover, nfc, sanitize_key
+from vaultkit.vault import NOTE_SUFFIX, Vault, discover, nfc, sanitize_key
 
 log = logging.getLogger(__name__)
 
 ChangeKind = Literal["created", "changed", "deleted"]
 FileKind = Literal["note", "bibliography", "config", "other"]
 
-# Vault attributes computed once per load that depend on the file list or the bibliography.
+# Vault attributes computed once per load that depend on the file list or the bibliography
+# (the facts hold both: they are rebuilt, from the parsed notes, on first use).
 _FILE_FACTS = ("bibliography_files", "bibliography", "full_bibliography", "paper_notes",
-               "known_keys", "_key_trigrams", "resolver", "index_plan")
-_BIB_FACTS = ("bibliography", "full_bibliography", "known_keys", "_key_trigrams", "index_plan")
+               "facts", "index_plan")
+_BIB_FACTS = ("bibliography", "full_bibliography", "facts", "index_plan")
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,6 @@ class LiveVault:
         if "bibliography" in kinds:
             for name in _BIB_FACTS:
                 vault.__dict__.pop(name, None)
-            vault._suggestions.clear()
         for path, change in changes:
             if not path.lower().endswith(NOTE_SUFFIX) or path in self._open:
                 continue
@@ -243,13 +243,12 @@ class LiveVault:
 
     def _rediscover(self, vault: Vault, created: set[str]) -> None:
         files = discover(vault.root, vault.config)
-        unsaved = [p for p in self._open if p not in files.path_set]
+        unsaved = tuple(p for p in self._open if p not in files.path_set)
         if unsaved:  # a new note not saved yet is part of the vault for the editor
-            files = VaultFiles(files.root, tuple(sorted(files.paths + tuple(unsaved))), files.real)
+            files = files.with_paths(add=unsaved)
         vault.files = files
         for name in _FILE_FACTS:
             vault.__dict__.pop(name, None)
-        vault._suggestions.clear()
         for path in [p for p in vault.notes if p not in files.path_set]:
             del vault.notes[path]
             self._forget(vault, path)
@@ -268,24 +267,23 @@ class LiveVault:
         self._put(vault, path, read_note(path, absolute))
 
     def _put(self, vault: Vault, path: str, note: Note) -> None:
-        before = vault.notes.get(path)
         vault.notes[path] = note
         self._forget(vault, path)
         if path not in vault.files.path_set:
-            files = vault.files
-            vault.files = VaultFiles(files.root, tuple(sorted(files.paths + (path,))), files.real)
+            vault.files = vault.files.with_paths(add=(path,))
             for name in _FILE_FACTS:
                 vault.__dict__.pop(name, None)
-        elif before is None or _anchors(before) != _anchors(note):
-            # links into this note (#heading, #^block) may resolve differently now
-            vault.__dict__.pop("resolver", None)
+        elif "facts" in vault.__dict__:
+            facts = vault._note_facts(path)
+            if facts is not None:
+                vault.facts.set_note(facts)
 
     @staticmethod
     def _forget(vault: Vault, path: str) -> None:
-        vault._note_findings.pop(path, None)
         vault._schemas_for.pop(path, None)
-        vault._generated.pop(path, None)
         vault.__dict__.pop("index_plan", None)
+        if "facts" in vault.__dict__ and path not in vault.notes:
+            vault.facts.remove(path)
 
     # -- findings ---------------------------------------------------------------------
     def findings(self, paths: Iterable[str]) -> list[Finding]:
@@ -296,25 +294,65 @@ class LiveVault:
         """
         paths = list(paths)
         if self.vault is not None:
-            from vaultkit.engine import lint
-
-            return lint(self.vault, paths)
+            return self.vault.lint_targets(tuple(paths))
         return [f for p in paths if p in self._open for f in self._early_findings(p)]
 
+    WHOLE_VAULT_CODES = frozenset({"VK207", "VK208", "VK210", "VK301"})
+    """Rules that look at the whole vault at once (``check_vault``) and report on assets,
+    bibliographies and index notes: :meth:`note_findings` leaves them to :meth:`findings`."""
+
+    def note_findings(self, path: str) -> list[Finding]:
+        """One note's findings as you type: milliseconds, whatever the size of the vault.
+
+        The per-note and the vault-scoped rules on that note, with every suppression
+        applied as the engine applies it; the whole-vault rules (:data:`WHOLE_VAULT_CODES`)
+        are left to the vault-wide pass.
+        """
+        vault = self.vault
+        if vault is None:
+            return self.findings([path])
+        from vaultkit.engine import VaultRun, active_rules, keep, run_note_rules
+
+        note = vault.note(path)
+        facts = vault.facts.note(path)
+        if note is None or facts is None:
+            return []
+        rules = active_rules(vault.config)
+        run = VaultRun(vault.config, rules, vault.facts, vault.schemas)
+        found = run_note_rules(note, vault.config, rules, run.schemas_of(facts)) + run.note_findings(facts)
+        return sorted(keep(found, vault.config, vault.facts.note), key=lambda f: f.sort_key)
+
+    def whole_vault_findings(self) -> list[Finding]:
+        """The findings of the whole-vault rules (:data:`WHOLE_VAULT_CODES`) only.
+
+        Reads every note's facts; with VK301 selected it plans the index: run it off the
+        event loop.
+        """
+        vault = self.vault
+        if vault is None:
+            return []
+        from vaultkit.engine import VaultRun, active_rules, keep, needs_index_plan
+
+        rules = active_rules(vault.config)
+        stale: tuple[str, ...] = ()
+        if needs_index_plan(rules):
+            stale = tuple(c.path for c in vault.index_plan.stale if c.outcome != "create")
+        run = VaultRun(vault.config, rules, vault.facts, vault.schemas, stale)
+        return sorted(keep(run.vault_findings(), vault.config, vault.facts.note), key=lambda f: f.sort_key)
+
     def _early_findings(self, path: str) -> list[Finding]:
-        from vaultkit.engine import Suppressions, active_rules, all_rules, run_note_rules
+        from vaultkit.engine import active_rules, keep, run_note_rules
+        from vaultkit.facts import NoteFacts
         from vaultkit.schema import applicable
 
         early = self.early()
         if early is None:
             return []
         note = self._parse(path, self._open[path])
-        found = run_note_rules(note, early.config, active_rules(early.config),
-                               applicable(early.schemas, note))
-        suppressions = Suppressions.of(note)
-        by_code = {r.code: r for r in all_rules()}
-        return [f for f in found
-                if by_code[f.code].scope == "engine" or not suppressions.suppressed(by_code[f.code], f.span.line)]
+        schemas = applicable(early.schemas, note)
+        facts = NoteFacts.of(note, "", tuple(s.name for s in schemas))
+        found = run_note_rules(note, early.config, active_rules(early.config), schemas)
+        return sorted(keep(found, early.config, {path: facts}.get), key=lambda f: f.sort_key)
 
     def lint_targets(self) -> tuple[str, ...]:
         """Every path ``vaultkit lint`` reports on."""
@@ -374,27 +412,15 @@ class LiveVault:
     def resolve(self, link, source: str):  # -> vaultkit.references.Resolution | None
         if self.vault is None:
             return None
-        return self.vault.resolver.resolve(link, source)
+        return self.vault.facts.resolve(link, source)
 
     def backlinks(self, target: str) -> list[tuple[str, object]]:
         """(source path, link) for every link or embed in the vault that reaches ``target``."""
-        if self.vault is None:
-            return []
-        resolver = self.vault.resolver
-        out = []
-        for path, note in self.vault.notes.items():
-            for link in note.links:
-                if link.is_url:
-                    continue
-                res = resolver.resolve(link, path)
-                if res.path == target:
-                    out.append((path, link))
-        return out
+        return self.vault.facts.linking_to(target) if self.vault is not None else []
 
     def citations(self, key: str) -> list[tuple[str, object]]:
         """(note path, citation) for every ``@key`` in the vault."""
-        return [(path, cite) for path, note in self.notes().items()
-                for cite in note.citations if cite.key == key]
+        return self.vault.facts.citing(key) if self.vault is not None else []
 
     def subset(self, paths: Iterable[str]) -> "_Subset":
         """A vault-shaped view of some notes (for the index's collector)."""
