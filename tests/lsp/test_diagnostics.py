@@ -108,6 +108,8 @@ async def test_bib_edit_on_disk_updates_every_citing_note(tmp_path: Path) -> Non
     async with session(root) as (lsp, _):
         await ready(lsp, root)
         await diagnostics(lsp, target, lambda d: any(x.code == "VK201" for x in d))
+        # the .bib open in the editor is not a note: no section or tag findings on it
+        assert await diagnostics(lsp, open_note(lsp, root, "references.bib")) == []
         bib = root / "references.bib"
         bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{smithNonexistentPaper2021,\n"
                        "  title = {It Exists Now},\n  author = {Smith, Jane},\n  year = {2021}\n}\n",

@@ -10,7 +10,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from tests.lsp.support import copy_vault, open_note, ready, replace_text, session, uri
+from tests.lsp.support import copy_vault, diagnostics, open_note, ready, replace_text, session, uri
 
 pytestmark = pytest.mark.asyncio
 HU = "huLoRALowRankAdaptation2021"
@@ -263,3 +263,57 @@ async def test_a_crashing_handler_answers_an_error_and_the_server_lives(tmp_path
         alive = await lsp.text_document_definition_async(types.DefinitionParams(
             types.TextDocumentIdentifier(doc), pos(9, 20)))
         assert alive[0].uri == uri(root, f"papers/@{HU}.md")
+
+
+async def test_code_action_applies_a_rules_fix(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    rel = "sessions/2023-03-22.md"  # README row 6: [solilquy -> ...] on line 27, a typo of soliloquy
+    async with session(root) as (lsp, _):
+        doc = open_note(lsp, root, rel)
+        await ready(lsp, root)
+        diags = await diagnostics(lsp, doc, lambda d: any(x.code == "VK107" for x in d))
+        vk107 = next(d for d in diags if d.code == "VK107")
+        if not vk107.data.get("fixable"):
+            pytest.skip("VK107 offers no fix in this version")
+        actions = await lsp.text_document_code_action_async(types.CodeActionParams(
+            types.TextDocumentIdentifier(doc), vk107.range, types.CodeActionContext(diagnostics=[vk107])))
+        quick = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
+        assert quick and "soliloquy" in quick[0].title
+        text = (root / rel).read_text(encoding="utf-8")
+        lines = text.split("\n")
+        for edit in sorted(quick[0].edit.changes[doc], key=lambda e: (e.range.start.line, e.range.start.character),
+                           reverse=True):
+            line = lines[edit.range.start.line]
+            assert edit.range.start.line == edit.range.end.line
+            lines[edit.range.start.line] = (line[: edit.range.start.character] + edit.new_text
+                                            + line[edit.range.end.character :])
+        fixed = "\n".join(lines)
+        assert "[soliloquy ->" in fixed.split("\n")[26]
+        replace_text(lsp, doc, fixed, 2)
+        await diagnostics(lsp, doc, lambda d: not any(x.code == "VK107" for x in d))
+        fix_all = await lsp.text_document_code_action_async(types.CodeActionParams(
+            types.TextDocumentIdentifier(doc), types.Range(types.Position(0, 0), types.Position(0, 0)),
+            types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+        assert all(a.kind.startswith("source.fixAll") for a in fix_all)
+
+
+async def test_requests_before_the_vault_is_loaded_get_what_is_known(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with session(root, env={"VAULTKIT_LSP_SLOW_LOAD": "8"}) as (lsp, result):
+        assert loop.time() - started < 8  # initialize answered before the vault loaded
+        doc = open_note(lsp, root, "sessions/2023-04-05.md")
+        # the open note is checked first, citekeys and links included
+        diags = await diagnostics(lsp, doc, lambda d: any(x.code == "VK201" for x in d), timeout=7)
+        assert ("VK201", 7, 68) in {(str(d.code), d.range.start.line + 1, d.range.start.character) for d in diags}
+        early = await lsp.workspace_execute_command_async(types.ExecuteCommandParams("vaultkit.paper", [HU]))
+        assert early == {"key": HU, "known": False, "loading": True}
+        hover = await lsp.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(doc), pos(7, 70)))
+        assert "smithNonexistentPaper2021" in hover.contents.value
+        assert not any(isinstance(v, types.WorkDoneProgressEnd)
+                       for reports in lsp.progress_reports.values() for v in reports)
+        await ready(lsp, root)
+        later = await lsp.workspace_execute_command_async(types.ExecuteCommandParams("vaultkit.paper", [HU]))
+        assert later["known"] and later["status"] == "deep-read"

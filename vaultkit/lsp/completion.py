@@ -171,29 +171,20 @@ def _target(lv: LiveVault, path: str, ctx: Context, line_no: int) -> str | None:
     return res.path if res is not None else None
 
 
-def _headings(lv: LiveVault, keys: KeyIndex, path: str, ctx: Context, line_no: int):
+def _anchors(lv: LiveVault, keys: KeyIndex, path: str, ctx: Context, line_no: int):
+    """Headings after ``[[Note#``, block ids after ``[[Note#^`` (``[[#`` is this note)."""
     target = _target(lv, path, ctx, line_no)
     note = lv.note(target) if target else None
     if note is None:
         return [], False
     q = ctx.query.lower()
-    items = [types.CompletionItem(label=h.text, kind=types.CompletionItemKind.Reference,
-                                  detail=f"{'#' * h.level} {h.text}", sort_text=f"{i:05d}",
-                                  filter_text=h.text)
-             for i, h in enumerate(note.headings) if q in h.text.lower()]
-    return items, False
-
-
-def _blocks(lv: LiveVault, keys: KeyIndex, path: str, ctx: Context, line_no: int):
-    target = _target(lv, path, ctx, line_no)
-    note = lv.note(target) if target else None
-    if note is None:
-        return [], False
-    q = ctx.query.lower()
-    items = [types.CompletionItem(label=block, kind=types.CompletionItemKind.Reference,
-                                  detail=note.lines[n - 1].strip()[:80], sort_text=f"{n:06d}",
-                                  filter_text=block)
-             for n, block in block_ids(note) if q in block.lower()]
+    if ctx.kind == "heading":
+        found = [(h.text, f"{'#' * h.level} {h.text}") for h in note.headings]
+    else:
+        found = [(block, note.lines[n - 1].strip()[:80]) for n, block in block_ids(note)]
+    items = [types.CompletionItem(label=label, kind=types.CompletionItemKind.Reference, detail=detail,
+                                  sort_text=f"{i:05d}", filter_text=label)
+             for i, (label, detail) in enumerate(found) if q in label.lower()]
     return items, False
 
 
@@ -235,5 +226,5 @@ def _verbs(lv: LiveVault, keys: KeyIndex, path: str, ctx: Context, line_no: int)
     return items + _tag_items(tags, ctx.query, 1), False
 
 
-_ITEMS = {"citekey": _citekeys, "note": _notes, "embed": _embeds, "heading": _headings,
-          "block": _blocks, "tag": _tags, "verb": _verbs}
+_ITEMS = {"citekey": _citekeys, "note": _notes, "embed": _embeds, "heading": _anchors,
+          "block": _anchors, "tag": _tags, "verb": _verbs}

@@ -42,21 +42,24 @@ def extras(entry: Any) -> dict[str, str]:
 
 
 def history(lv: LiveVault, key: str) -> dict[str, Any]:
-    """The reading history of ``key``, as the index reports it."""
-    from vaultkit.index import session_schema
+    """The reading history of ``key``, as the index reports it (its own collector over
+    the sessions that cite the key)."""
     from vaultkit.index.collect import collect
+    from vaultkit.index.company import company
+    from vaultkit.index.pages import session_schema, verbs
     from vaultkit.index.render import status
 
-    if lv.vault is None:
-        return {"sessions": [], "status": None, "first": None, "last": None}
-    citing = {path for path, _ in lv.citations(key)}
+    empty: dict[str, Any] = {"sessions": [], "status": None, "first": None, "last": None,
+                             "harvest": [], "readWith": []}
     vault = lv.vault
-    papers = collect(lv.subset(citing), lambda k: lv.paper_note_path(k),  # type: ignore[arg-type]
-                     lambda note: session_schema(vault, note))
-    facts = papers.get(key)
-    verbs = _verbs(lv)
+    if vault is None:
+        return empty
+    citing = {path for path, _ in lv.citations(key)}
+    reading = collect(lv.subset(citing), lv.paper_note_path,  # type: ignore[arg-type]
+                      lambda note: session_schema(vault, note))
+    facts = reading.papers.get(key)
     if facts is None:
-        return {"sessions": [], "status": None, "first": None, "last": None}
+        return empty
     sessions: dict[str, dict[str, Any]] = {}
     for action in facts.actions:
         s = sessions.setdefault(action.session.path, _session(action.session))
@@ -66,28 +69,20 @@ def history(lv: LiveVault, key: str) -> dict[str, Any]:
         s["mentions"].append({"line": mention.line, "context": mention.context})
     ordered = sorted(sessions.values(), key=lambda s: (s["date"] or "", s["path"]))
     dates = [s["date"] for s in ordered if s["date"]]
+    found = company(reading.log_keys.values(), lambda k: True, 10).get(key)
     return {
         "sessions": ordered,
-        "status": status(facts, verbs),
+        "status": status(facts, verbs(vault)),  # type: ignore[arg-type]
         "first": dates[0] if dates else None,
         "last": dates[-1] if dates else None,
         "harvest": [{"kind": h.kind, "text": h.text, "path": h.session.path, "line": h.line}
                     for h in facts.harvest],
-        "readWith": [{"key": k, "sessions": n}
-                     for k, n in sorted(facts.read_with.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "readWith": [{"key": k, "sessions": n} for k, n in (found.shown if found else ())],
     }
 
 
 def _session(session: Any) -> dict[str, Any]:
     return {"path": session.path, "date": session.date or None, "actions": [], "mentions": []}
-
-
-def _verbs(lv: LiveVault) -> tuple[str, ...]:
-    from vaultkit.index.collect import SessionSpec
-
-    schemas = lv.vault.schemas if lv.vault is not None else ()
-    spec = next((s.session_spec for s in schemas if s.session_spec is not None), None)
-    return spec.verbs if spec is not None else SessionSpec().verbs
 
 
 def paper(lv: LiveVault, key: str) -> dict[str, Any]:

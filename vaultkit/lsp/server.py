@@ -44,6 +44,8 @@ COMMAND_PAPER = "vaultkit.paper"
 COMMAND_LINT = "vaultkit.lint"
 FAULT_ENV = "VAULTKIT_LSP_FAULT"
 """Names a method whose handler then raises: how the tests prove a crash is contained."""
+SLOW_LOAD_ENV = "VAULTKIT_LSP_SLOW_LOAD"
+"""Seconds to wait before the full load: how the tests see the server before it is ready."""
 SLICE = 200
 """Notes checked per slice of a vault-wide pass, between which requests are served."""
 _CHANGE = {types.FileChangeType.Created: "created", types.FileChangeType.Changed: "changed",
@@ -114,6 +116,8 @@ class VaultServer(LanguageServer):
         if path is None or self.lv is None:
             return None
         doc = self.workspace.text_documents.get(uri)
+        if not path.lower().endswith(".md"):
+            return path  # a .bib or an image open in the editor: the file on disk counts
         if doc is not None and self._applied.get(uri) != doc.version:
             self.lv.set_text(path, doc.source)
             self._applied[uri] = doc.version  # type: ignore[assignment]
@@ -587,6 +591,7 @@ async def _load(server: VaultServer) -> None:
             if token is not None:
                 server.work_done_progress.report(token, types.WorkDoneProgressReport(
                     message="the open notes are checked; reading the others"))
+    await asyncio.sleep(float(os.environ.get(SLOW_LOAD_ENV) or 0))
     await loop.run_in_executor(None, lv.load)
     if token is not None:
         message = (f"{len(lv.files())} files in {time.monotonic() - started:.1f} s"
