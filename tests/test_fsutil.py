@@ -236,3 +236,54 @@ def test_a_writer_locks_its_temp_file_until_the_rename(tmp_path: Path,
     assert safe_write(tmp_path, Path("n.md"), b"x", expected=None) == "created"
     assert seen == [[]]
     assert (tmp_path / "n.md").read_bytes() == b"x"
+
+
+def test_a_save_in_the_instant_before_the_rename_is_put_back(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor writing in place between the last compare and the rename writes into
+    the file being replaced: vaultkit sees it through its descriptor and restores it."""
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old\n")
+    real_replace = os.replace
+
+    def save_then_replace(src, dst) -> None:
+        if Path(dst) == path and Path(src).name.endswith(".vaultkit-tmp") and not saved:
+            saved.append(True)
+            with open(path, "ab") as handle:  # in place, into the inode about to go
+                handle.write(b"typed in the window\n")
+        real_replace(src, dst)
+
+    saved: list[bool] = []
+    monkeypatch.setattr(os, "replace", save_then_replace)
+    with pytest.raises(WriteConflict) as raised:
+        safe_write(tmp_path, Path("n.md"), b"vaultkit\n", expected=b"old\n")
+    assert path.read_bytes() == b"old\ntyped in the window\n"
+    assert raised.value.current == b"old\ntyped in the window\n"
+    assert not _temps(tmp_path)
+
+
+def test_a_late_save_and_an_append_after_the_rename_are_both_kept(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old\n")
+    real_replace, real_late = os.replace, fsutil._late_write
+    events: list[str] = []
+
+    def save_then_replace(src, dst) -> None:
+        if not events:
+            events.append("late")
+            with open(path, "ab") as handle:
+                handle.write(b"late\n")
+        real_replace(src, dst)
+
+    def look_then_append(fd: int, expected: bytes) -> bytes | None:
+        late = real_late(fd, expected)
+        with open(path, "ab") as handle:  # opened by name after the rename: our new file
+            handle.write(b"after\n")
+        return late
+
+    monkeypatch.setattr(os, "replace", save_then_replace)
+    monkeypatch.setattr(fsutil, "_late_write", look_then_append)
+    with pytest.raises(WriteConflict):
+        safe_write(tmp_path, Path("n.md"), b"vaultkit\n", expected=b"old\n")
+    assert path.read_bytes() == b"old\nlate\nafter\n"

@@ -20,18 +20,24 @@ The contract, for every caller (``lint --fix``, the language server, ``index``):
   (``.<name>.<random>.vaultkit-tmp``, removed by :func:`remove_stale_temps`).
 
 The residual window.  POSIX has no compare-and-rename, so the comparison and the rename
-are two steps.  vaultkit narrows the gap to one read and one rename: the new bytes are
-written and synced first, then the file is read again and compared, then renamed over.
-A creation is exact: it is a hard link that fails when the name exists.  What remains
-is the few microseconds between that last read and the rename: an editor that saves
-into the file in exactly that instant loses that save (the file then holds vaultkit's
-bytes, computed from the save before).  Everything earlier -- the whole time vaultkit
-spends reading the vault and planning -- is covered.
+are two steps.  vaultkit narrows the gap as far as it can: the new bytes are written and
+synced first; then the file is opened, read and compared, and renamed over at once.  A
+creation is exact: a hard link, which fails when the name exists.  An editor that saves
+*in place* in the instant between that last read and the rename writes into the file
+being replaced; vaultkit reads that file again through the descriptor it compared with
+(right after the rename and once more a millisecond later), and when the bytes moved it
+puts the user's bytes back over its own and raises :class:`WriteConflict`, so the caller
+plans again from them.  What remains: a save that replaces the file by *rename* in that
+instant (a few microseconds), an in-place save that opened the file before the rename
+but writes more than a millisecond later, and a second save between the rename and the
+restore.  Everything earlier -- the whole time vaultkit spends reading and planning -- is
+covered exactly.
 """
 
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import stat
@@ -40,7 +46,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Literal, TypeVar
 
 try:  # POSIX: advisory locks tell a live temp file from a dead run's
     import fcntl
@@ -51,6 +57,7 @@ from vaultkit.positions import BOM, SourceText
 from vaultkit.safe_read import NotRegularFile, kind_of
 
 WriteOutcome = Literal["created", "updated", "unchanged"]
+_T = TypeVar("_T")
 
 TEMP_SUFFIX = ".vaultkit-tmp"
 TEMP_NAME = re.compile(r"\A\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z")
@@ -136,6 +143,39 @@ def safe_write(root: Path, target: Path, data: bytes, *, expected: bytes | None)
     if current is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         check_inside(root, path)  # the folders we just made cannot be links, but be sure
+        return _write_temp_then(path, data, 0o666 & ~_umask(), lambda tmp: _create(tmp, path, data))
+    assert expected is not None and mode is not None
+    late = _write_temp_then(path, data, mode, lambda tmp: _replace_if_unchanged(tmp, path, expected))
+    if late is not None:
+        # A save landed in the old file between the last compare and the rename: put
+        # it back over our own bytes, and let the caller plan again from it.
+        raise WriteConflict(path, expected, _restore(path, late, data, mode))
+    return "updated"
+
+
+def _restore(path: Path, late: bytes, ours: bytes, mode: int) -> bytes:
+    """Put ``late`` back where ``ours`` now is; what the file then holds.
+
+    Text appended to our bytes meanwhile (by a writer that opened the file by name after
+    the rename) is appended to ``late`` too; anything else newer is left alone (it is
+    the newest save).
+    """
+    for _ in range(3):
+        current, _ = _read_current(path)
+        if current is None or not current.startswith(ours):
+            return current if current is not None else late
+        restored = late + current[len(ours):]
+        try:
+            _write_temp_then(path, restored, mode,
+                             lambda tmp, seen=current: _replace_if_unchanged(tmp, path, seen, verify=False))
+            return restored
+        except WriteConflict:
+            continue
+    return late
+
+
+def _write_temp_then(path: Path, data: bytes, mode: int, commit: Callable[[Path], _T]) -> _T:
+    """Write ``data`` to a locked, synced temp file beside ``path``, then ``commit`` it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -144,17 +184,13 @@ def safe_write(root: Path, target: Path, data: bytes, *, expected: bytes | None)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-            os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
-            if current is None:
-                outcome = _create(Path(tmp), path, data)
-            else:
-                _replace_if_unchanged(Path(tmp), path, expected)
-                outcome = "updated"
+            os.chmod(tmp, mode)
+            result = commit(Path(tmp))
     except BaseException:
         _unlink_quietly(tmp)
         raise
     _unlink_quietly(tmp)  # a creation linked it; a replace already moved it
-    return outcome
+    return result
 
 
 def _create(tmp: Path, path: Path, data: bytes) -> WriteOutcome:
@@ -172,39 +208,89 @@ def _create(tmp: Path, path: Path, data: bytes) -> WriteOutcome:
     except OSError as error:
         if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
             raise
-    _replace_if_unchanged(tmp, path, None)
+    current, _ = _read_current(path)
+    if current is not None:
+        raise WriteConflict(path, None, current)
+    os.replace(tmp, path)
     return "created"
 
 
-def _replace_if_unchanged(tmp: Path, path: Path, expected: bytes | None) -> None:
-    """The last compare, as close to the rename as it can be."""
-    current, _ = _read_current(path)
-    if current != expected:
-        raise WriteConflict(path, expected, current)
-    os.replace(tmp, path)
+def _replace_if_unchanged(tmp: Path, path: Path, expected: bytes, verify: bool = True) -> bytes | None:
+    """Rename ``tmp`` over ``path`` if it holds ``expected``: the last compare, as close
+    to the rename as it can be.  Then look at the file just replaced, through the
+    descriptor the compare read it with: a save that landed there in between (an
+    editor writing in place) would be lost with it; returns those bytes, or None."""
+    handle = _open_current(path)
+    if handle is None:
+        raise WriteConflict(path, expected, None)
+    with handle:
+        current = handle.read()
+        if current != expected:
+            raise WriteConflict(path, expected, current)
+        os.replace(tmp, path)
+        return _late_write(handle.fileno(), expected) if verify else None
 
 
-def _read_current(path: Path) -> tuple[bytes | None, int | None]:
-    """The file's bytes and permission bits, or (None, None) when there is no file.
+LATE_WRITE_GRACE = 0.001
+"""Seconds to wait before looking at a replaced file again: long enough for a writer
+that opened it just before the rename to finish writing."""
 
-    Only a regular file is read (a FIFO would block), as :mod:`vaultkit.safe_read` does,
-    but opened without following a link (the write would replace the link, not what it
-    points to) and a missing file is an answer here, not an error.
+
+def _late_write(fd: int, expected: bytes) -> bytes | None:
+    seen = _pread_all(fd)
+    if seen == expected:
+        time.sleep(LATE_WRITE_GRACE)
+        seen = _pread_all(fd)
+        if seen == expected:
+            return None
+    for _ in range(20 if len(seen) < len(expected) else 0):  # a save truncated, not yet written
+        time.sleep(0.005)
+        again = _pread_all(fd)
+        if again == seen:
+            break
+        seen = again
+    return seen
+
+
+def _pread_all(fd: int) -> bytes:
+    chunks, offset = [], 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _open_current(path: Path) -> "io.BufferedReader | None":
+    """The regular file at ``path`` opened for reading, or None when there is none.
+
+    Only a regular file is opened (a FIFO would block), as :mod:`vaultkit.safe_read`
+    does, but without following a link (the write would replace the link, not what it
+    points to), and a missing file is an answer here, not an error.
     """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        return None, None
+        return None
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise UnsafeWrite(f"{path}: refusing to write through a symlink") from error
         raise
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFile(errno.EINVAL, f"{kind_of(info.st_mode)}, not a regular file", str(path))
-        return handle.read(), stat.S_IMODE(info.st_mode)
+    handle = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise NotRegularFile(errno.EINVAL, f"{kind_of(mode)}, not a regular file", str(path))
+    return handle
+
+
+def _read_current(path: Path) -> tuple[bytes | None, int | None]:
+    """The file's bytes and permission bits, or (None, None) when there is no file."""
+    handle = _open_current(path)
+    if handle is None:
+        return None, None
+    with handle:
+        return handle.read(), stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
 
 
 def read_existing(path: Path) -> bytes | None:

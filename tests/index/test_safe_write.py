@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -135,6 +137,57 @@ def test_a_note_that_keeps_changing_is_skipped_with_a_finding(tmp_path: Path,
     assert re.search(r"papers/@alpha2020\.md:1:1: VK301 changed while indexing.*run 'vaultkit index' again", err)
     assert "1 changed while indexing" in out
     assert "2024-01-03" in (root / "papers" / "@beta2020.md").read_text(encoding="utf-8")  # others written
+
+
+TYPIST = """
+import os, sys, time
+notes, stop, log = sys.argv[1:-2], sys.argv[-2], sys.argv[-1]
+n = 0
+with open(log, "w") as typed:
+    while not os.path.exists(stop):
+        note = notes[n % len(notes)]
+        line = f"edit {n}\\n"
+        with open(note, "a") as handle:  # in place, as Obsidian saves
+            handle.write(line)
+        typed.write(f"{note}\\t{line}")
+        n += 1
+        time.sleep(0.001)
+"""
+
+
+def test_stress_no_edit_typed_during_index_runs_is_lost(tmp_path: Path) -> None:
+    """Another process appends to the index notes while `vaultkit index` runs again and
+    again (bounded: about three seconds)."""
+    sessions = {f"sessions/2024-02-{d:02d}.md": session("alpha2020", "beta2020", "gamma2020")
+                for d in range(1, 21)}
+    root = vault(tmp_path, sessions)
+    assert run(root)[0] == 0
+    notes = [str(root / "papers" / f"@{k}.md") for k in ("alpha2020", "beta2020", "gamma2020")]
+    notes.append(str(root / "Papers.md"))
+    stop, log = tmp_path / "stop", tmp_path / "typed.log"
+    typist = subprocess.Popen([sys.executable, "-c", TYPIST, *notes, str(stop), str(log)])
+    runs = 0
+    try:
+        time.sleep(0.2)
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            # a session changes too, so that every run has something to write
+            with open(root / "sessions" / "2024-02-01.md", "a", encoding="utf-8") as handle:
+                handle.write(f"- [skim(@alpha2020)]\n  - pass {runs}\n")
+            run(root)
+            runs += 1
+    finally:
+        stop.touch()
+        typist.wait(timeout=10)
+    typed = [line.split("\t") for line in log.read_text().splitlines()]
+    final = {note: Path(note).read_text(encoding="utf-8") for note in notes}
+    lost = [line for note, line in typed if line + "\n" not in final[note]]
+    assert runs >= 3 and len(typed) > 100
+    assert lost == []
+    # once the typing stops, one run brings every note up to date, keeping every edit
+    assert run(root)[0] == 0
+    assert f"pass {runs - 1}" in Path(notes[0]).read_text(encoding="utf-8")
+    assert all(line + "\n" in Path(note).read_text(encoding="utf-8") for note, line in typed)
 
 
 # -- 2. bytes outside the region ---------------------------------------------------------
