@@ -95,12 +95,14 @@ def _silence_bibtexparser() -> None:
 @click.option("--show-files", is_flag=True, help="List the files that would be linted (and the schemas of each note), then stop.")
 @click.option("--stdin-filename", help="With '-' as the path: where the text read from standard input lives in the vault.")
 @click.option("--watch", is_flag=True, help="Lint, then lint again on every change in the vault (Ctrl-C stops).")
+@click.option("--show-settings", is_flag=True, help="Print the effective settings and where each came from (.vaultkit.yaml, .obsidian/, default), then stop.")
 def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | None, fmt: str,
          select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
          severity: tuple[str, ...], strict: bool, statistics: bool, output_file: Path | None,
          show_source: bool | None, color: bool | None, no_cache: bool, jobs: int | None,
          fix: bool, unsafe_fixes: bool, show_diff: bool, fix_only: bool, exit_zero: bool,
-         quiet: bool, show_files: bool, stdin_filename: str | None, watch: bool) -> None:
+         quiet: bool, show_files: bool, stdin_filename: str | None, watch: bool,
+         show_settings: bool) -> None:
     """Check notes for broken frontmatter, schema violations, dangling citekeys and links.
 
     PATHS are notes or folders inside the vault (default: the whole vault); '-' reads one
@@ -120,6 +122,7 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
         output_file=output_file, show_source=show_source, color=color, no_cache=no_cache,
         jobs=jobs, fix=fix or fix_only, unsafe_fixes=unsafe_fixes, diff=show_diff,
         fix_only=fix_only, exit_zero=exit_zero, quiet=quiet, show_files=show_files,
+        show_settings=show_settings,
         stdin_filename=stdin_filename,
     )
     if Path("-") in paths and paths != (Path("-"),):

@@ -47,6 +47,7 @@ class LintOptions:
     exit_zero: bool = False
     quiet: bool = False
     show_files: bool = False
+    show_settings: bool = False
     stdin_filename: str | None = None
 
     @property
@@ -126,6 +127,8 @@ def run(opts: LintOptions) -> int:
     """Lint (and fix) once; the exit code."""
     if opts.show_files:
         return show_files(opts)
+    if opts.show_settings:
+        return show_settings(opts)
     vault, targets, stdin = _load(opts)
     if vault is None:
         if not opts.quiet and not opts.fix_only:
@@ -233,9 +236,23 @@ def _report(opts: LintOptions, vault: "Vault", targets: tuple[str, ...],
                    f"note{'s' if notes != 1 else ''}.", err=to_stderr)
     if not opts.fix_only:
         # the closing line: the summary, then how many of the findings --fix would mend
+        from vaultkit.settings import bibliography_summary
+
         hint = fix_summary(shown, opts.unsafe_fixes)
-        click.echo(summary(shown, ctx.notes_checked) + (f" {hint}" if hint else ""),
-                   err=to_stderr)
+        click.echo(summary(shown, ctx.notes_checked) + (f" {hint}" if hint else "")
+                   + " " + bibliography_summary(vault), err=to_stderr)
+
+
+def show_settings(opts: LintOptions) -> int:
+    """``--show-settings``: every setting in effect and where it came from."""
+    from vaultkit.settings import show_settings as settings_text
+
+    vault, _, _ = _load(opts)
+    if vault is None:
+        click.echo("no vault (none of the given paths is in a vault)", err=True)
+        return 0
+    click.echo(settings_text(vault), nl=False)
+    return 0
 
 
 def show_files(opts: LintOptions) -> int:

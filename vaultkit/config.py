@@ -18,6 +18,7 @@ from typing import Any
 
 import pathspec
 
+from vaultkit.obsidian import LINK_FORMATS, ObsidianSettings, read_settings
 from vaultkit.yamlfile import UsageError, load_yaml, validate
 
 CONFIG_NAME = ".vaultkit.yaml"
@@ -39,6 +40,10 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "sessions": _STRINGS,
         "paper-notes": {"type": "string", "pattern": r"\{key\}"},
         "schemas": {"type": "string"},
+        "attachments": {"type": "string"},
+        "link-format": {"enum": list(LINK_FORMATS)},
+        "excluded-files": _STRINGS,
+        "templates": _STRING_OR_STRINGS,
         "citekeys": {
             "type": "object",
             "additionalProperties": False,
@@ -104,6 +109,21 @@ class Config:
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     source: str | None = None
     """The config file this came from, for messages."""
+    attachments: str | None = None
+    """Where new attachments go (Obsidian's ``attachmentFolderPath``): named in VK202."""
+    link_format: str = "shortest"
+    """How generated links are written: Obsidian's "New link format"."""
+    excluded_files: tuple[str, ...] = ()
+    """Obsidian's "Excluded files" filters: not linted, still link targets."""
+    templates: tuple[str, ...] = ()
+    """Template folders (core Templates, Templater): no link or schema checks there."""
+    origins: tuple[tuple[str, str], ...] = ()
+    """Where each setting that is not a default came from (``lint --show-settings``)."""
+    settings_problems: tuple[str, ...] = ()
+    """Obsidian settings files that exist but could not be read."""
+
+    def origin(self, name: str) -> str:
+        return dict(self.origins).get(name, "default")
 
     def options_for(self, code: str) -> dict[str, Any]:
         for rule, options in self.rule_options:
@@ -183,12 +203,19 @@ def _check_index_targets(doc: Any, data: dict[str, Any], config: Config) -> None
             raise UsageError(f"{doc.where(('index', key))}: index.{key}: '{shown}' {problem}")
 
 
+TEMPLATE_IGNORES = ("VK001", "VK003", "VK1", "VK2", "VK3")
+"""What is not checked in a template folder: its placeholders are not links, its
+frontmatter (``date: {{date}}``) is not YAML yet, and it is no session."""
+
+
 def load_config(path: Path | None, vault_root: Path) -> Config:
-    """Read ``path`` (or ``<vault>/.vaultkit.yaml`` when it exists), else defaults."""
+    """Read ``path`` (or ``<vault>/.vaultkit.yaml`` when it exists), else defaults; the
+    vault's Obsidian settings fill in what the file does not set."""
+    obsidian = read_settings(vault_root)
     if path is None:
         candidate = vault_root / CONFIG_NAME
         if not os.path.lexists(candidate):
-            return Config()
+            return _with_obsidian(Config(), {}, obsidian, None)
         path = candidate  # a folder or FIFO named .vaultkit.yaml is an error, not "no config"
     if not os.path.lexists(path):
         raise UsageError(f"{path}: config file not found")
@@ -234,9 +261,58 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
             for code, options in sorted(data.get("rules", {}).items())
         ),
         source=display,
+        attachments=data.get("attachments"),
+        link_format=data.get("link-format", Config.link_format),
+        excluded_files=tuple(data.get("excluded-files", ())),
+        templates=tuple(_folders(data["templates"])) if "templates" in data else (),
     )
     _check_index_targets(doc, data, config)
-    return config
+    return _with_obsidian(config, data, obsidian, display)
+
+
+_SHOWN = ("bibliography", "sessions", "paper-notes", "exclude", "schemas", "attachments",
+          "link-format", "excluded-files", "templates")
+
+
+def _with_obsidian(config: Config, data: dict[str, Any], obsidian: ObsidianSettings,
+                   display: str | None) -> Config:
+    """Fill what ``.vaultkit.yaml`` leaves unset from Obsidian's settings, and record where
+    every setting came from."""
+    origins: dict[str, str] = {name: display for name in _SHOWN if name in data and display}
+    if display and "link-style" in data.get("index", {}):
+        origins["index.link-style"] = display
+    changes: dict[str, Any] = {}
+    if "link-format" not in data and obsidian.link_format:
+        changes["link_format"], origins["link-format"] = obsidian.link_format
+    if "link-style" not in data.get("index", {}) and obsidian.use_markdown_links:
+        markdown, where = obsidian.use_markdown_links
+        changes["index"] = replace(config.index, link_style="markdown" if markdown else "wikilink")
+        origins["index.link-style"] = where
+    if "attachments" not in data and obsidian.attachment_folder:
+        changes["attachments"], origins["attachments"] = obsidian.attachment_folder
+    if "excluded-files" not in data and obsidian.excluded:
+        changes["excluded_files"], origins["excluded-files"] = obsidian.excluded
+    templates = config.templates
+    if "templates" not in data and obsidian.templates:
+        templates = tuple(folder for folder, _ in obsidian.templates)
+        changes["templates"] = templates
+        origins["templates"] = ", ".join(where for _, where in obsidian.templates)
+    if templates:
+        changes["per_path_ignores"] = config.per_path_ignores + tuple(
+            (f"/{_glob_escape(folder)}/**", TEMPLATE_IGNORES) for folder in templates
+        )
+    return replace(config, **changes, origins=tuple(sorted(origins.items())),
+                   settings_problems=obsidian.problems)
+
+
+def _folders(value: str | list[str]) -> list[str]:
+    return [v.strip().strip("/") for v in ([value] if isinstance(value, str) else value)
+            if v.strip().strip("/")]
+
+
+def _glob_escape(text: str) -> str:
+    """A literal path inside a gitignore-style glob."""
+    return "".join("\\" + c if c in "*?[]!#\\" else c for c in text)
 
 
 def _check_patterns(doc: Any, data: dict[str, Any]) -> None:

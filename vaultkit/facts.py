@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 
 from vaultkit.bib import Bibliography, BibEntry
 from vaultkit.config import Config
-from vaultkit.files import VaultFiles, paper_notes, sanitize_key
+from vaultkit.files import VaultFiles, paper_note_pattern, paper_notes, sanitize_key
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span
 from vaultkit.references import Resolution, Resolver, find_block_id
@@ -59,6 +59,9 @@ class NoteFacts:
     """1-based first and last line of the generated region (markers included)."""
     region_errors: tuple[tuple[int, int, str], ...] = ()
     """Broken region markers: (line, end column, message), what VK302 reports."""
+    generated_only: bool = False
+    """vaultkit wrote every word of it (:func:`vaultkit.references.wholly_generated`): as
+    a paper note it makes no citekey known."""
 
     @classmethod
     def of(cls, note: Note, hash: str, schemas: tuple[str, ...] = ()) -> NoteFacts:
@@ -90,6 +93,7 @@ class NoteFacts:
             tags=tuple(dict.fromkeys(tags)), schemas=schemas,
             ignore=tuple(str(c) for c in ignore) if isinstance(ignore, (list, tuple)) else (),
             directives=directives(note), generated=generated, region_errors=tuple(errors),
+            generated_only=generated is not None and wholly_generated(note),
         )
 
     @property
@@ -198,10 +202,17 @@ class VaultFacts:
 
     def _set_files(self, files: VaultFiles) -> None:
         self.files = files
-        self.paper_notes = paper_notes(files, self.config)
+        # A paper note vaultkit wholly generated repeats the bibliography: it must not keep
+        # a deleted or renamed key alive (#10 item 10).
+        self.paper_notes = {key: path for key, path in paper_notes(files, self.config).items()
+                            if not self._generated_only(path)}
         self.known_keys = frozenset(self.bibliography.keys()) | frozenset(self.paper_notes)
         self.resolver = Resolver(files, self.notes)
         self._suggester: KeySuggester | None = None
+
+    def _generated_only(self, path: str) -> bool:
+        facts = self.notes.get(path)
+        return facts is not None and facts.generated_only
 
     # -- citekeys ---------------------------------------------------------------------
     def knows_key(self, key: str) -> bool:
@@ -264,8 +275,11 @@ class VaultFacts:
     def set_note(self, facts: NoteFacts) -> None:
         """New facts for one note; a new path joins the file list."""
         if facts.path not in self.files.path_set:
+            self.notes.set(facts)
             self._set_files(self.files.with_paths(add=(facts.path,)))
         self.notes.set(facts)
+        if paper_note_pattern(self.config.paper_notes).match(facts.path):
+            self._set_files(self.files)  # its text may now make its key known, or not
         self.resolver.forget()
 
     def remove(self, path: str) -> None:

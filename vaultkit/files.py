@@ -186,23 +186,6 @@ def paper_note_pattern(template: str) -> re.Pattern[str]:
     return re.compile(re.escape(before) + r"(?P<key>[^/]+)" + re.escape(after) + r"\Z")
 
 
-def bibliography_files(files: VaultFiles, config: Config) -> tuple[str, ...]:
-    """Explicit ``bibliography`` globs anywhere; by default, files at the root only."""
-    spec = pathspec.GitIgnoreSpec.from_lines(
-        list(config.bibliography) if config.bibliography_explicit
-        else ["/" + g for g in config.bibliography]
-    )
-    found = []
-    for path in files.paths:
-        if not spec.match_file(path) or path == CONFIG_NAME:
-            continue
-        if not config.bibliography_explicit and path.endswith((".json", ".yaml", ".yml")):
-            if not _looks_like_csl(files.absolute(path)):
-                continue
-        found.append(path)
-    return tuple(found)
-
-
 def paper_notes(files: VaultFiles, config: Config) -> dict[str, str]:
     """Sanitized citekey -> path of its paper note (``papers/@{key}.md``)."""
     pattern = paper_note_pattern(config.paper_notes)
@@ -214,7 +197,7 @@ def paper_notes(files: VaultFiles, config: Config) -> dict[str, str]:
     return out
 
 
-def _looks_like_csl(path: Path) -> bool:
+def looks_like_csl(path: Path) -> bool:
     """A root .json/.yaml is a bibliography only if it looks like CSL (has ids)."""
     try:
         head = read_regular(path, limit=4096).decode("utf-8", errors="replace")

@@ -35,10 +35,11 @@ from pathlib import PurePosixPath
 from typing import Literal, Protocol
 
 from vaultkit.files import NOTE_SUFFIX, VaultFiles, nfc
-from vaultkit.model import Heading, Link, Span
+from vaultkit.markers import find_region
+from vaultkit.model import Heading, Link, Note, Span
 
 Status = Literal["ok", "case", "missing", "ambiguous", "outside", "url", "no-heading", "no-block"]
-_BLOCK_ID = re.compile(r"(?:^|(?<=\s)|(?<=\]\]))\^([A-Za-z0-9-]+)\s*$")
+BLOCK_ID = re.compile(r"(?:^|(?<=\s)|(?<=\]\]))\^([A-Za-z0-9-]+)\s*$")
 """A block id ends its line: ``text ^id``, ``^id`` alone, or right after an embed
 (``![[a.png]]^fig-id``, which Obsidian's own "Link to block" writes for an image)."""
 
@@ -83,7 +84,7 @@ def block_id(line: str) -> str | None:
 
 def find_block_id(line: str) -> tuple[str, int, int] | None:
     """(id, start, end) of the ``^id`` a line ends with: 0-based, the caret included."""
-    m = _BLOCK_ID.search(line) if "^" in line else None
+    m = BLOCK_ID.search(line) if "^" in line else None
     return (m.group(1), m.start(1) - 1, m.end(1)) if m else None
 
 
@@ -114,6 +115,33 @@ class Anchors(Protocol):
     def headings(self) -> tuple[Heading, ...]: ...
     @property
     def block_ids(self) -> tuple[tuple[str, Span], ...]: ...
+
+
+GENERATED_BY = ("generated-by", "vaultkit")
+"""The frontmatter property ``vaultkit index`` writes in a note it creates (the same as
+``vaultkit.index.render.GENERATED_KEY/VALUE``; a test keeps the two equal)."""
+_H1 = re.compile(r"#[ \t]")
+
+
+def wholly_generated(note: Note) -> bool:
+    """Whether vaultkit wrote every word of a note: its frontmatter says
+    ``generated-by: vaultkit`` and, outside the index region, it holds only that
+    frontmatter, the title heading vaultkit writes, and blank lines.
+
+    Such a paper note never makes its citekey known (#10 item 10): it only repeats the
+    bibliography, so when the entry is deleted or renamed in Zotero, ``@key`` must be
+    reported, not kept alive by the index note generated from it.
+    """
+    key, value = GENERATED_BY
+    if not note.readable or note.meta.get(key) != value:
+        return False
+    region = find_region(note.lines, "index")
+    if not isinstance(region, tuple):
+        return False
+    begin, end = region
+    outside = [line for n, line in enumerate(note.lines, start=1)
+               if n >= note.body_line and not begin < n <= end + 1 and line.strip()]
+    return len(outside) <= 1 and all(_H1.match(line) for line in outside)
 
 
 class Resolver:

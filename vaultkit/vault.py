@@ -12,16 +12,18 @@ from functools import cached_property
 from pathlib import Path
 
 from vaultkit.bib import Bibliography, load_bibliography
+from vaultkit.bib.locate import BibliographyFiles, locate as locate_bibliography
 from vaultkit.config import Config, load_config
 from vaultkit.engine import VaultRun, active_rules, lint as run_lint, needs_index_plan
 from vaultkit.errors import UsageError
 from vaultkit.facts import NoteFacts, VaultFacts
 from vaultkit.files import (
-    ALWAYS_SKIPPED, NOTE_SUFFIX, VaultFiles, bibliography_files, discover, find_root, nfc,
-    paper_note_pattern, paper_notes, sanitize_key, select_targets,
+    ALWAYS_SKIPPED, NOTE_SUFFIX, VaultFiles, discover, find_root, looks_like_csl, nfc,
+    paper_note_pattern, sanitize_key, select_targets,
 )
 from vaultkit.index import IndexPlan, plan as plan_index
 from vaultkit.model import Finding, Note
+from vaultkit.obsidian import excluded_matcher
 from vaultkit.notes import NoteCache, load_notes, read_note
 from vaultkit.references import Resolver
 from vaultkit.schema import Schema, applicable, check_index_targets, load_schemas
@@ -69,7 +71,9 @@ class Vault:
         cache = NoteCache(root, enabled=use_cache)
         wanted = [p for p in files.notes if parse is None or parse(p)]
         notes = load_notes({p: files.absolute(p) for p in wanted}, cache, jobs)
-        return cls(root, config, files, notes, schemas)
+        vault = cls(root, config, files, notes, schemas)
+        vault.bibliography_sources  # a configured bibliography that matches nothing: exit 2 now
+        return vault
 
     def note(self, path: str) -> Note | None:
         """A note by vault path, parsing it now if it was not parsed up front."""
@@ -92,26 +96,37 @@ class Vault:
 
     @cached_property
     def bibliography(self) -> Bibliography:
-        return load_bibliography(
-            [(self.files.absolute(p), p) for p in self.bibliography_files], full=False
-        )
+        return load_bibliography(self._bibliography_paths, full=False)
 
     @cached_property
     def full_bibliography(self) -> Bibliography:
         """With titles, authors and years: what the index generator needs."""
-        return load_bibliography(
-            [(self.files.absolute(p), p) for p in self.bibliography_files], full=True
-        )
+        return load_bibliography(self._bibliography_paths, full=True)
+
+    @cached_property
+    def bibliography_sources(self) -> BibliographyFiles:
+        """The bibliography files (:mod:`vaultkit.bib.locate`): in the vault or, when
+        configured so, outside it; a configured entry matching nothing is exit 2."""
+        return locate_bibliography(
+            self.root, self.files.paths, self.config.bibliography,
+            self.config.bibliography_explicit,
+            lambda p: looks_like_csl(self.files.absolute(p)), self.config.source)
+
+    @property
+    def _bibliography_paths(self) -> list[tuple[Path, str]]:
+        return [(self.files.absolute(d) if d in self.files.path_set else a, d)
+                for a, d in self.bibliography_sources.files]
 
     @cached_property
     def bibliography_files(self) -> tuple[str, ...]:
-        """Explicit ``bibliography`` globs anywhere; by default, files at the root only."""
-        return bibliography_files(self.files, self.config)
+        """Explicit ``bibliography`` entries (in the vault or outside it); by default,
+        the ``.bib`` and CSL files at the root."""
+        return tuple(display for _, display in self.bibliography_sources.files)
 
     @cached_property
     def paper_notes(self) -> dict[str, str]:
-        """Sanitized citekey -> path of its paper note."""
-        return paper_notes(self.files, self.config)
+        """Sanitized citekey -> path of its paper note (not the wholly generated ones)."""
+        return self.facts.paper_notes
 
     def knows_key(self, key: str) -> bool:
         return self.facts.knows_key(key)
@@ -147,9 +162,12 @@ class Vault:
     # -- the jobs ---------------------------------------------------------------------
     def targets(self, paths: list[Path] | None = None) -> tuple[str, ...]:
         """Vault paths to report on: every file under the given files and folders."""
-        if not paths:
-            return self.files.paths
-        return select_targets(self.root, self.files, paths)
+        chosen = self.files.paths if not paths else select_targets(self.root, self.files, paths)
+        excluded = excluded_matcher(self.config.excluded_files)
+        if excluded is None:
+            return chosen
+        # Obsidian's "Excluded files": not reported on (they still resolve as link targets)
+        return tuple(p for p in chosen if not excluded.match(p))
 
     def lint(self, paths: list[Path] | None = None) -> list[Finding]:
         """Findings for the given files and folders (default: the whole vault)."""

@@ -44,7 +44,7 @@ def test_conflicting_definitions_across_files_name_both_places(tmp_path: Path) -
         [(bib, "references.bib"), (csl, "refs/more.json"), (yml, "refs/extra.yaml")]
     )
     assert bibliography.files == ("references.bib", "refs/more.json", "refs/extra.yaml")
-    assert bibliography.counts == (3, 1, 1)
+    assert bibliography.counts == (3, 2, 3)
     assert sorted(bibliography.keys()) == ["a", "only-bib", "x", "y", "z"]
     first = bibliography.get("a")
     assert first is not None and (first.title, first.source) == ("A", "references.bib")
@@ -116,7 +116,7 @@ def test_the_same_library_exported_twice_is_one_library(tmp_path: Path, full: bo
     files = [(bib, "My Library.bib"), (csl, "My Library.json"), (copy, "backup/copy.bib")]
     bibliography = load_bibliography(files, full=full)
     assert bibliography.issues == ()
-    assert bibliography.counts == (2, 0, 0)
+    assert bibliography.counts == (2, 2, 2)
     assert sorted(bibliography.keys()) == ["schickToolformer2023", "vaswaniAttention2017"]
 
 

@@ -66,7 +66,8 @@ def _read(
 
 def _merge(
     files: list[tuple[Path, str]], *, full: bool
-) -> tuple[dict[str, BibEntry], list[BibIssue]]:
+) -> tuple[dict[str, BibEntry], list[BibIssue], tuple[int, ...]]:
+    """The first definition of each key, every issue, and how many keys each file holds."""
     read = [(path, source, *_read(path, source, full=full)) for path, source in files]
     definitions = [entry for _, _, entries, _ in read for entry in entries]
     detailed: dict[tuple[str, Span], BibEntry] = {}
@@ -86,7 +87,8 @@ def _merge(
         issues.extend(d for d in duplicates if d.source == source)
     by_source = {source: n for n, (_, source) in enumerate(files)}
     issues.sort(key=lambda issue: (by_source.get(issue.source, 0), issue.span, issue.code))
-    return entries, issues
+    counts = tuple(len({entry.key for entry in entries}) for _, _, entries, _ in read)
+    return entries, issues, counts
 
 
 def load_file(
@@ -96,7 +98,7 @@ def load_file(
 
     ``source`` is the vault-relative POSIX path named in entries and issues.
     """
-    entries, issues = _merge([(path, source)], full=full)
+    entries, issues, _ = _merge([(path, source)], full=full)
     return list(entries.values()), issues
 
 
@@ -109,11 +111,9 @@ def load_bibliography(
     its definitions disagree or repeat inside one file (see :func:`merge_definitions`).
     """
     files = list(files)
-    entries, issues = _merge(files, full=full)
-    counts = Counter(entry.source for entry in entries.values())
+    entries, issues, counts = _merge(files, full=full)
     return Bibliography(entries=entries, issues=tuple(issues),
-                        files=tuple(source for _, source in files),
-                        counts=tuple(counts.get(source, 0) for _, source in files))
+                        files=tuple(source for _, source in files), counts=counts)
 
 
 __all__ = [

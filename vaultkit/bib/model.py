@@ -80,7 +80,7 @@ class Bibliography:
     issues: tuple[BibIssue, ...]
     files: tuple[str, ...]
     counts: tuple[int, ...] = ()
-    """Entries each file contributes (first definitions), parallel to :attr:`files`."""
+    """How many citekeys each file defines, parallel to :attr:`files` (the summary line)."""
     _keys: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

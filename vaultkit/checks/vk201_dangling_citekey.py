@@ -18,6 +18,10 @@ Use instead the key the library knows:
 - [skim(@rombachHighResolutionImageSynthesis2022)]
 ```
 
+With nothing to check against -- no bibliography file and no paper note -- the rule
+does not run (a vault without citations uses `@` for handles and attributes), and the
+lint summary says that no bibliography was found and where vaultkit looked.
+
 ## Options
 - `ignore`: keys that look like citations but are not (a handle such as `ShayneRedford`).
 - `ignore-patterns`: regular expressions; a key that matches one entirely is skipped.
@@ -41,6 +45,8 @@ OPTIONS: dict[str, object] = {"ignore": [], "ignore-patterns": []}
 
 def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     facts = ctx.facts
+    if not ctx.bibliography.files and not facts.paper_notes:
+        return  # nothing to check against: `@State`, `@handle` (the summary says so)
     ignored = set(ctx.config.citekey_ignore) | set(ctx.options.get("ignore") or ())
     patterns = [re.compile(p) for p in
                 (*ctx.config.citekey_ignore_patterns, *(ctx.options.get("ignore-patterns") or ()))]

@@ -35,6 +35,9 @@ _OPENERS = re.compile(r"\\.|`+|%%|<!--|\$\$|\$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _INLINE_MATH = re.compile(r"\$(?![\s$])(?:\\.|[^\\$\n])*?(?<![\s\\])\$(?!\d)")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n\x00]+?)\]\]")
+_PLACEHOLDER = re.compile(r"<%|\{\{")
+"""A Templater (``[[<% tp.date.now() %>]]``) or core Templates (``[[{{date}}]]``)
+placeholder: filled in when the template is used, not a link yet."""
 _AUTOLINK = re.compile(r"<((?:https?|mailto|obsidian|zotero|ftp|file):[^\s<>\x00]*)>")
 _TAG_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
 _CITATION = re.compile(
@@ -83,7 +86,8 @@ def scan_inline(
     links: list[Link] = []
     hidden: list[tuple[int, int]] = []
     for m in _WIKILINK.finditer(masked):
-        links.append(_wikilink(m, text, span_of))
+        if not _PLACEHOLDER.search(m.group(2)):
+            links.append(_wikilink(m, text, span_of))
         hidden.append((m.start(), m.end()))
     masked = _mask(masked, hidden)
 

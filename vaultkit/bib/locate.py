@@ -1,0 +1,103 @@
+"""Which bibliography files a vault uses, and what to say when there are none.
+
+* No ``bibliography:`` in ``.vaultkit.yaml``: every ``*.bib`` and CSL ``*.json``/``*.yaml``
+  at the vault root (a root ``.json``/``.yaml`` counts only if it looks like CSL).
+* ``bibliography:`` given: each entry is a glob over the vault's files, or a path outside
+  the vault -- absolute, ``~/…`` or ``../…`` -- read where it is (Zotero's auto-export to
+  ``~/Zotero/My Library.bib``).  An entry that matches nothing is a usage error (exit 2),
+  naming the entry and the bibliography-like files the vault does have: a typo must not
+  turn into a wall of "unknown citekey".
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pathspec
+
+from vaultkit.bib import SUFFIXES
+from vaultkit.yamlfile import UsageError
+
+DEFAULT_LOOKED = "*.bib and CSL *.json/*.yaml at the vault root"
+_GLOB = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class BibliographyFiles:
+    files: tuple[tuple[Path, str], ...]
+    """(absolute path, display): vault-relative POSIX inside the vault, as configured outside."""
+    looked: str
+    """Where vaultkit looked, in words (for the summary when nothing was found)."""
+    elsewhere: tuple[str, ...] = ()
+    """Bibliography-like files in the vault that were not loaded (``bib/references.bib``)."""
+
+
+def locate(
+    root: Path,
+    paths: tuple[str, ...],
+    patterns: tuple[str, ...],
+    explicit: bool,
+    looks_like_csl: Callable[[str], bool],
+    source: str | None = None,
+) -> BibliographyFiles:
+    """The bibliography files of the vault at ``root`` whose files are ``paths``."""
+    candidates = tuple(p for p in paths if PurePosixPath(p).suffix.lower() in SUFFIXES)
+    if not explicit:
+        spec = pathspec.GitIgnoreSpec.from_lines(["/" + g for g in patterns])
+        found = [p for p in candidates if spec.match_file(p) and p != ".vaultkit.yaml"
+                 and (p.lower().endswith((".bib", ".bibtex")) or looks_like_csl(p))]
+        elsewhere = tuple(p for p in candidates if "/" in p and p.lower().endswith(".bib"))
+        return BibliographyFiles(tuple((root / p, p) for p in found), DEFAULT_LOOKED, elsewhere)
+    files: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+    for pattern in patterns:
+        matched = _outside(root, pattern) if _is_outside(pattern) else [
+            (root / p, p) for p in paths
+            if p != ".vaultkit.yaml" and pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(p)
+        ]
+        if not matched:
+            raise UsageError(_no_match(pattern, candidates, source))
+        for absolute, display in matched:
+            if display not in seen:
+                seen.add(display)
+                files.append((absolute, display))
+    return BibliographyFiles(tuple(files), "bibliography: " + ", ".join(patterns))
+
+
+def _is_outside(pattern: str) -> bool:
+    return (pattern.startswith("~") or os.path.isabs(pattern)
+            or PurePosixPath(pattern).parts[:1] == ("..",))
+
+
+def _outside(root: Path, pattern: str) -> list[tuple[Path, str]]:
+    """Files outside the vault named by ``pattern`` (read only, never written)."""
+    expanded = os.path.expanduser(pattern)
+    if not os.path.isabs(expanded):
+        expanded = str(root / expanded)
+    if _GLOB & set(pattern):
+        names = sorted(glob.glob(expanded))
+        return [(Path(n), n if not pattern.startswith("~") else _tilde(n)) for n in names
+                if os.path.isfile(n)]
+    return [(Path(expanded), pattern)] if os.path.isfile(expanded) else []
+
+
+def _tilde(path: str) -> str:
+    home = os.path.expanduser("~")
+    return "~" + path[len(home):] if path.startswith(home) else path
+
+
+def _no_match(pattern: str, candidates: tuple[str, ...], source: str | None) -> str:
+    where = f"{source}: " if source else ""
+    hint = difflib.get_close_matches(pattern, list(candidates), n=1, cutoff=0.5)
+    if hint:
+        extra = f" (did you mean '{hint[0]}'?)"
+    elif candidates:
+        extra = " (bibliography files in the vault: " + ", ".join(candidates[:5]) + ")"
+    else:
+        extra = " (the vault holds no .bib, .json or .yaml file)"
+    return f"{where}bibliography: '{pattern}' matches no file{extra}"

@@ -1,0 +1,75 @@
+"""What a lint run stood on, in words: the bibliography line of the summary and
+``vaultkit lint --show-settings``.
+
+A wall of "unknown citekey" findings because no bibliography was read is the worst kind
+of noise: the summary therefore always names the bibliography files loaded (with their
+entry counts) or says that none was found, where vaultkit looked, and what it saw
+elsewhere.  That is a line of the summary, not a finding: it is about the run, not about
+a place in a file, so it must not become an annotation on every pull request nor change
+an exit code (it goes to stderr with the rest of the summary in machine formats).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vaultkit.config import CONFIG_NAME
+
+if TYPE_CHECKING:
+    from vaultkit.vault import Vault
+
+
+def bibliography_summary(vault: "Vault") -> str:
+    """``Bibliography: references.bib (42 entries).`` or why none was read."""
+    sources = vault.bibliography_sources
+    if sources.files:
+        counts = vault.bibliography.counts
+        listed = ", ".join(f"{name} ({_entries(n)})" for name, n in zip(vault.bibliography.files, counts))
+        return f"Bibliography: {listed}."
+    text = f"No bibliography loaded (looked for {sources.looked}"
+    if sources.elsewhere:
+        shown = ", ".join(sources.elsewhere[:3])
+        text += f"; found {shown}: list it under 'bibliography:' in {CONFIG_NAME}"
+    text += ")"
+    if not vault.paper_notes:
+        text += f" and no paper notes ({vault.config.paper_notes}): citekeys were not checked (VK201)"
+    return text + "."
+
+
+def _entries(n: int) -> str:
+    return f"{n:,} {'entry' if n == 1 else 'entries'}"
+
+
+def show_settings(vault: "Vault") -> str:
+    """Every setting that decides what vaultkit reports, with where it came from."""
+    config = vault.config
+    rows: list[tuple[str, str, str]] = [
+        ("vault", str(vault.root), ""),
+        ("config file", config.source or f"none ({CONFIG_NAME} not found)", ""),
+    ]
+
+    def row(name: str, value: object, origin: str | None = None) -> None:
+        if isinstance(value, (tuple, list)):
+            value = ", ".join(str(v) for v in value) if value else "(none)"
+        rows.append((name, str(value) if value not in (None, "") else "(none)",
+                     origin or config.origin(name)))
+
+    row("bibliography", config.bibliography)
+    loaded = ", ".join(f"{name} ({_entries(n)})"
+                       for name, n in zip(vault.bibliography.files, vault.bibliography.counts))
+    rows.append(("  loaded", loaded or "(nothing)", ""))
+    row("sessions", config.sessions)
+    row("paper-notes", config.paper_notes)
+    row("schemas", config.schemas)
+    row("exclude", config.exclude)
+    row("excluded-files", config.excluded_files)
+    row("templates", config.templates)
+    row("attachments", config.attachments)
+    row("link-format", config.link_format)
+    row("index.link-style", config.index.link_style)
+    row("index.path", config.index.path, "")
+    width = max(len(name) for name, _, _ in rows)
+    lines = [f"{name:<{width}}  {value}" + (f"  [{origin}]" if origin else "")
+             for name, value, origin in rows]
+    lines += [f"warning: {problem} (ignored)" for problem in config.settings_problems]
+    return "\n".join(lines) + "\n"
