@@ -43,7 +43,8 @@ CASES: list[tuple[str, bytes, list[str], int]] = [
 
 @pytest.mark.parametrize(("name", "data", "codes", "exit_code"), CASES, ids=[c[0] for c in CASES])
 def test_bad_note(tmp_path: Path, name: str, data: bytes, codes: list[str], exit_code: int) -> None:
-    root = write_vault(tmp_path / "v", {f"notes/{name}.md": data})
+    # a bibliography, so that VK201 runs (with nothing to check against it does not)
+    root = write_vault(tmp_path / "v", {f"notes/{name}.md": data, "references.bib": "@misc{k0}\n"})
     result = CliRunner().invoke(main, ["lint", "--format", "json", "--no-cache",
                                        "--ignore", "VK1", str(root)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
@@ -108,7 +109,8 @@ def test_a_parser_crash_is_a_vk000_finding_and_the_run_goes_on(
         return real(source)
 
     monkeypatch.setattr(note_module, "split_frontmatter", explode)
-    root = write_vault(tmp_path / "v", {"bad.md": "boom\n", "good.md": "@missing2020\n"})
+    root = write_vault(tmp_path / "v", {"bad.md": "boom\n", "good.md": "@missing2020\n",
+                                        "references.bib": "@misc{k0}\n"})
     for extra in ([], ["--select", "VK201"], ["--ignore", "VK0"]):
         result = CliRunner().invoke(main, ["lint", "--format", "json", "--no-cache", "--jobs", "1",
                                            *extra, str(root)])

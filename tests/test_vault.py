@@ -81,7 +81,8 @@ def test_paper_notes_make_keys_known_with_sanitized_names(tmp_path: Path) -> Non
 
 
 def test_citekey_ignores(tmp_path: Path) -> None:
-    root = write_vault(tmp_path / "v", {"n.md": "> RT @ShayneRedford and @ylecun\n@realMissing2020\n"})
+    root = write_vault(tmp_path / "v", {"n.md": "> RT @ShayneRedford and @ylecun\n@realMissing2020\n",
+                                        "references.bib": "@misc{k0}\n"})
     config = Config(select=("VK201",), citekey_ignore=("ShayneRedford",),
                     citekey_ignore_patterns=(r"[a-z]+",))
     findings = Vault.load(root, config, use_cache=False).lint()

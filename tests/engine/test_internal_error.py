@@ -16,7 +16,9 @@ def boom(*args: object) -> None:
 
 
 def test_failing_rules_become_findings(tmp_path, monkeypatch) -> None:
-    root = write_vault(tmp_path / "v", {"sessions/2023-03-14.md": "## tl;dr\n\n@missing2020\n"})
+    # a bibliography, so that VK201 has something to check against (#10 item 5)
+    root = write_vault(tmp_path / "v", {"sessions/2023-03-14.md": "## tl;dr\n\n@missing2020\n",
+                                        "references.bib": "@misc{known2020}\n"})
     monkeypatch.setattr(rule_by_code("VK105").module, "check", boom)        # a note rule
     monkeypatch.setattr(rule_by_code("VK208").module, "check_vault", boom)  # a vault-wide rule
     result = CliRunner().invoke(main, ["lint", "--format", "json", "--no-cache", str(root)])
