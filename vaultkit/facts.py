@@ -21,7 +21,7 @@ from vaultkit.config import Config
 from vaultkit.files import VaultFiles, paper_note_pattern, paper_notes, sanitize_key
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span
-from vaultkit.references import Resolution, Resolver, find_block_id
+from vaultkit.references import Resolution, Resolver, find_block_id, wholly_generated
 from vaultkit.suggest import KeySuggester
 
 _DIRECTIVE = re.compile(
