@@ -126,6 +126,8 @@ def test_a_missing_file_is_still_an_error(repo: Path) -> None:
 def test_lint_of_a_plain_folder_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "a.md").write_text("@nope2020\n")
+    # a bibliography, so that VK201 has something to check against (#10 item 5)
+    (tmp_path / "plain" / "references.bib").write_text("@misc{k2020}\n")
     monkeypatch.chdir(tmp_path)
     code, out, _ = run("lint", "--format", "json", "plain")
     assert code == 1 and [f["code"] for f in json.loads(out)] == ["VK201"]
