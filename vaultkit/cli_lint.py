@@ -239,8 +239,8 @@ def _report(opts: LintOptions, vault: "Vault", targets: tuple[str, ...],
         from vaultkit.settings import bibliography_summary
 
         hint = fix_summary(shown, opts.unsafe_fixes)
-        click.echo(summary(shown, ctx.notes_checked) + (f" {hint}" if hint else "")
-                   + " " + bibliography_summary(vault), err=to_stderr)
+        click.echo(f"{summary(shown, ctx.notes_checked)} {bibliography_summary(vault)}"
+                   + (f" {hint}" if hint else ""), err=to_stderr)
 
 
 def show_settings(opts: LintOptions) -> int:
