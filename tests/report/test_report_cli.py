@@ -48,7 +48,8 @@ def test_text_report_on_example_vault(runner, example_vault):
     assert "sessions/2023-04-05.md:7:69: VK201 " in result.stdout
     assert lines[-1].startswith("Found ") and "errors" in lines[-1]
     # the planted VK101 has a safe fix, the planted VK107 typo an unsafe one
-    assert lines[-1].endswith(" checked). [*] 1 fixable with --fix (1 more with --unsafe-fixes).")
+    assert lines[-1].endswith(" checked). Bibliography: references.bib (19 entries). "
+                              "[*] 1 fixable with --fix (1 more with --unsafe-fixes).")
     assert "\x1b[" not in result.stdout  # not a terminal: plain
 
 
