@@ -34,10 +34,10 @@ def test_settings_are_read_with_their_origin(tmp_path: Path) -> None:
     assert config.index.link_style == "markdown"
     assert config.attachments == "Attachments"
     assert config.excluded_files == ("Archive/", "/\\.excalidraw\\.md$/", "/[unclosed/")
-    assert config.templates == ("Meta/Templates", "Templater")
+    assert config.template_folders == ("Meta/Templates", "Templater")
     assert config.origin("link-format") == ".obsidian/app.json newLinkFormat"
     assert config.origin("index.link-style") == ".obsidian/app.json useMarkdownLinks"
-    assert config.origin("templates") == (
+    assert config.origin("template-folders") == (
         ".obsidian/templates.json folder, "
         ".obsidian/plugins/templater-obsidian/data.json templates_folder")
     assert config.origin("sessions") == "default"
@@ -45,11 +45,11 @@ def test_settings_are_read_with_their_origin(tmp_path: Path) -> None:
 
 def test_vaultkit_yaml_overrides_obsidian(tmp_path: Path) -> None:
     files = {**OBSIDIAN, ".vaultkit.yaml": (
-        "link-format: absolute\nindex: {link-style: wikilink}\ntemplates: [Tpl]\n"
+        "link-format: absolute\nindex: {link-style: wikilink}\ntemplate-folders: [Tpl]\n"
         "excluded-files: []\n")}
     config = load_config(None, write_vault(tmp_path, files))
     assert (config.link_format, config.index.link_style) == ("absolute", "wikilink")
-    assert (config.templates, config.excluded_files) == (("Tpl",), ())
+    assert (config.template_folders, config.excluded_files) == (("Tpl",), ())
     assert config.origin("link-format") == ".vaultkit.yaml"
     assert config.origin("attachments") == ".obsidian/app.json attachmentFolderPath"
 

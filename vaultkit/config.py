@@ -43,7 +43,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "attachments": {"type": "string"},
         "link-format": {"enum": list(LINK_FORMATS)},
         "excluded-files": _STRINGS,
-        "templates": _STRING_OR_STRINGS,
+        "template-folders": _STRING_OR_STRINGS,
         "citekeys": {
             "type": "object",
             "additionalProperties": False,
@@ -115,7 +115,7 @@ class Config:
     """How generated links are written: Obsidian's "New link format"."""
     excluded_files: tuple[str, ...] = ()
     """Obsidian's "Excluded files" filters: not linted, still link targets."""
-    templates: tuple[str, ...] = ()
+    template_folders: tuple[str, ...] = ()
     """Template folders (core Templates, Templater): no link or schema checks there."""
     origins: tuple[tuple[str, str], ...] = ()
     """Where each setting that is not a default came from (``lint --show-settings``)."""
@@ -264,14 +264,14 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
         attachments=data.get("attachments"),
         link_format=data.get("link-format", Config.link_format),
         excluded_files=tuple(data.get("excluded-files", ())),
-        templates=tuple(_folders(data["templates"])) if "templates" in data else (),
+        template_folders=tuple(_folders(data["template-folders"])) if "template-folders" in data else (),
     )
     _check_index_targets(doc, data, config)
     return _with_obsidian(config, data, obsidian, display)
 
 
 _SHOWN = ("bibliography", "sessions", "paper-notes", "exclude", "schemas", "attachments",
-          "link-format", "excluded-files", "templates")
+          "link-format", "excluded-files", "template-folders")
 
 
 def _with_obsidian(config: Config, data: dict[str, Any], obsidian: ObsidianSettings,
@@ -292,11 +292,11 @@ def _with_obsidian(config: Config, data: dict[str, Any], obsidian: ObsidianSetti
         changes["attachments"], origins["attachments"] = obsidian.attachment_folder
     if "excluded-files" not in data and obsidian.excluded:
         changes["excluded_files"], origins["excluded-files"] = obsidian.excluded
-    templates = config.templates
-    if "templates" not in data and obsidian.templates:
+    templates = config.template_folders
+    if "template-folders" not in data and obsidian.templates:
         templates = tuple(folder for folder, _ in obsidian.templates)
-        changes["templates"] = templates
-        origins["templates"] = ", ".join(where for _, where in obsidian.templates)
+        changes["template_folders"] = templates
+        origins["template-folders"] = ", ".join(where for _, where in obsidian.templates)
     if templates:
         changes["per_path_ignores"] = config.per_path_ignores + tuple(
             (f"/{_glob_escape(folder)}/**", TEMPLATE_IGNORES) for folder in templates

@@ -63,7 +63,7 @@ def show_settings(vault: "Vault") -> str:
     row("schemas", config.schemas)
     row("exclude", config.exclude)
     row("excluded-files", config.excluded_files)
-    row("templates", config.templates)
+    row("template-folders", config.template_folders)
     row("attachments", config.attachments)
     row("link-format", config.link_format)
     row("index.link-style", config.index.link_style)
