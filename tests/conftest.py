@@ -36,3 +36,24 @@ def make_vault(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read or write the user's note cache from tests."""
     monkeypatch.setenv("VAULTKIT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def _hypothesis_profiles() -> None:
+    """Hypothesis in CI is derandomized (the same examples every run, so a red build is
+    reproducible and never flaky), bounded, and has no deadline (shared CI machines are
+    slow).  ``CI=true`` selects it, as GitHub Actions and most CI services set;
+    ``HYPOTHESIS_PROFILE`` picks any profile by name."""
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", derandomize=True, max_examples=100, deadline=None,
+                              database=None, print_blob=True,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("dev", max_examples=100, deadline=None)
+    settings.register_profile("thorough", max_examples=2_000, deadline=None)
+    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if ci else "dev"))
+
+
+_hypothesis_profiles()
