@@ -84,3 +84,20 @@ def test_lint_is_linear(tmp_path: Path, files: Callable[[int], dict[str, str]]) 
                                   "> - [a](b.md) ![i](x.png) [q -> w] $m$ <!-- c -->\n"])
 def test_parse_is_linear(unit: str) -> None:
     assert_linear(lambda n: lambda: parse_note("n.md", (unit * n).encode()), 300)
+
+
+def test_a_repeated_link_target_is_resolved_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultkit.references import Resolver
+
+    calls: list[str] = []
+    real = Resolver._resolve
+
+    def counting(self: Resolver, link: Any, source: str) -> Any:
+        calls.append(link.target)
+        return real(self, link, source)
+
+    monkeypatch.setattr(Resolver, "_resolve", counting)
+    root = write_vault(tmp_path / "v", {"a.md": "[[x]] [[x|alias]] ![[x]] " * 300 + "\n"})
+    findings = Vault.load(root, use_cache=False, jobs=1).lint()
+    assert sum(f.code == "VK203" for f in findings) == 900  # every link is still reported
+    assert calls.count("x") <= 2  # one wikilink, one embed: not once per link (was 3,600)

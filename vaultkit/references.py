@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Literal, Protocol
 
@@ -68,10 +69,16 @@ class Resolution:
 def is_note_target(link: Link) -> bool:
     """A link meant for a note: no extension or ``.md``; for a wikilink, also any suffix
     that is not a format Obsidian opens (``[[TLS 1.0]]``, ``[[winbase.h]]``)."""
-    suffix = PurePosixPath(link.target).suffix.lower()
-    if link.target == "" or suffix in (NOTE_SUFFIX, ""):
+    return _is_note_target(link.target, link.kind)
+
+
+@lru_cache(maxsize=8192)
+def _is_note_target(target: str, kind: str) -> bool:
+    # memoized by target: the link rules ask for every link, and a note repeats targets
+    suffix = PurePosixPath(target).suffix.lower()
+    if target == "" or suffix in (NOTE_SUFFIX, ""):
         return True
-    if link.kind in ("wikilink", "embed"):
+    if kind in ("wikilink", "embed"):
         return suffix[1:] not in ATTACHMENT_SUFFIXES
     return False
 
@@ -148,15 +155,17 @@ class Resolver:
     def __init__(self, files: VaultFiles, notes: Mapping[str, Anchors]) -> None:
         self.files = files
         self.notes = notes
-        self._cache: dict[tuple[Link, str], Resolution] = {}
+        self._cache: dict[tuple[str, str, str | None, bool, str], Resolution] = {}
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Where ``link``, written in note ``source``, leads.
 
         Five link rules, the orphan check and the index all ask about the same links:
-        each answer is computed once per vault load.
+        each answer is computed once per vault load -- and once per distinct target, not
+        per link: where a link leads does not depend on its span or label (a line of
+        180,000 ``[[x]]`` resolves ``x`` once).
         """
-        key = (link, source)
+        key = (link.kind, link.target, link.fragment, link.is_url, source)
         cached = self._cache.get(key)
         if cached is None:
             cached = self._cache[key] = self._resolve(link, source)
