@@ -154,6 +154,25 @@ describe("the plugin in a fake Obsidian with the real server", { skip: unavailab
 		assert.ok(sessions.has("sessions/2023-02-13.md") && sessions.has("sessions/2023-02-20.md"), [...sessions].join(","));
 	});
 
+	it("applies the server's safe fixes to the open note", async () => {
+		// 2023-04-19 has no '## Learned' (VK101, a safe fix inserts it before '## Next?')
+		const path = "sessions/2023-04-19.md";
+		const text = readFileSync(join(root, path), "utf8");
+		const editor = new F.FakeEditor(text);
+		const uri = plugin.uriOf(path);
+		const flagged = waitFor(plugin.client!.onDiagnostics.on.bind(plugin.client!.onDiagnostics),
+			(e) => e.uri === uri && e.diagnostics.some((d) => d.code === "VK101"), 30000, "VK101");
+		plugin.client!.openDocument(uri, text);
+		await flagged;
+		const applied = await plugin.fixNote(editor as never, new F.TFile(path) as never);
+		assert.ok(applied >= 1, "no fix applied");
+		assert.equal(editor.transactions.length, 1, "the fixes should be one undoable edit");
+		const fixed = editor.getValue();
+		assert.ok(fixed.indexOf("## Learned") !== -1 && fixed.indexOf("## Learned") < fixed.indexOf("## Next?"), fixed);
+		// nothing but the insertion changed
+		assert.equal(fixed.replace(/## Learned\n+/, ""), text);
+	});
+
 	it("lints the vault into the problems view", async () => {
 		const findings = await plugin.lintVault();
 		const codes = findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.code}`);
