@@ -7,7 +7,9 @@ CR, with or without a BOM.  Only the region between the markers is vaultkit's.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,3 +80,42 @@ def test_the_region_takes_the_dominant_line_ending() -> None:
     assert isinstance(result, bytes)
     assert result.startswith(b"a\r\nb\r\nc\n\r\n" + BEGIN_B + b"\r\n")
     assert not re.search(rb"[^\r]\n", result[len(b"a\r\nb\r\nc\n"):])
+
+
+# -- the same through `vaultkit index` itself (the Python API, one vault reused) --------
+
+_VAULT_FILES = {
+    "references.bib": "@article{alpha2020,\n  title = {Alpha},\n  year = {2020},\n}\n",
+    "sessions/2024-01-01.md": "## Log\n- [read(@alpha2020)]\n  - a note\n",
+}
+
+
+@pytest.fixture(scope="module")
+def one_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import write_vault
+
+    return write_vault(tmp_path_factory.mktemp("prop") / "vault", dict(_VAULT_FILES))
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(bom=st.booleans(), before=user_bytes, after=user_bytes,
+       eol=st.sampled_from([b"\n", b"\r\n", b"\r"]))
+def test_vaultkit_index_keeps_every_byte_outside_the_region(one_vault: Path, bom: bool, before: bytes,
+                                                             after: bytes, eol: bytes) -> None:
+    from vaultkit import build_index
+    from vaultkit.vault import Vault
+
+    prefix = (b"\xef\xbb\xbf" if bom else b"") + before
+    if before and not prefix.endswith((b"\n", b"\r")):
+        prefix += eol
+    suffix = (eol + after) if after else b""
+    note = one_vault / "papers" / "@alpha2020.md"
+    note.parent.mkdir(exist_ok=True)
+    note.write_bytes(prefix + BEGIN_B + eol + b"stale" + eol + END_B + suffix)
+    build_index(Vault.load(one_vault, use_cache=False), write=True)
+    written = note.read_bytes()
+    assert written.startswith(prefix + BEGIN_B)
+    assert written.endswith(END_B + suffix)
+    assert b"stale" not in written and b"a note" in written
+    again = build_index(Vault.load(one_vault, use_cache=False), write=True)
+    assert note.read_bytes() == written and not again.stale  # a second run writes nothing

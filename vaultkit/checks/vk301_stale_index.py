@@ -5,7 +5,9 @@ Reports an index note whose generated region differs from what `vaultkit index` 
 write now.  The region is the text between `%% vaultkit:begin index %%` and
 `%% vaultkit:end index %%`; a paper whose note does not exist yet is left to
 `vaultkit index --check`.  Off by default: select it where the
-index is kept in the repository and must not drift.
+index is kept in the repository and must not drift.  `vaultkit index` reports the same
+code for a note it left stale because you saved it while it ran ("changed while
+indexing"): your save is kept, and the next run updates the region.
 
 ## Why is this bad?
 The reading log, mentions and harvest of a paper lag behind the sessions; Obsidian's

@@ -3,7 +3,10 @@
 ## What it does
 Reports an index note whose generated-region markers are broken: a begin marker without
 its end, two regions, or the end before the begin.  `vaultkit index` leaves such a note
-alone (it never guesses which bytes are yours) until the markers are fixed.
+alone (it never guesses which bytes are yours) until the markers are fixed.  Only
+marker lines at the note's top level count: not in the frontmatter, not in a fenced
+code block, not indented four spaces or more.  A region whose markers sit in a code
+block that is never closed is reported too (a deleted closing fence above the region).
 
 ## Why is this bad?
 The paper's index stops updating, silently, on every nightly run.
