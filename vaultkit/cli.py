@@ -208,6 +208,7 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
     from vaultkit.config import load_config
     from vaultkit.index import apply, is_index_note, plan
     from vaultkit.locate import locate
+    from vaultkit.report.progress import progress_for
     from vaultkit.schema import check_index_note, check_index_targets
     from vaultkit.vault import Vault
     from vaultkit.yamlfile import UsageError
@@ -223,7 +224,7 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
         # the index notes are regenerated, not read: parse only the rest up front
         index_note = is_index_note(config)
         vault = Vault.load(root, config, use_cache=not no_cache,
-                           parse=lambda path: not index_note(path))
+                           parse=lambda path: not index_note(path), progress=progress_for())
         check_index_targets(config, vault.schemas, root)  # the defaults too: index writes
         check_index_note(config, vault.schemas, root, vault.note)
         result = plan(vault, prune=prune)

@@ -14,6 +14,7 @@ import pickle
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from vaultkit import __version__
 from vaultkit.model import Note, Problem, Span
@@ -127,31 +128,49 @@ def _parse_pair(item: tuple[str, bytes]) -> Note:
 
 
 def load_notes(
-    paths: dict[str, Path], cache: NoteCache, jobs: int | None = None
+    paths: dict[str, Path], cache: NoteCache, jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Note]:
-    """Parse the notes at ``paths`` (vault path -> absolute path)."""
+    """Parse the notes at ``paths`` (vault path -> absolute path).
+
+    ``progress(done, total)`` is told of every note read from the cache or parsed.
+    """
     notes: dict[str, Note] = {}
     todo: list[tuple[str, str, bytes]] = []
+    total = len(paths)
+    tell = progress or _silent
     for rel, absolute in paths.items():
         data = _read(absolute)
         if isinstance(data, Problem):
             notes[rel] = _unreadable(rel, data)
-            continue
-        key = _key(rel, data)
-        cached = cache.get(key)
-        if cached is not None:
-            notes[rel] = cached
         else:
-            todo.append((key, rel, data))
+            key = _key(rel, data)
+            cached = cache.get(key)
+            if cached is not None:
+                notes[rel] = cached
+            else:
+                todo.append((key, rel, data))
+        tell(len(notes), total)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            parsed = list(pool.map(_parse_pair, [(rel, data) for _, rel, data in todo],
-                                   chunksize=64))
+            parsed = pool.map(_parse_pair, [(rel, data) for _, rel, data in todo], chunksize=64)
+            for (key, rel, _), note in zip(todo, parsed):
+                _keep(notes, cache, key, rel, note)
+                tell(len(notes), total)
     else:
-        parsed = [parse_note(rel, data) for _, rel, data in todo]
-    for (key, rel, _), note in zip(todo, parsed):
-        cache.put(key, note)
-        notes[rel] = note
+        for key, rel, data in todo:
+            _keep(notes, cache, key, rel, parse_note(rel, data))
+            tell(len(notes), total)
     cache.save()
+    tell(total, total)
     return notes
+
+
+def _keep(notes: dict[str, Note], cache: NoteCache, key: str, rel: str, note: Note) -> None:
+    cache.put(key, note)
+    notes[rel] = note
+
+
+def _silent(done: int, total: int) -> None:
+    pass

@@ -53,12 +53,14 @@ class Vault:
     @classmethod
     def load(cls, root: str | Path, config: Config | None = None, *,
              config_file: Path | None = None, jobs: int | None = None,
-             use_cache: bool = True, parse: Callable[[str], bool] | None = None) -> Vault:
+             use_cache: bool = True, parse: Callable[[str], bool] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Vault:
         """Discover and parse the vault.
 
         ``parse`` limits which notes are parsed up front (all by default); the others
         are parsed on demand by :meth:`note`.  ``vaultkit index`` uses it to skip the
-        index notes it is about to regenerate.
+        index notes it is about to regenerate.  ``progress(done, total)`` hears of each
+        note loaded (the CLI's progress line, :mod:`vaultkit.report.progress`).
         """
         root = Path(root).resolve()
         if not root.is_dir():
@@ -70,7 +72,7 @@ class Vault:
         files = discover(root, config)
         cache = NoteCache(root, enabled=use_cache)
         wanted = [p for p in files.notes if parse is None or parse(p)]
-        notes = load_notes({p: files.absolute(p) for p in wanted}, cache, jobs)
+        notes = load_notes({p: files.absolute(p) for p in wanted}, cache, jobs, progress)
         vault = cls(root, config, files, notes, schemas)
         vault.bibliography_sources  # a configured bibliography that matches nothing: exit 2 now
         return vault

@@ -93,3 +93,80 @@ def test_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     os.close(read)
     assert progress_for(stream=io.StringIO()) is None
 
+
+
+def test_the_loader_reports_every_note(tmp_path) -> None:
+    from tests.conftest import write_vault
+    from vaultkit.vault import Vault
+
+    root = write_vault(tmp_path / "v", {f"sessions/{i}.md": f"## tl;dr\nnote {i}\n" for i in range(7)})
+    calls: list[tuple[int, int]] = []
+    Vault.load(root, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (7, 7)
+    assert {total for _, total in calls} == {7}
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)  # never backwards
+    assert {done for done, _ in calls} == set(range(8))  # every note told, cold and parsed
+    calls.clear()
+    Vault.load(root, progress=lambda done, total: calls.append((done, total)))
+    assert {done for done, _ in calls} == set(range(1, 8))  # warm: from the cache, one by one
+
+
+# -- the command on a pseudo-terminal --------------------------------------------------
+PROBE = """
+import sys
+import vaultkit.report.progress as progress
+progress.DELAY = progress.INTERVAL = 0  # draw at once: the vault is small
+from vaultkit.cli import main
+sys.argv = ["vaultkit", *sys.argv[1:]]
+main()
+"""
+
+
+def run_on_terminal(args: list[str], env: dict[str, str], stderr_tty: bool = True) -> tuple[int, str, str]:
+    """Run vaultkit with stderr on a pseudo-terminal (or a pipe); (exit code, stdout, stderr)."""
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", PROBE, *args], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=follower if stderr_tty else subprocess.PIPE,
+                                env={**env, "TERM": "xterm"})
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while stderr_tty:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal (EIO on Linux)
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        out, err = proc.communicate(timeout=120)
+        text = b"".join(chunks).decode() if stderr_tty else err.decode()
+        return proc.returncode, out.decode(), text.replace("\r\n", "\n")
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+
+
+@pytest.fixture
+def small_vault(tmp_path):
+    from tests.conftest import write_vault
+
+    return write_vault(tmp_path / "v", {f"sessions/2023-01-{i:02d}.md": "## tl;dr\nx\n" for i in range(1, 6)})
+
+
+def test_index_shows_progress_on_a_terminal_only(small_vault) -> None:
+    env = dict(os.environ)
+    code, out, err = run_on_terminal(["index", "--vault", str(small_vault), "--check"], env)
+    assert code == 0, err
+    assert "\rnotes 1/5 (20 %)" in err and "\rnotes 4/5 (80 %)" in err
+    before_summary = err.split("Index:")[0]
+    assert before_summary.endswith("\r\x1b[K")  # cleared before anything else is printed
+    code, out, err = run_on_terminal(["index", "--vault", str(small_vault), "--check"], env,
+                                     stderr_tty=False)
+    assert code == 0 and "\r" not in err and "notes 1/5" not in err
