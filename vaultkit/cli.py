@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vaultkit import __version__
-
-if TYPE_CHECKING:
-    from vaultkit.yamlfile import UsageError
+from vaultkit.errors import UsageError
 
 # Each command imports what it needs when it runs: `vaultkit --version` and `--help` load
 # click and nothing of the parser, the schemas or the bibliography (jsonschema, PyYAML,
@@ -112,7 +110,6 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     repository's README when the vault is a subfolder) are skipped with a note on stderr.
     """
     from vaultkit import cli_lint
-    from vaultkit.yamlfile import UsageError
 
     _silence_bibtexparser()
     opts = cli_lint.LintOptions(
@@ -162,7 +159,6 @@ def explain(code: str) -> None:
     import difflib
 
     from vaultkit.checks import all_rules, rule_by_code
-    from vaultkit.yamlfile import UsageError
 
     rule = rule_by_code(code)
     if rule is None:
@@ -211,7 +207,6 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
     from vaultkit.report.progress import progress_for
     from vaultkit.schema import check_index_note, check_index_targets
     from vaultkit.vault import Vault
-    from vaultkit.yamlfile import UsageError
 
     _silence_bibtexparser()
     try:
