@@ -254,7 +254,8 @@ def lint_rows(bench: Bench) -> None:
     # what the pre-commit hook runs: the staged note only, from the vault folder, warm
     staged = bench.planted_session()
     bench.append(staged)
-    ran = bench.run("pre-commit: vaultkit lint one note", bench.lint_cmd(staged), cwd=bench.vault)
+    hook = [*bench.vk, "lint", "--format", "json", staged]  # the hook's entry, no --vault
+    ran = bench.run("pre-commit: vaultkit lint one note", hook, cwd=bench.vault)
     bench.check(ran, {staged})
     ran.step.note = staged
 
