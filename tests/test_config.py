@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from vaultkit.config import Config, load_config
+from vaultkit.config import Config, IndexConfig, load_config
 from vaultkit.yamlfile import UsageError
 
 
@@ -55,3 +56,32 @@ def test_invalid_config_is_a_usage_error(tmp_path: Path, text: str, expected: st
 def test_fingerprint_changes_with_settings() -> None:
     assert Config().fingerprint() != Config(ignore=("VK1",)).fingerprint()
     assert Config().fingerprint() == Config().fingerprint()
+
+
+def _another(value: object) -> object:
+    """A different value of the same shape (for the fingerprint only: types are loose)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, tuple):
+        return value + ("x",)
+    if dataclasses.is_dataclass(value):
+        first = dataclasses.fields(value)[0]
+        return dataclasses.replace(value, **{first.name: _another(getattr(value, first.name))})
+    return "x"  # None
+
+
+def test_fingerprint_covers_every_setting() -> None:
+    # the findings cache is keyed by it: a setting it missed would serve stale findings
+    base = Config()
+    seen = {base.fingerprint()}
+    for f in dataclasses.fields(Config):
+        changed = dataclasses.replace(base, **{f.name: _another(getattr(base, f.name))})
+        seen.add(changed.fingerprint())
+    assert len(seen) == len(dataclasses.fields(Config)) + 1
+    for f in dataclasses.fields(IndexConfig):
+        index = dataclasses.replace(base.index, **{f.name: _another(getattr(base.index, f.name))})
+        assert dataclasses.replace(base, index=index).fingerprint() != base.fingerprint(), f.name
