@@ -89,7 +89,7 @@ def _silence_bibtexparser() -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of what --fix would change; write nothing; exit 1 when there is something to fix.")
 @click.option("--fix-only", is_flag=True, help="Apply the fixes but do not report what is left (exit 0 unless vaultkit fails).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the findings: no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the findings: no summary, no progress line.")
 @click.option("--show-files", is_flag=True, help="List the files that would be linted (and the schemas of each note), then stop.")
 @click.option("--stdin-filename", help="With '-' as the path: where the text read from standard input lives in the vault.")
 @click.option("--watch", is_flag=True, help="Lint, then lint again on every change in the vault (Ctrl-C stops).")

@@ -81,6 +81,7 @@ def _load(opts: LintOptions) -> tuple["Vault | None", tuple[str, ...], bytes | N
     from vaultkit.config import load_config
     from vaultkit.engine import active_rules
     from vaultkit.locate import locate
+    from vaultkit.report.progress import progress_for
     from vaultkit.vault import Vault
 
     if opts.from_stdin:
@@ -96,7 +97,10 @@ def _load(opts: LintOptions) -> tuple["Vault | None", tuple[str, ...], bytes | N
     config: Config = load_config(opts.config_file, located.root).with_cli(
         opts.select, opts.extend_select, opts.ignore, opts.severity)
     active_rules(config)  # validate selectors before any work
-    vault = Vault.load(located.root, config, jobs=opts.jobs, use_cache=not opts.no_cache)
+    # a progress line on a terminal's stderr: never with --quiet or a machine format
+    progress = progress_for(enabled=opts.fmt == "text" and not opts.quiet)
+    vault = Vault.load(located.root, config, jobs=opts.jobs, use_cache=not opts.no_cache,
+                       progress=progress)
     if opts.from_stdin:
         path, data = _stdin_note(vault, opts)
         return vault, (path,), data

@@ -127,10 +127,13 @@ def run_on_terminal(args: list[str], env: dict[str, str], stderr_tty: bool = Tru
     import subprocess
     import sys
 
+    import tempfile
+
     leader, follower = pty.openpty()
+    stdout = tempfile.TemporaryFile()  # not a pipe: a large report must not block the child
     try:
         proc = subprocess.Popen([sys.executable, "-c", PROBE, *args], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE,
+                                stdout=stdout,
                                 stderr=follower if stderr_tty else subprocess.PIPE,
                                 env={**env, "TERM": "xterm"})
         os.close(follower)
@@ -144,10 +147,12 @@ def run_on_terminal(args: list[str], env: dict[str, str], stderr_tty: bool = Tru
             if not chunk:
                 break
             chunks.append(chunk)
-        out, err = proc.communicate(timeout=120)
+        _, err = proc.communicate(timeout=120)
         text = b"".join(chunks).decode() if stderr_tty else err.decode()
-        return proc.returncode, out.decode(), text.replace("\r\n", "\n")
+        stdout.seek(0)
+        return proc.returncode, stdout.read().decode(), text.replace("\r\n", "\n")
     finally:
+        stdout.close()
         os.close(leader)
         if follower >= 0:
             os.close(follower)
@@ -157,7 +162,8 @@ def run_on_terminal(args: list[str], env: dict[str, str], stderr_tty: bool = Tru
 def small_vault(tmp_path):
     from tests.conftest import write_vault
 
-    return write_vault(tmp_path / "v", {f"sessions/2023-01-{i:02d}.md": "## tl;dr\nx\n" for i in range(1, 6)})
+    # five clean notes: no schema applies outside sessions/, nothing is cited
+    return write_vault(tmp_path / "v", {f"notes/n{i}.md": f"# Note {i}\n\nText.\n" for i in range(5)})
 
 
 def test_index_shows_progress_on_a_terminal_only(small_vault) -> None:
@@ -170,3 +176,17 @@ def test_index_shows_progress_on_a_terminal_only(small_vault) -> None:
     code, out, err = run_on_terminal(["index", "--vault", str(small_vault), "--check"], env,
                                      stderr_tty=False)
     assert code == 0 and "\r" not in err and "notes 1/5" not in err
+
+
+def test_lint_shows_progress_on_a_terminal_unless_quiet_or_a_machine_format(small_vault) -> None:
+    env = dict(os.environ)
+    base = ["lint", "--vault", str(small_vault)]
+    code, out, err = run_on_terminal(base, env)
+    assert code == 0, err
+    assert "\rnotes 1/5 (20 %)" in err and err.rstrip("\n").endswith("\r\x1b[K")
+    assert "\r" not in out  # the report itself is untouched
+    for extra in (["--quiet"], ["--format", "json"], ["--format", "sarif"], ["--format", "github"]):
+        code, out, err = run_on_terminal(base + extra, env)
+        assert code == 0 and "\r" not in err, extra
+    code, out, err = run_on_terminal(base, env, stderr_tty=False)
+    assert code == 0 and "\r" not in err
