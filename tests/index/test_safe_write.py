@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -311,6 +312,26 @@ def test_a_read_only_note_is_failed_the_others_written(tmp_path: Path) -> None:
     assert re.search(r"Index: 0 created, 2 updated, \d+ unchanged, 0 pruned, 1 failed\.", out)
     assert "papers/@alpha2020.md:1:1: VK304 not written: the file is read-only" in err
     assert frozen.read_bytes() == before
+
+
+def test_an_immutable_note_is_failed(tmp_path: Path) -> None:
+    root = vault(tmp_path)
+    run(root)
+    (root / "sessions" / "2024-01-03.md").write_text(session("alpha2020"), encoding="utf-8")
+    frozen = root / "papers" / "@alpha2020.md"
+    before = frozen.read_bytes()
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(frozen)],
+                                                        capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available on this file system")
+    try:
+        code, out, err = run(root)
+    finally:
+        subprocess.run(["chattr", "-i", str(frozen)], check=True)
+    assert code == 1
+    assert re.search(r"papers/@alpha2020\.md:1:1: VK304 not written: Operation not permitted", err)
+    assert ", 1 failed." in out
+    assert frozen.read_bytes() == before
+    assert not [p for p in root.rglob("*vaultkit-tmp")]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
