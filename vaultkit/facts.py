@@ -20,7 +20,7 @@ from vaultkit.bib import Bibliography, BibEntry
 from vaultkit.config import Config
 from vaultkit.files import VaultFiles, paper_note_pattern, paper_notes, sanitize_key
 from vaultkit.markers import RegionError, find_region
-from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span
+from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span, Word
 from vaultkit.references import Resolution, Resolver, find_block_id, wholly_generated
 from vaultkit.suggest import KeySuggester
 
@@ -49,6 +49,8 @@ class NoteFacts:
     citations: tuple[Citation, ...] = ()
     code_spans: tuple[CodeSpan, ...] = ()
     """Inline code that could be a citekey (one word): what VK209 reads."""
+    key_words: tuple[Word, ...] = ()
+    """Bare prose words shaped like a citekey: VK209 reads them too."""
     tags: tuple[str, ...] = ()
     schemas: tuple[str, ...] = ()
     """Names of the schemas that apply."""
@@ -90,6 +92,7 @@ class NoteFacts:
             block_ids=block_ids(note.lines), links=note.links, citations=note.citations,
             code_spans=tuple(c for c in note.code_spans if c.text.strip() and
                              not any(ch.isspace() for ch in c.text.strip())),
+            key_words=note.key_words,
             tags=tuple(dict.fromkeys(tags)), schemas=schemas,
             ignore=tuple(str(c) for c in ignore) if isinstance(ignore, (list, tuple)) else (),
             directives=directives(note), generated=generated, region_errors=tuple(errors),

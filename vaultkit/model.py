@@ -249,6 +249,13 @@ class Tag(NamedTuple):
     """Text after ``->`` (stripped; may be ``""``), ``None`` without an arrow."""
 
 
+class Word(NamedTuple):
+    """A bare word of prose shaped like a citekey (``kohGroundingLanguageModels2023``)."""
+
+    text: str
+    span: Span
+
+
 class CodeSpan(NamedTuple):
     text: str
     """The code, without the backticks."""
@@ -285,6 +292,9 @@ class Note:
     tags: tuple[Tag, ...] = ()
     code_spans: tuple[CodeSpan, ...] = ()
     comments: tuple[Comment, ...] = ()
+    key_words: tuple[Word, ...] = ()
+    """Bare prose words shaped like a citekey (letters and a year): VK209 checks which
+    of them the bibliography knows."""
     problems: tuple[Problem, ...] = ()
     has_bom: bool = False
     newline: str = "\n"
@@ -363,5 +373,5 @@ class Finding:
 # ``field`` is re-exported for modules that extend the model.
 __all__ = [
     "Applicability", "Block", "Citation", "CodeSpan", "Comment", "Edit", "Finding", "Fix", "Frontmatter", "Heading", "Link",
-    "ListItem", "Note", "Problem", "SEVERITIES", "Section", "Severity", "Span", "Tag", "field",
+    "ListItem", "Note", "Problem", "SEVERITIES", "Section", "Severity", "Span", "Tag", "Word", "field",
 ]

@@ -128,3 +128,33 @@ def test_a_deleted_entry_is_reported_though_its_index_note_remains(lint: Lint) -
         "sessions/2023-01-01.md": "Read @gone2021, @kept2022 and @mine2020.\n",
     }
     assert lint(files) == [("sessions/2023-01-01.md", 1, 6, "VK201")]
+
+
+# -- item 13: a known key written bare in prose ----------------------------------------------
+def test_a_bare_known_key_in_prose_is_vk209(lint: Lint) -> None:
+    files = {
+        "references.bib": "@misc{kohGroundingLanguageModels2023}\n@misc{vaswani2017}\n",
+        "sessions/2023-03-01.md": (
+            "Was about to start project kohGroundingLanguageModels2023, then lunch.\n"  # 1
+            "Already cited: @vaswani2017; a path: papers/vaswani2017.md; `vaswani2017`.\n"
+            "A near miss kohGroundingLanguageModels2024 and an email vaswani2017@x.org.\n"
+            "- [skim(vaswani2017)]\n"  # VK106's (malformed action), not VK209's
+            "```\nvaswani2017 in code\n```\n"
+        ),
+    }
+    assert lint(files, select=("VK209",)) == [
+        ("sessions/2023-03-01.md", 1, 28, "VK209"),
+        ("sessions/2023-03-01.md", 2, 61, "VK209"),  # the backticked one
+    ]
+
+
+def test_the_bare_key_fix_is_an_unsafe_citation(tmp_path: Path) -> None:
+    from tests.references.conftest import lint_findings
+
+    root = write_vault(tmp_path, {"references.bib": "@misc{kohGrounding2023}\n",
+                                  "a.md": "Project kohGrounding2023.\n"})
+    [finding] = lint_findings(root, ("VK209",))
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert [(e.span, e.text) for e in finding.fix.edits] == [
+        (finding.span, "@kohGrounding2023")]
+    assert (finding.span.column, finding.span.end_column) == (9, 25)

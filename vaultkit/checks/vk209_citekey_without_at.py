@@ -1,21 +1,28 @@
 """VK209 citekey-without-at
 
 ## What it does
-Reports inline code that is exactly a known citekey and suggests writing it as a
-citation, `@key`.
+Reports a known citekey written without `@`: as inline code (`` `key` ``) or as a bare
+word of prose that is exactly a key of the bibliography or a paper note.  Bare words are
+looked at when they are shaped like a Better BibTeX key (letters and a four-digit year,
+`kohGroundingLanguageModels2023`); any key is found in backticks.
 
 ## Why is this bad?
-In backticks the key is only text: it is not a citation, so the paper's index note does
+Without `@` the key is only text: it is not a citation, so the paper's index note does
 not list the session and Pandoc does not cite it.
 
 ## Example
 ```markdown
-Coming from `lesterPowerScaleParameterEfficient2021`.
+Was about to start project kohGroundingLanguageModels2023, then `lesterPowerScale2021`.
 ```
 Use instead:
 ```markdown
-Coming from @lesterPowerScaleParameterEfficient2021.
+Was about to start project @kohGroundingLanguageModels2023, then @lesterPowerScale2021.
 ```
+
+## Fix safety
+The bare-word fix (`key` → `@key`) is unsafe: the word may be meant as a plain mention
+(a file name, a project), and a citation changes what Pandoc renders.  The word is read
+with Pandoc's citekey grammar, so `@` + the word cites exactly that key.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
 from vaultkit.facts import NoteFacts
+from vaultkit.model import Edit, Fix
 
 CODE = "VK209"
 NAME = "citekey-without-at"
@@ -40,3 +48,9 @@ def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
         if key and " " not in key and ctx.facts.knows_key(key):
             yield Hit(code.span, f"`{code.text}` is a known citekey: write @{key} to cite it",
                       fixable=True, suggestion="@" + key)
+    for word in note.key_words:
+        if ctx.facts.knows_key(word.text):
+            cite = "@" + word.text
+            yield Hit(word.span, f"'{word.text}' is a known citekey written without @: "
+                      f"write {cite} to cite it", suggestion=cite,
+                      fix=Fix(f"Cite it: {cite}", (Edit(word.span, cite),), "unsafe"))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
-from vaultkit.model import Citation, CodeSpan, Comment, Link, LinkKind, Span, Tag
+from vaultkit.model import Citation, CodeSpan, Comment, Link, LinkKind, Span, Tag, Word
 
 FILL = "\x00"
 """Stands in for masked characters: matched by no grammar, not a word character."""
@@ -60,6 +60,7 @@ class InlineResult:
     code_spans: tuple[CodeSpan, ...]
     comments: tuple[Comment, ...]
     visible: str
+    key_words: tuple[Word, ...] = ()
     """The text with comments blanked out (same length): what a reader sees."""
 
 
@@ -107,6 +108,7 @@ def scan_inline(
 
     tags = _tags(masked, text, span_of, skip)
     citations = _citations(masked, text, span_of)
+    key_words = _key_words(masked, text, span_of)
     links.sort(key=lambda link: (link.span.line, link.span.column))
     result = (tuple(links), citations, tags, tuple(code_spans), tuple(comments))
     if original is not None:
@@ -114,7 +116,7 @@ def scan_inline(
             tuple(e._replace(raw=original(e.span)) if "\n" in e.raw else e for e in elements)
             for elements in result
         )  # type: ignore[assignment]
-    return InlineResult(*result, visible)
+    return InlineResult(*result, visible, key_words)
 
 
 # -- masking ----------------------------------------------------------------------------
@@ -543,3 +545,29 @@ def _escaped(s: str, index: int) -> bool:
     while index - run - 1 >= 0 and s[index - run - 1] == "\\":
         run += 1
     return run % 2 == 1
+
+
+# -- bare citekeys ------------------------------------------------------------------------
+_KEY_WORD = re.compile(r"(?<![\w@\\:.#$%&\-+?<>~/])\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*(?![\w@])")
+"""A word read with Pandoc's citekey grammar, so that ``@`` + the word cites exactly it."""
+_YEARISH = re.compile(r"[A-Za-z].*\d{4}|\d{4}.*[A-Za-z]")
+_IN_ACTION = re.compile(r"\[[a-z][a-z0-9_-]*\($")
+
+
+def _key_words(masked: str, text: str, span_of: Callable[[int, int], Span]) -> tuple[Word, ...]:
+    """Prose words that could be a citekey written without ``@``: a letter and a year, as
+    Better BibTeX keys have (``kohGroundingLanguageModels2023``, ``vaswani2017``).
+
+    Only these are kept (a note has thousands of words); a key without a year is still
+    found in backticks.  A word that is an action's argument (``[skim(key2021)]``) is
+    VK106's, not one of these.
+    """
+    out: list[Word] = []
+    for m in _KEY_WORD.finditer(masked):
+        word = m.group()
+        if len(word) < 6 or not _YEARISH.search(word):
+            continue
+        if _IN_ACTION.search(masked, max(0, m.start() - 40), m.start()):
+            continue
+        out.append(Word(word, span_of(m.start(), m.end())))
+    return tuple(out)

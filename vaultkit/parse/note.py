@@ -97,6 +97,7 @@ def parse_text(path: str, decoded: str) -> Note:
         citations=inline.citations,
         tags=inline.tags,
         code_spans=inline.code_spans,
+        key_words=inline.key_words,
         comments=inline.comments,
         problems=fm.problems,
         has_bom=source.has_bom,
