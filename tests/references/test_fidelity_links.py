@@ -107,3 +107,25 @@ def test_a_missing_note_with_a_dot_is_an_unresolved_link(lint: Lint) -> None:
         ("a.md", 1, 52, "VK202"),  # a PDF is an attachment
         ("a.md", 1, 66, "VK202"),  # so is a canvas
     ]
+
+
+# -- item 14: frontmatter links --------------------------------------------------------------
+def test_frontmatter_links_are_checked_at_their_place(lint: Lint) -> None:
+    files = {
+        "Paper X.md": "# X\n",
+        "banner.webp": PNG,
+        "a.md": (
+            "---\n"
+            'related: "[[Paper X]]"\n'
+            "banner: \"![[x.webp]]\"\n"       # missing image: VK202
+            "see:\n"
+            '  - "[[Paper Y|why]]"\n'          # missing note: VK203
+            "  - '![[banner.webp]]'\n"
+            "nested: [[not a link]]\n"        # unquoted: a YAML list, not a link
+            "# comment [[nor this]]\n"
+            'template: "[[{{date}}]]"\n'
+            "---\n"
+            "Body [[Paper X]].\n"
+        ),
+    }
+    assert lint(files) == [("a.md", 3, 10, "VK202"), ("a.md", 5, 6, "VK203")]

@@ -547,6 +547,43 @@ def _escaped(s: str, index: int) -> bool:
     return run % 2 == 1
 
 
+# -- frontmatter links -------------------------------------------------------------------
+def frontmatter_links(
+    text: str, start: int, end: int, data: object, span_of: Callable[[int, int], Span]
+) -> tuple[Link, ...]:
+    """Wikilinks and embeds written in frontmatter property values, where Obsidian reads
+    them as links (``related: "[[Paper X]]"``, ``banner: "![[x.webp]]"``, a list of them).
+
+    YAML decides what is a value: a ``[[…]]`` counts only when a string value of the
+    parsed properties holds it, so an unquoted ``[[x]]`` (a nested YAML list, which
+    Obsidian does not read as a link either) or a comment is no link.  Positions are in
+    the note's text, inside the frontmatter.
+    """
+    values: list[str] = []
+    _strings(data, values, depth=0)
+    if not any("[[" in v for v in values):
+        return ()
+    links: list[Link] = []
+    for m in _WIKILINK.finditer(text, start, end):
+        if _PLACEHOLDER.search(m.group(2)) or not any(m.group() in v for v in values):
+            continue
+        links.append(_wikilink(m, text, span_of))
+    return tuple(links)
+
+
+def _strings(value: object, out: list[str], depth: int) -> None:
+    if len(out) > 10_000 or depth > 50:
+        return
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, out, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, out, depth + 1)
+
+
 # -- bare citekeys ------------------------------------------------------------------------
 _KEY_WORD = re.compile(r"(?<![\w@\\:.#$%&\-+?<>~/])\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*(?![\w@])")
 """A word read with Pandoc's citekey grammar, so that ``@`` + the word cites exactly it."""

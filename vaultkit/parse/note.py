@@ -12,7 +12,7 @@ from dataclasses import replace
 from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, Section, Span
 from vaultkit.parse.blocks import RawBlock, parse_blocks
 from vaultkit.parse.frontmatter import split_frontmatter
-from vaultkit.parse.inline import scan_inline
+from vaultkit.parse.inline import frontmatter_links, scan_inline
 from vaultkit.markers import find_region, scan
 from vaultkit.positions import SourceText
 
@@ -71,6 +71,9 @@ def parse_text(path: str, decoded: str) -> Note:
 
     original = source.slice if source.original is not source.text else None
     inline = scan_inline(text, opaque, source.span, skip, original)
+    links = inline.links
+    if fm.frontmatter is not None and isinstance(fm.frontmatter.data, dict):
+        links = frontmatter_links(text, 0, body_start, fm.frontmatter.data, source.span) + links
     hidden = _hidden_lines(source, inline.visible)
 
     headings = tuple(
@@ -93,7 +96,7 @@ def parse_text(path: str, decoded: str) -> Note:
         sections=sections,
         list_items=list_items,
         blocks=blocks,
-        links=inline.links,
+        links=links,
         citations=inline.citations,
         tags=inline.tags,
         code_spans=inline.code_spans,
