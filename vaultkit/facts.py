@@ -200,7 +200,7 @@ class VaultFacts:
         self.config = config
         self.bibliography = bibliography
         self._full = full_bibliography
-        self.notes = FactsMap(lambda: self.files.notes, load)
+        self.notes = FactsMap(lambda: self.files.notes + self.files.canvases, load)
         self._set_files(files)
 
     def _set_files(self, files: VaultFiles) -> None:

@@ -24,6 +24,7 @@ from vaultkit.safe_read import read_regular
 
 ALWAYS_SKIPPED = (".obsidian", ".trash", ".git")
 NOTE_SUFFIX = ".md"
+CANVAS_SUFFIX = ".canvas"
 _UNSAFE_IN_NAMES = re.compile(r'[*"\\/<>:|?]')
 
 
@@ -84,6 +85,11 @@ class VaultFiles:
     @cached_property
     def notes(self) -> tuple[str, ...]:
         return tuple(p for p in self.paths if p.lower().endswith(NOTE_SUFFIX))
+
+    @cached_property
+    def canvases(self) -> tuple[str, ...]:
+        """JSON Canvas files: parsed like notes for their links (no sections, no schema)."""
+        return tuple(p for p in self.paths if p.lower().endswith(CANVAS_SUFFIX))
 
     @cached_property
     def path_set(self) -> frozenset[str]:

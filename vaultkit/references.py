@@ -280,8 +280,8 @@ class Resolver:
     def _check_fragment(self, res: Resolution, fragment: str) -> Resolution:
         assert res.path is not None
         note = self.notes.get(res.path)
-        if note is None or not note.readable:
-            return res  # #page=3 on a PDF, or an unreadable note: nothing to check
+        if note is None or not note.readable or not res.path.lower().endswith(NOTE_SUFFIX):
+            return res  # #page=3 on a PDF, a canvas, an unreadable note: nothing to check
         if fragment.startswith("^"):
             block = fragment[1:]
             if any(found == block for found, _ in note.block_ids):

@@ -71,7 +71,7 @@ class Vault:
         check_index_targets(config, schemas, root, written_only=True)
         files = discover(root, config)
         cache = NoteCache(root, enabled=use_cache)
-        wanted = [p for p in files.notes if parse is None or parse(p)]
+        wanted = [p for p in files.notes + files.canvases if parse is None or parse(p)]
         notes = load_notes({p: files.absolute(p) for p in wanted}, cache, jobs, progress)
         vault = cls(root, config, files, notes, schemas)
         vault.bibliography_sources  # a configured bibliography that matches nothing: exit 2 now
@@ -79,7 +79,8 @@ class Vault:
 
     def note(self, path: str) -> Note | None:
         """A note by vault path, parsing it now if it was not parsed up front."""
-        if path not in self.notes and path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX):
+        if path not in self.notes and path in self.files.path_set and path.lower().endswith(
+                (NOTE_SUFFIX, ".canvas")):
             self.notes[path] = read_note(path, self.files.absolute(path))
         return self.notes.get(path)
 

@@ -129,3 +129,32 @@ def test_frontmatter_links_are_checked_at_their_place(lint: Lint) -> None:
         ),
     }
     assert lint(files) == [("a.md", 3, 10, "VK202"), ("a.md", 5, 6, "VK203")]
+
+
+# -- item 14: JSON Canvas files ------------------------------------------------------------------
+CANVAS = (
+    '{\n'
+    '  "nodes": [\n'
+    '    {"id": "a", "type": "text", "x": 0, "y": 0, "width": 10, "height": 10,\n'
+    '     "text": "# Plan\\n\\nRead [[Paper X]] and [[Nope]], caf\\u00e9 [[Gone]]\\n![[fig.png]]"},\n'
+    '    {"id": "b", "type": "file", "file": "Paper X.md", "subpath": "#Method", "x": 0, "y": 0, "width": 1, "height": 1},\n'
+    '    {"id": "c", "type": "file", "file": "missing.pdf", "x": 0, "y": 0, "width": 1, "height": 1},\n'
+    '    {"id": "d", "type": "link", "url": "https://example.org/[[x]]", "x": 0, "y": 0, "width": 1, "height": 1}\n'
+    '  ],\n'
+    '  "edges": [{"id": "e", "fromNode": "a", "toNode": "b", "label": "[[not checked]]"}]\n'
+    '}\n'
+)
+
+
+def test_canvas_links_are_checked_with_positions_in_the_file(lint: Lint) -> None:
+    files = {"Paper X.md": "# Paper X\n\n## Method\n", "fig.png": PNG, "boards/plan.canvas": CANVAS,
+             "a.md": "See ![[plan.canvas]].\n"}
+    assert lint(files) == [
+        ("boards/plan.canvas", 4, 46, "VK203"),  # [[Nope]] after the \n\n escapes
+        ("boards/plan.canvas", 4, 66, "VK203"),  # [[Gone]] after the \u00e9 escape
+        ("boards/plan.canvas", 6, 42, "VK202"),  # the file node's path
+    ]
+
+
+def test_a_broken_canvas_is_a_finding(lint: Lint) -> None:
+    assert lint({"b.canvas": '{"nodes": [}'}, select=("VK0", "VK2")) == [("b.canvas", 1, 12, "VK002")]

@@ -12,6 +12,7 @@ from dataclasses import replace
 from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, Section, Span
 from vaultkit.parse.blocks import RawBlock, parse_blocks
 from vaultkit.parse.frontmatter import split_frontmatter
+from vaultkit.parse.canvas import CANVAS_SUFFIX, parse_canvas
 from vaultkit.parse.inline import frontmatter_links, scan_inline
 from vaultkit.markers import find_region, scan
 from vaultkit.positions import SourceText
@@ -41,6 +42,8 @@ def parse_note(path: str, data: bytes) -> Note:
         decoded = _decode(path, data)
         if isinstance(decoded, Problem):
             return Note(path=path, lines=(), problems=(decoded,), readable=False)
+        if path.lower().endswith(CANVAS_SUFFIX):
+            return parse_canvas(path, decoded)
         return parse_text(path, decoded)
     except Exception as error:  # noqa: BLE001 - any parser bug, reported on the note
         message = (f"vaultkit could not parse this note ({type(error).__name__}: "

@@ -90,6 +90,8 @@ def _display(path: Path, root: Path) -> str:
 
 def applicable(schemas: tuple[Schema, ...], note: Note) -> tuple[Schema, ...]:
     """The schemas whose ``applies-to`` selects ``note``: by path *or* by frontmatter."""
+    if not note.path.lower().endswith(".md"):
+        return ()  # a canvas has links, not sections
     return tuple(s for s in schemas if _selects(s.applies_to, note))
 
 
