@@ -47,7 +47,12 @@ def test_quiet(vk1, text: str) -> None:
     ("- [solilquy -> x]", "unknown tag 'solilquy' (did you mean 'soliloquy'?)", "soliloquy"),
     ("- [skimm(@a)]", "unknown tag 'skimm' (did you mean 'skim'?)", "skim"),
     ("- [todo -> x]", "unknown tag 'todo'; known tags: soliloquy, question, eureka, hypothesize, "
-                      "lesson_learned, interrupt, skim, read, deep-read", None),
+                      "lesson_learned, interrupt, skim, read, deep-read; to add it, write a schema "
+                      "with 'extends: session' and 'tags: {todo: …}' (rules/README.md)", None),
+    ("- [revisit(@a)]", "unknown tag 'revisit'; known tags: soliloquy, question, eureka, "
+                        "hypothesize, lesson_learned, interrupt, skim, read, deep-read; to add it, "
+                        "write a schema with 'extends: session' and 'log: {verbs: [revisit]}' "
+                        "(rules/README.md)", None),
 ])
 def test_messages(vk1, line: str, message: str, suggestion: str | None) -> None:
     [finding] = vk1.findings(HEAD + line + "\n", select=("VK107",))

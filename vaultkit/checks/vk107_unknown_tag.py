@@ -62,7 +62,11 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
         close = difflib.get_close_matches(tag.name, known, n=2, cutoff=0.75)
         if not close and tag.argument is None and not tag.arrow:
             continue  # "[sic]": bracketed prose, not a tag
-        hint = f" (did you mean '{close[0]}'?)" if close else f"; known tags: {', '.join(known)}"
+        hint = f" (did you mean '{close[0]}'?)" if close else (
+            f"; known tags: {', '.join(known)}; to add it, write a schema with "
+            f"'extends: {with_vocabulary[0].name}' and "
+            + (f"'log: {{verbs: [{tag.name}]}}'" if tag.argument is not None
+               else f"'tags: {{{tag.name}: …}}'") + " (rules/README.md)")
         fix = replace(tag.name_span, close[0], f"Replace with '{close[0]}'", "unsafe") \
             if len(close) == 1 else None
         yield Hit(tag.span, f"unknown tag '{tag.name}'{hint}",

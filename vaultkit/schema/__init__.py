@@ -55,23 +55,40 @@ def load_schemas(config: Config, vault_root: Path) -> tuple[Schema, ...]:
     schemas: dict[str, Schema] = {}
     for schema in _load_folder(builtin, config, display_root=builtin.parent):
         schemas[schema.name] = schema
+    bases = _raw_schemas(builtin)
     if config.schemas:
         folder = vault_root / config.schemas
         if not folder.is_dir():
             where = f"{config.source}: " if config.source else ""
             raise UsageError(f"{where}schemas: folder '{config.schemas}' not found in the vault")
-        for schema in _load_folder(folder, config, display_root=vault_root):
+        for schema in _load_folder(folder, config, display_root=vault_root, bases=bases):
             schemas[schema.name] = schema  # dict order keeps a replaced built-in in place
     return tuple(schemas.values())
 
 
-def _load_folder(folder: Path, config: Config, display_root: Path) -> list[Schema]:
+def _schema_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in SCHEMA_SUFFIXES and p.is_file())
+
+
+def _raw_schemas(folder: Path) -> dict[str, dict]:
+    """The built-in schemas' data by name: what ``extends:`` starts from."""
+    out: dict[str, dict] = {}
+    if folder.is_dir():
+        for path in _schema_files(folder):
+            data = load_yaml(path).data
+            if isinstance(data, dict):
+                out[str(data.get("name", path.stem))] = data
+    return out
+
+
+def _load_folder(folder: Path, config: Config, display_root: Path,
+                 bases: dict[str, dict] | None = None) -> list[Schema]:
     out: list[Schema] = []
     seen: dict[str, str] = {}
     if not folder.is_dir():
         return out
-    for path in sorted(p for p in folder.iterdir() if p.suffix in SCHEMA_SUFFIXES and p.is_file()):
-        schema = load_schema_file(path, _display(path, display_root), config)
+    for path in _schema_files(folder):
+        schema = load_schema_file(path, _display(path, display_root), config, bases)
         if schema.name in seen:
             raise UsageError(
                 f"{schema.source}:1:1: schema name '{schema.name}' is already used by {seen[schema.name]}"

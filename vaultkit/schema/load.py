@@ -10,6 +10,7 @@ Every problem is a :class:`~vaultkit.yamlfile.UsageError` naming ``file:line:col
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -35,6 +36,7 @@ META_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["applies-to"],
     "properties": {
+        "extends": {"type": "string"},
         "name": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},
         "description": {"type": "string"},
         "applies-to": {
@@ -107,9 +109,15 @@ META_SCHEMA: dict[str, Any] = {
 _DATE_FIELDS = {"YYYY": r"(?P<year>\d{4})", "MM": r"(?P<month>\d{2})", "DD": r"(?P<day>\d{2})"}
 
 
-def load_schema_file(path: Path, display: str, config: Config) -> Schema:
-    """One schema file, validated strictly; the config's globs merged into ``applies-to``."""
+def load_schema_file(path: Path, display: str, config: Config,
+                     bases: dict[str, dict[str, Any]] | None = None) -> Schema:
+    """One schema file, validated strictly; the config's globs merged into ``applies-to``.
+
+    ``bases``: the built-in schemas' data by name, for a file that says ``extends:``.
+    """
     doc = load_yaml(path, display)
+    if isinstance(doc.data, dict) and "extends" in doc.data:
+        doc = _extended(doc, bases or {})
     validate(doc, META_SCHEMA, "schema")
     data: dict[str, Any] = doc.data
     _semantics(doc, data)
@@ -151,6 +159,47 @@ def load_schema_file(path: Path, display: str, config: Config) -> Schema:
         tags=tuple((name, " ".join((text or "").split())) for name, text in data.get("tags", {}).items()),
         frontmatter_json=json.dumps(frontmatter, sort_keys=True) if frontmatter is not None else None,
     )
+
+
+def _extended(doc: YamlDocument, bases: dict[str, dict[str, Any]]) -> YamlDocument:
+    """``extends: session`` plus additions: the built-in schema with the file merged in.
+
+    Adding one verb or tag should not mean copying the whole schema.  Mappings merge key
+    by key, lists of names gain the new ones (``log.verbs: [revisit]`` adds a verb),
+    ``sections`` replace a section of the same title or are added, anything else is
+    replaced.  Without a ``name`` the result takes the base's name, so it replaces the
+    built-in schema instead of applying beside it.
+    """
+    base_name = doc.data["extends"]
+    if not isinstance(base_name, str) or base_name not in bases:
+        raise _fail(doc, ("extends",), f"extends: no built-in schema '{base_name}'"
+                    f"{_hint(str(base_name), sorted(bases))}")
+    own = {k: v for k, v in doc.data.items() if k != "extends"}
+    merged = _merge(copy.deepcopy(bases[base_name]), own)
+    if "name" not in own:
+        merged["name"] = base_name
+    return YamlDocument(doc.path, merged, doc.key_spans)
+
+
+def _merge(base: Any, extra: Any, key: str = "") -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        for name, value in extra.items():
+            base[name] = _merge(base[name], value, name) if name in base else value
+        return base
+    if key == "sections" and isinstance(base, list) and isinstance(extra, list):
+        titles = {str(s.get("title", "")).strip().casefold(): i for i, s in enumerate(base)
+                  if isinstance(s, dict)}
+        for section in extra:
+            title = str(section.get("title", "")).strip().casefold() if isinstance(section, dict) else ""
+            if title in titles:
+                base[titles[title]] = section
+            else:
+                base.append(section)
+        return base
+    if isinstance(base, list) and isinstance(extra, list) and all(
+            isinstance(v, (str, int, float)) for v in base + extra):
+        return base + [v for v in extra if v not in base]
+    return extra
 
 
 def date_regex(pattern: str) -> str:
