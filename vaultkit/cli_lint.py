@@ -240,11 +240,13 @@ def _report(opts: LintOptions, vault: "Vault", targets: tuple[str, ...],
                    f"note{'s' if notes != 1 else ''}.", err=to_stderr)
     if not opts.fix_only:
         # the closing line: the summary, then how many of the findings --fix would mend
-        from vaultkit.settings import bibliography_summary
+        from vaultkit.settings import bibliography_summary, schema_hint
 
         hint = fix_summary(shown, opts.unsafe_fixes)
+        stray = schema_hint(vault)
         click.echo(f"{summary(shown, ctx.notes_checked)} {bibliography_summary(vault)}"
-                   + (f" {hint}" if hint else ""), err=to_stderr)
+                   + (f" {stray}" if stray else "") + (f" {hint}" if hint else ""),
+                   err=to_stderr)
 
 
 def show_settings(opts: LintOptions) -> int:

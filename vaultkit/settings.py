@@ -36,6 +36,34 @@ def bibliography_summary(vault: "Vault") -> str:
     return text + "."
 
 
+def schema_hint(vault: "Vault") -> str:
+    """When notes carry most of a schema's sections but no schema applies to them (session
+    notes in ``reading/2023/`` while ``sessions:`` says ``sessions/**``), how to configure
+    it; ``""`` otherwise.  A summary sentence, not a finding, for the reason above."""
+    for schema in vault.schemas:
+        wanted = [spec for spec in schema.sections if spec.required] or list(schema.sections)
+        if len(wanted) < 3:
+            continue
+        need = max(3, -(-len(wanted) * 3 // 5))  # at least 60% of them
+        strays = []
+        for path, note in vault.notes.items():
+            if not path.endswith(".md") or vault.schemas_for(note):
+                continue
+            found = sum(1 for spec in wanted if any(spec.matches(h.text) for h in note.headings))
+            if found >= need:
+                strays.append(path)
+        if strays:
+            folders = sorted({p.split("/", 1)[0] + "/**" if "/" in p else p for p in strays})
+            where = (f"'sessions:' in {CONFIG_NAME}" if schema.name == "session"
+                     else f"'applies-to:' in {schema.source}")
+            noun = "note" if len(strays) == 1 else "notes"
+            return (f"{len(strays)} {noun} ({strays[0]}{', …' if len(strays) > 1 else ''}) "
+                    f"{'has' if len(strays) == 1 else 'have'} most of the {schema.name} "
+                    f"schema's sections but no schema applies: add {', '.join(folders[:3])} to "
+                    f"{where}.")
+    return ""
+
+
 def _entries(n: int) -> str:
     return f"{n:,} {'entry' if n == 1 else 'entries'}"
 

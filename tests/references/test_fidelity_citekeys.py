@@ -158,3 +158,19 @@ def test_the_bare_key_fix_is_an_unsafe_citation(tmp_path: Path) -> None:
     assert [(e.span, e.text) for e in finding.fix.edits] == [
         (finding.span, "@kohGrounding2023")]
     assert (finding.span.column, finding.span.end_column) == (9, 25)
+
+
+# -- item 16: session notes outside sessions/ -------------------------------------------------
+def test_session_notes_outside_the_glob_get_a_hint(tmp_path: Path) -> None:
+    session = "## tl;dr\nx\n\n## Context\nx\n\n## Done\nx\n\n## Learned\nx\n\n## Next?\nx\n\n## Log\n- [skim(@a)]\n"
+    root = write_vault(tmp_path, {"references.bib": "@misc{a}\n", "reading/2023/03-14.md": session,
+                                  "reading/2023/03-15.md": session, "notes/other.md": "## Context\nx\n"})
+    code, out, _ = run(root)
+    assert code == 0
+    assert out.splitlines()[-1].endswith(
+        "Bibliography: references.bib (1 entry). 2 notes (reading/2023/03-14.md, …) have most of "
+        "the session schema's sections but no schema applies: add reading/** to 'sessions:' in "
+        ".vaultkit.yaml.")
+    write_vault(root, {".vaultkit.yaml": "sessions: ['reading/**']\n"})
+    code, out, _ = run(root)
+    assert out.splitlines()[-1].endswith("Bibliography: references.bib (1 entry).")
