@@ -67,21 +67,33 @@ def _finding(line: int, col: int, end: int, applicability: str = "safe") -> Find
     return Finding("n.md", Span(line, col, line, end), "VK107", "unknown-tag", "warning", "m", True, None, fix)
 
 
-def test_code_actions_quick_fixes_in_range_and_fix_all_without_overlaps() -> None:
+def test_code_actions_quick_fixes_in_range_and_fix_all() -> None:
     lines = ["abcdef", "ghijkl"]
     findings = [_finding(1, 1, 3), _finding(1, 2, 4), _finding(2, 1, 2, "unsafe"),
                 Finding("n.md", Span(2, 3, 2, 4), "VK201", "dangling-citekey", "error", "m")]
     everything = types.Range(types.Position(0, 0), types.Position(1, 6))
-    actions = code_actions(Codec(), lambda p: "file:///v/" + p, findings, lines, everything, None, "{code}")
+    asked: list[int] = []
+
+    def fix_all() -> tuple[str, int]:
+        asked.append(1)
+        return "fixed\n", 2
+
+    actions = code_actions(Codec(), lambda p: "file:///v/" + p, findings, lines, everything, None, "{code}", fix_all)
     quick = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
     assert [a.title for a in quick] == ["fix 1:1", "fix 1:2", "fix 2:1 (unsafe)"]
     assert [a.is_preferred for a in quick] == [True, True, False]
-    fix_all = [a for a in actions if a.kind == "source.fixAll.vaultkit"]
-    assert len(fix_all) == 1 and fix_all[0].title.endswith("(1)")  # the overlapping second waits
-    edits = fix_all[0].edit.changes["file:///v/n.md"]
-    assert [(e.range.start.character, e.range.end.character, e.new_text) for e in edits] == [(0, 2, "X")]
+    assert quick[0].edit.changes["file:///v/n.md"][0].new_text == "X"
+    fix_all_actions = [a for a in actions if a.kind == "source.fixAll.vaultkit"]
+    assert [a.title for a in fix_all_actions] == ["vaultkit: fix all safe problems (2)"]
+    (edit,) = fix_all_actions[0].edit.changes["file:///v/n.md"]
+    assert (edit.range.start, edit.range.end, edit.new_text) == (
+        types.Position(0, 0), types.Position(1, 6), "fixed\n")  # the whole note, replaced
 
     line_two = types.Range(types.Position(1, 0), types.Position(1, 1))
-    only_quick = code_actions(Codec(), lambda p: p, findings, lines, line_two, [types.CodeActionKind.QuickFix], "")
+    only_quick = code_actions(Codec(), lambda p: p, findings, lines, line_two, [types.CodeActionKind.QuickFix], "",
+                              fix_all)
     assert [a.title for a in only_quick] == ["fix 2:1 (unsafe)"]
-    assert code_actions(Codec(), lambda p: p, findings[3:], lines, everything, None, "") == []
+    assert len(asked) == 1  # fix-all is computed only when asked for
+    only_all = code_actions(Codec(), lambda p: p, findings, lines, line_two, ["source"], "", fix_all)
+    assert [a.kind for a in only_all] == ["source.fixAll.vaultkit"]
+    assert code_actions(Codec(), lambda p: p, findings[3:], lines, everything, None, "", fix_all) == []

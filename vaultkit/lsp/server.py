@@ -496,7 +496,8 @@ def build() -> VaultServer:
             return []
         findings, _ = server.findings_of(path)
         return code_actions(server.codec, server.uri_of, findings, server.lines_of(uri, path),
-                            params.range, params.context.only, server.docs_url)
+                            params.range, params.context.only, server.docs_url,
+                            lambda: server.lv.fixed_text(path))  # type: ignore[union-attr]
 
     # -- commands ------------------------------------------------------------------------
     @command(COMMAND_PAPER)

@@ -96,16 +96,15 @@ def workspace_symbols(lv: LiveVault, codec: Codec, uri_of: Callable[[str], str],
 
 def code_actions(codec: Codec, uri_of: Callable[[str], str], findings: Sequence[Finding],
                  lines: Sequence[str], want: types.Range, only: Sequence[str] | None,
-                 docs_url: str) -> list[types.CodeAction]:
-    """A quick fix per finding with a fix in ``want``; "fix all" for the safe ones."""
+                 docs_url: str, fix_all: Callable[[], tuple[str, int] | None] | None = None,
+                 ) -> list[types.CodeAction]:
+    """A quick fix per finding with a fix in ``want``; "fix all" (``fix_all()``: the note
+    with every safe fix applied, as ``lint --fix`` would, and how many) for the note."""
     out: list[types.CodeAction] = []
-    fixable = [f for f in findings if f.fix is not None]
     if not only or any(k.startswith(types.CodeActionKind.QuickFix) for k in only):
-        for finding in fixable:
-            rng = codec.range(lines, finding.span)
-            if not _overlaps(rng, want):
+        for finding in findings:
+            if finding.fix is None or not _overlaps(codec.range(lines, finding.span), want):
                 continue
-            assert finding.fix is not None
             out.append(types.CodeAction(
                 title=finding.fix.title + ("" if finding.fix.applicability == "safe" else " (unsafe)"),
                 kind=types.CodeActionKind.QuickFix,
@@ -113,22 +112,21 @@ def code_actions(codec: Codec, uri_of: Callable[[str], str], findings: Sequence[
                 is_preferred=finding.fix.applicability == "safe",
                 edit=types.WorkspaceEdit(changes={uri_of(finding.path): codec.text_edits(lines, finding.fix.edits)}),
             ))
-    safe = [f for f in fixable if f.fix is not None and f.fix.applicability == "safe"]
-    if safe and (not only or any(k.startswith(types.CodeActionKind.SourceFixAll) or k == types.CodeActionKind.Source
-                                 for k in only)):
-        chosen, taken = [], []
-        for finding in sorted(safe, key=lambda f: f.span):
-            spans = [e.span for e in finding.fix.edits]  # type: ignore[union-attr]
-            if any(_clash(a, b) for a in spans for b in taken):
-                continue  # overlapping fixes: the next request applies the rest
-            chosen.append(finding)
-            taken.extend(spans)
-        edits = [e for f in chosen for e in codec.text_edits(lines, f.fix.edits)]  # type: ignore[union-attr]
-        out.append(types.CodeAction(
-            title=f"vaultkit: fix all safe problems ({len(chosen)})",
-            kind=types.CodeActionKind.SourceFixAll + ".vaultkit",
-            edit=types.WorkspaceEdit(changes={uri_of(chosen[0].path): edits}),
-        ))
+    # "source", "source.fixAll" and "source.fixAll.vaultkit" all ask for it
+    wants_all = not only or any(types.CodeActionKind.SourceFixAll.startswith(k) or k.startswith(
+        types.CodeActionKind.SourceFixAll) for k in only)
+    safe = [f for f in findings if f.fix is not None and f.fix.applicability == "safe"]
+    if safe and wants_all and fix_all is not None:
+        fixed = fix_all()
+        if fixed is not None:
+            text, count = fixed
+            end = codec.position(lines, len(lines), len(lines[-1]) + 1 if lines else 1)
+            whole = types.Range(types.Position(0, 0), end)
+            out.append(types.CodeAction(
+                title=f"vaultkit: fix all safe problems ({count})",
+                kind=types.CodeActionKind.SourceFixAll + ".vaultkit",
+                edit=types.WorkspaceEdit(changes={uri_of(safe[0].path): [types.TextEdit(whole, text)]}),
+            ))
     return out
 
 
@@ -137,6 +135,3 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     start_b, end_b = (b.start.line, b.start.character), (b.end.line, b.end.character)
     return start_a <= end_b and start_b <= end_a
 
-
-def _clash(a: Span, b: Span) -> bool:
-    return (a.line, a.column) < (b.end_line, b.end_column) and (b.line, b.column) < (a.end_line, a.end_column)

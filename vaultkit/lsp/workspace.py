@@ -322,6 +322,32 @@ class LiveVault:
         found = run_note_rules(note, vault.config, rules, run.schemas_of(facts)) + run.note_findings(facts)
         return sorted(keep(found, vault.config, vault.facts.note), key=lambda f: f.sort_key)
 
+    def fixed_text(self, path: str) -> tuple[str, int] | None:
+        """The note with every safe fix applied (lint, fix, lint again… as ``lint --fix``),
+        and how many fixes went in; ``None`` when there is nothing to fix.  The buffer is
+        linted as the text changes; the vault is left seeing the buffer as it was."""
+        vault = self.vault
+        text = self.text(path)
+        if vault is None or text is None or not path.lower().endswith(NOTE_SUFFIX):
+            return None
+        from vaultkit.fix import fix_bytes
+
+        before = vault.notes.get(path)
+
+        def findings_of(data: bytes) -> list[Finding]:
+            self._put(vault, path, self._parse(path, data.decode("utf-8", errors="replace")))
+            return self.note_findings(path)
+
+        with self._lock:
+            try:
+                outcome = fix_bytes(path, text.encode("utf-8"), findings_of, initial=self.note_findings(path))
+            finally:
+                if before is not None:
+                    self._put(vault, path, before)
+        if not outcome.changed:
+            return None
+        return outcome.after.decode("utf-8"), len(outcome.applied)
+
     def whole_vault_findings(self) -> list[Finding]:
         """The findings of the whole-vault rules (:data:`WHOLE_VAULT_CODES`) only.
 
