@@ -176,9 +176,14 @@ async def test_pull_diagnostics_answer_unchanged(tmp_path: Path) -> None:
         assert ("VK201", 26, 8) in codes(report.items)
         again = await pull(report.result_id)
         assert again.kind == "unchanged" and again.result_id == report.result_id
+        # an edit that changes no finding: still unchanged
+        harmless = (root / rel).read_text(encoding="utf-8") + "\nA last harmless line.\n"
+        replace_text(lsp, doc, harmless, 2)
+        same = await pull(report.result_id)
+        assert same.kind == "unchanged"
         text = (root / rel).read_text(encoding="utf-8").replace("@huLoRALowRankAdaption2021",
                                                                 "@huLoRALowRankAdaptation2021")
-        replace_text(lsp, doc, text, 2)
+        replace_text(lsp, doc, text, 3)
         fixed = await pull(report.result_id)
         assert fixed.kind == "full" and not any(d.code == "VK201" for d in fixed.items)
         # nothing is pushed to a client that pulls

@@ -76,13 +76,19 @@ async def test_completion_of_keys_links_headings_blocks_embeds_tags_and_verbs(tm
         assert verbs.items[0].label == "deep-read"
         assert verbs.items[0].text_edit.new_text == "deep-read(@"
 
-        # a key by any author's name, and an e-mail address is not a citation
-        replace_text(lsp, doc, base + "\nmail jane@exam\nby @vaswani\n", 3)
+        # a key by a word of its title or a co-author's name (neither in the key); an
+        # e-mail address is not a citation
+        replace_text(lsp, doc, base + "\nmail jane@exam\nby @shazeer\nall you @need\n", 3)
         n = len(base.split("\n"))
         assert await lsp.text_document_completion_async(types.CompletionParams(
             types.TextDocumentIdentifier(doc), pos(n + 1, len("mail jane@exam")))) is None
-        by_author = await complete_at(lsp, doc, n + 2, len("by @vaswani"))
-        assert by_author.items[0].label == "vaswaniAttentionAllYou2017"
+        by_author = await complete_at(lsp, doc, n + 2, len("by @shazeer"))
+        # Noam Shazeer co-wrote both
+        assert [i.label for i in by_author.items] == ["raffelExploringLimitsTransfer2020",
+                                                      "vaswaniAttentionAllYou2017"]
+        assert by_author.items[0].filter_text.startswith("shazeer")  # the client's filter lets it pass
+        by_title = await complete_at(lsp, doc, n + 3, len("all you @need"))
+        assert "vaswaniAttentionAllYou2017" in [i.label for i in by_title.items]
 
 
 async def test_hover_shows_the_entry_and_the_reading_history(tmp_path: Path) -> None:
