@@ -50,8 +50,11 @@ async def session(root: Path, *, client: str = "visual-studio-code", options: di
     finally:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(lsp.shutdown_session(), TIMEOUT)
+        server = getattr(lsp, "_server", None)
+        if server is not None and server.returncode is None:
+            server.kill()  # a server that hangs must not hang the test run too
         with contextlib.suppress(Exception):
-            await lsp.stop()
+            await asyncio.wait_for(lsp.stop(), TIMEOUT)
 
 
 def open_note(lsp: LanguageClient, root: Path, rel: str, text: str | None = None, version: int = 1) -> str:

@@ -188,3 +188,17 @@ async def test_pull_diagnostics_answer_unchanged(tmp_path: Path) -> None:
         assert fixed.kind == "full" and not any(d.code == "VK201" for d in fixed.items)
         # nothing is pushed to a client that pulls
         assert doc not in lsp.diagnostics
+
+
+async def test_a_cold_load_of_many_notes_finishes(tmp_path: Path) -> None:
+    """More notes than the parser's parallel threshold, nothing cached: the server's
+    loader thread must not fork workers (a fork from a thread can deadlock)."""
+    from vaultkit.notes import PARALLEL_THRESHOLD
+
+    root = copy_vault(tmp_path)
+    for n in range(PARALLEL_THRESHOLD + 50):
+        (root / "sessions" / f"2024-01-01-{n:04d}.md").write_text(
+            f"## tl;dr\nNote {n}, after [[2023-02-20]].\n\n## Context\n## Done\n## Learned\n## Next?\n"
+            f"## Log\n- [skim(@huLoRALowRankAdaptation2021)]\n", encoding="utf-8")
+    async with session(root) as (lsp, _):
+        await asyncio.wait_for(ready(lsp, root), 120)

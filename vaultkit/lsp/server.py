@@ -34,7 +34,7 @@ from vaultkit.lsp.completion import KeyIndex, complete
 from vaultkit.lsp.convert import DOCS_URL, Codec
 from vaultkit.lsp.navigate import Navigator
 from vaultkit.lsp.symbols import code_actions, document_symbols, workspace_symbols
-from vaultkit.lsp.workspace import ChangeKind, LiveVault
+from vaultkit.lsp.workspace import LOAD_JOBS, ChangeKind, LiveVault
 from vaultkit.model import Finding
 
 log = logging.getLogger("vaultkit.lsp")
@@ -632,7 +632,7 @@ async def _run_index(server: VaultServer, args: Sequence[Any]) -> dict:
         from vaultkit.vault import Vault
 
         report("reading the vault", 10)
-        vault = Vault.load(lv.root)
+        vault = Vault.load(lv.root, jobs=LOAD_JOBS)
         report("planning the index notes", 50)
         result = plan(vault, prune=bool(options.get("prune")))
         skipped = [c.path for c in result.changes if c.path in dirty and c.outcome != "unchanged"]

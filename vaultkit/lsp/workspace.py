@@ -25,6 +25,10 @@ from vaultkit.vault import NOTE_SUFFIX, Vault, discover, nfc, sanitize_key
 
 log = logging.getLogger(__name__)
 
+LOAD_JOBS = 1
+"""Parse in this process: worker processes forked from a server thread (the loader runs
+off the event loop) can deadlock on a lock another thread held at the fork.  A cold first
+load is slower; a warm one reads the cache and parses nothing."""
 ChangeKind = Literal["created", "changed", "deleted"]
 FileKind = Literal["note", "bibliography", "config", "other"]
 
@@ -76,7 +80,10 @@ class LiveVault:
         """
         try:
             wanted = set(self._open)
-            vault = Vault.load(self.root, parse=(lambda p: p in wanted) if quick else None)
+            # the quick step reads the open notes from disk: opening the parse cache costs
+            # as much as the full load it is there to get ahead of
+            vault = Vault.load(self.root, parse=(lambda p: p in wanted) if quick else None,
+                               jobs=LOAD_JOBS, use_cache=not quick)
         except Exception as error:  # noqa: BLE001 - a bad config is shown, not raised
             self.error = str(error)
             log.error("cannot load the vault at %s: %s", self.root, error)
