@@ -165,3 +165,46 @@ def test_no_bibliography_entry_no_source_line(tmp_path: Path) -> None:
     })
     text = note_text(vault, "papers/@lone2023.md")
     assert "**Source:**" not in text and "[!abstract]" not in text
+
+
+def test_thoughts_outside_the_log_are_harvested(tmp_path: Path) -> None:
+    vault = load(tmp_path, {
+        "references.bib": bib("a2020", "b2020", "c2020"),
+        # one paper read: every thought of the session is about it
+        "sessions/2023-01-01.md": session("- [read(@a2020)]", learned="- [eureka -> Adapters start as the identity.]"),
+        # two papers read: a thought counts for the paper it cites, else for no paper
+        "sessions/2023-01-02.md": session(
+            "- [read(@a2020)]\n- [skim(@b2020)]",
+            learned="- [question -> Does @b2020 scale?]\n- [hypothesize -> Nobody knows.]\n"
+                    "- [question ->]\n  - Nested text about @c2020."),
+    })
+    a = section(note_text(vault, "papers/@a2020.md"), "Harvest")
+    assert "- **eureka** (2023-01-01 · [[2023-01-01#Learned]]): Adapters start as the identity." in a
+    assert "scale" not in a and "Nobody" not in a
+    b = section(note_text(vault, "papers/@b2020.md"), "Harvest")
+    assert "- **question** (2023-01-02 · [[2023-01-02#Learned]]): Does @b2020 scale?" in b
+    c = section(note_text(vault, "papers/@c2020.md"), "Harvest")
+    assert "Nested text about @c2020." in c  # the thought's text is in its nested bullet
+    questions = note_text(vault, "Questions.md")
+    loose = questions.split("### Not about one paper\n", 1)[1]
+    assert "- [ ] **hypothesize** Nobody knows. · 2023-01-02 · [[2023-01-02#Learned]]" in loose
+
+
+LONG_LOG = "- [read(@a2020)]\n" + "".join(f"  - Note {i} first line\n    continued {i}\n" for i in range(30))
+
+
+def test_compact_log_above_the_threshold(tmp_path: Path) -> None:
+    files = {"references.bib": bib("a2020"), "sessions/2023-01-01.md": session(LONG_LOG)}
+    full = section(note_text(load(tmp_path / "f", files, compact_above=100), "papers/@a2020.md"), "Reading log")
+    assert "### 2023-01-01 · read · [[2023-01-01#Log]]" in full and "\n  continued 29\n" in full
+    compact = section(note_text(load(tmp_path / "c", files), "papers/@a2020.md"), "Reading log")  # 60 > 40
+    assert "- 2023-01-01 · read · [[2023-01-01#Log]]\n  - Note 0 first line\n" in compact
+    assert "continued" not in compact and compact.count("  - Note ") == 30
+    forced = section(note_text(load(tmp_path / "x", files, log="full"), "papers/@a2020.md"), "Reading log")
+    assert "\n  continued 29\n" in forced
+
+
+def test_block_id_written_by_the_user_is_the_link_target(tmp_path: Path) -> None:
+    vault = load(tmp_path, {"references.bib": bib("a2020"),
+                            "sessions/2023-01-01.md": session("- [read(@a2020)] ^first-read\n  - x")})
+    assert "### 2023-01-01 · read · [[2023-01-01#^first-read]]" in note_text(vault, "papers/@a2020.md")

@@ -100,7 +100,7 @@ class PaperFacts:
     @property
     def dates(self) -> list[str]:
         """Every dated activity (action or mention), sorted."""
-        return sorted({a.session.date for a in self.actions} | {m.session.date for m in self.mentions} - {""})
+        return sorted(({a.session.date for a in self.actions} | {m.session.date for m in self.mentions}) - {""})
 
 
 @dataclass
