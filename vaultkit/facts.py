@@ -64,9 +64,13 @@ class NoteFacts:
     generated_only: bool = False
     """vaultkit wrote every word of it (:func:`vaultkit.references.wholly_generated`): as
     a paper note it makes no citekey known."""
+    link_sources: tuple[Link, ...] = ()
+    """Links that are the source of a Log action (``[read([Title](https://…))]``): a paper
+    named by its address, matched to the bibliography by VK211 and the index."""
 
     @classmethod
-    def of(cls, note: Note, hash: str, schemas: tuple[str, ...] = ()) -> NoteFacts:
+    def of(cls, note: Note, hash: str, schemas: tuple[str, ...] = (),
+           link_sources: tuple[Link, ...] = ()) -> NoteFacts:
         if not note.readable:
             return cls(note.path, hash, readable=False)
         generated: tuple[int, int] | None = None
@@ -97,6 +101,7 @@ class NoteFacts:
             ignore=tuple(str(c) for c in ignore) if isinstance(ignore, (list, tuple)) else (),
             directives=directives(note), generated=generated, region_errors=tuple(errors),
             generated_only=generated is not None and wholly_generated(note),
+            link_sources=link_sources,
         )
 
     @property
@@ -241,6 +246,11 @@ class VaultFacts:
         """The full entry (title, authors, year) for hover and completion."""
         bib = self._full() if self._full is not None else self.bibliography
         return bib.get(key)
+
+    def entry_for_url(self, url: str) -> BibEntry | None:
+        """The entry a web address names (by DOI, arXiv id or URL; full load only)."""
+        bib = self._full() if self._full is not None else self.bibliography
+        return bib.entry_for_url(url)
 
     @property
     def keys_fingerprint(self) -> str:

@@ -27,6 +27,7 @@ from vaultkit.obsidian import excluded_matcher
 from vaultkit.notes import NoteCache, load_notes, read_note
 from vaultkit.references import Resolver
 from vaultkit.schema import Schema, applicable, check_index_targets, load_schemas
+from vaultkit.schema.log import action_links
 
 __all__ = [
     "ALWAYS_SKIPPED", "NOTE_SUFFIX", "Vault", "VaultFiles", "discover", "find_root", "nfc",
@@ -95,7 +96,9 @@ class Vault:
         note = self.note(path)
         if note is None:
             return None
-        return NoteFacts.of(note, "", tuple(s.name for s in self.schemas_for(note)))
+        schemas = self.schemas_for(note)
+        sources = tuple(link for s in schemas for link in action_links(note, s)) if note.readable else ()
+        return NoteFacts.of(note, "", tuple(s.name for s in schemas), link_sources=sources)
 
     @cached_property
     def bibliography(self) -> Bibliography:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal, TypeVar
 
-from vaultkit.model import ListItem, Note, Section, Span, Tag
+from vaultkit.model import Link, ListItem, Note, Section, Span, Tag
 from vaultkit.schema.model import LogGrammar, Schema
 from vaultkit.schema.sections import first_placed
 
@@ -181,3 +181,36 @@ def action_citekey(note: Note, entry: LogEntry) -> str | None:
                 (cite.span.end_line, cite.span.end_column) <= (where.end_line, where.end_column)):
             return cite.key
     return None
+
+
+def action_links(note: Note, schema: Schema) -> tuple[Link, ...]:
+    """The Markdown links that are the source of a Log action (``[read([T](https://…))]``).
+
+    Such an action names its paper by address; the index and VK211 match the address to
+    a bibliography entry (DOI, arXiv id, URL).  Links are looked up by line, so the cost
+    is linear in the note.
+    """
+    if schema.log is None or "link" not in schema.log.sources:
+        return ()
+    by_line: dict[int, list[Link]] = {}
+    for link in note.links:
+        if link.kind == "markdown":
+            by_line.setdefault(link.span.line, []).append(link)
+    out = []
+    for entry in log_entries(note, schema):
+        tag = entry.tag
+        if entry.kind != "action" or tag is None or tag.argument_span is None:
+            continue
+        where = tag.argument_span
+        source = (tag.argument or "").strip()
+        for line in range(where.line, where.end_line + 1):
+            link = next((l for l in by_line.get(line, ()) if l.raw == source and _within(l.span, where)), None)
+            if link is not None:
+                out.append(link)
+                break
+    return tuple(out)
+
+
+def _within(span: Span, where: Span) -> bool:
+    return (where.line, where.column) <= (span.line, span.column) and (
+        (span.end_line, span.end_column) <= (where.end_line, where.end_column))
