@@ -32,6 +32,7 @@ PLANTED = {
     ("sessions/2023-03-07.md", 25, "VK106"),
     ("sessions/2023-03-22.md", 27, "VK107"),
     ("sessions/2023-03-10.md", 1, "VK105"),
+    ("sessions/2023-02-24.md", 22, "VK211"),
 }
 PLANTED_NO_LINE = {("sessions/2023-04-19.md", "VK101")}
 

@@ -22,12 +22,15 @@ PLANTED = {
     ("sessions/2023-03-22.md", 27, 5, "VK107"),
     ("sessions/2023-04-19.md", None, None, "VK101"),
     ("sessions/2023-03-10.md", 1, 1, "VK105"),
+    ("sessions/2023-02-24.md", 22, 9, "VK211"),
 }
 
 # The same problems, repaired in a copy of the vault (old text -> new text, per file).
 REPAIRS: dict[str, list[tuple[str, str]]] = {
     "sessions/2023-04-05.md": [("@smithNonexistentPaper2021", "@hoffmannTrainingComputeOptimalLarge2022")],
-    "sessions/2023-02-24.md": [("@huLoRALowRankAdaption2021", "@huLoRALowRankAdaptation2021")],
+    "sessions/2023-02-24.md": [("@huLoRALowRankAdaption2021", "@huLoRALowRankAdaptation2021"),
+                               # a link source the bibliography knows (LoRA's arXiv page)
+                               ("https://example.org/posts/lora-in-practice", "https://arxiv.org/abs/2106.09685")],
     "sessions/2023-03-02.md": [("../asset/missing_figure.png", "../asset/ldm_architecture.png")],
     "sessions/2023-02-08.md": [("[[2023-01-01]]", "[[2023-02-13]]")],
     "sessions/2023-03-07.md": [("[skim(radfordLearningTransferableVisual2021)]",

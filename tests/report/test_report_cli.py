@@ -80,7 +80,7 @@ def test_only_the_given_paths_are_reported(runner, example_vault):
     result = lint(runner, str(one), "--format", "json")
     assert result.exit_code == 1
     assert {(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)} == {
-        ("sessions/2023-02-24.md", 26, "VK201")}
+        ("sessions/2023-02-24.md", 26, "VK201"), ("sessions/2023-02-24.md", 22, "VK211")}
 
 
 def test_unknown_select_is_a_usage_error(runner, example_vault):
