@@ -227,7 +227,8 @@ async def test_commands_paper_lint_and_index(tmp_path: Path) -> None:
             ("VK201", "sessions/2023-04-05.md", 7), ("VK201", "sessions/2023-02-24.md", 26),
             ("VK202", "sessions/2023-03-02.md", 32), ("VK203", "sessions/2023-02-08.md", 5),
             ("VK106", "sessions/2023-03-07.md", 25), ("VK107", "sessions/2023-03-22.md", 27),
-            ("VK101", "sessions/2023-04-19.md", 14), ("VK105", "sessions/2023-03-10.md", 1)])
+            ("VK101", "sessions/2023-04-19.md", 14), ("VK105", "sessions/2023-03-10.md", 1),
+            ("VK211", "sessions/2023-02-24.md", 22)])
 
         summary = await lsp.workspace_execute_command_async(types.ExecuteCommandParams(
             "vaultkit.index", [{"workDoneToken": "index-1"}]))

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Generic, Iterable, TypeVar
 
 from vaultkit.model import Citation, Link, ListItem, Note, Tag
 from vaultkit.schema.log import log_entries, log_section
@@ -132,14 +132,17 @@ def session_date(note: Note, spec: SessionSpec) -> str:
     return ""
 
 
-class _ByLine:
+_E = TypeVar("_E")
+
+
+class _ByLine(Generic[_E]):
     """Elements of a note sorted by line, for range lookups without a full scan."""
 
-    def __init__(self, items: Iterable, line: Callable[[object], int]) -> None:
+    def __init__(self, items: Iterable[_E], line: Callable[[_E], int]) -> None:
         self.items = sorted(items, key=line)
         self.lines = [line(i) for i in self.items]
 
-    def between(self, first: int, last: int) -> list:
+    def between(self, first: int, last: int) -> list[_E]:
         return self.items[bisect_left(self.lines, first) : bisect_right(self.lines, last)]
 
 
@@ -177,8 +180,8 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
             facts(key).harvest.extend(harvest)
         for key, mention in session.mentions():
             facts(key).mentions.append(mention)
-        for key, item in session.thoughts():
-            (loose if key is None else facts(key).harvest).append(item)
+        for owner, item in session.thoughts():
+            (loose if owner is None else facts(owner).harvest).append(item)
         log_keys[path] = tuple(sorted(session.credited))
 
     for paper in papers.values():
@@ -221,7 +224,7 @@ class _SessionReader:
         self._unmatched: list = []
         self._heading_lines = [h.span.line for h in note.headings]
         self._links = _ByLine((l for l in note.links if l.kind in ("image", "markdown") and not l.is_url
-                               and l.target_span is not None), lambda l: l.target_span.line)
+                               and l.target_span is not None), _target_line)
         links = _ByLine((l for l in note.links if l.kind == "markdown"), lambda l: l.span.line)
         for entry in log_entries(note, schema):
             if entry.kind != "action" or entry.tag is None or entry.tag.argument_span is None:
@@ -278,8 +281,12 @@ class _SessionReader:
 
     def mentions(self) -> Iterable[tuple[str, Mention]]:
         contexts: dict[int, tuple[str, int]] = {}  # line -> (text without markup, its offset)
+        seen: set[tuple[str, int]] = set()  # one mention per key and line
         for cite in self.citations.items:
             line = cite.span.line
+            if (cite.key, line) in seen:
+                continue
+            seen.add((cite.key, line))
             owner = self.owner(line)
             if owner is not None and owner[2] == cite.key:
                 continue  # the action's own bullets
@@ -379,6 +386,10 @@ class _SessionReader:
         heads = tuple(child.line - first for child in self.children.get(item.index, ())
                       if child.line - first < len(lines))
         return tuple(l[cut:] if l.strip() else "" for l in lines), heads
+
+
+def _target_line(link: Link) -> int:
+    return link.target_span.line if link.target_span is not None else link.span.line
 
 
 def linkable(heading: str | None) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
@@ -91,7 +92,7 @@ def build(vault: "Vault", paper_path: Callable[[str], str]) -> Built:
         metas[key] = paper = meta(vault, key)
         rows.append((paper, papers[key]))
         body = render.paper_region(paper, papers[key], options, path, linker, paper_path, layouts["paper"])
-        built.pages.append(Page(path, "index", body, lambda region, m=paper: render.new_note(m, region)))
+        built.pages.append(Page(path, "index", body, partial(render.new_note, paper)))
     if rows:
         body = render.overview_region(rows, reading, options.verbs, config.overview, paper_path, linker,
                                       layouts["overview"])

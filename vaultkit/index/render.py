@@ -13,7 +13,6 @@ import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import PurePosixPath
 from statistics import median
 from typing import Callable, Iterable, Sequence
 from urllib.parse import quote
@@ -66,12 +65,12 @@ class Linker:
     def to(self, target: str, source: str, label: str | None = None, fragment: str | None = None) -> str:
         is_note = target.lower().endswith(".md")
         stem = target[:-3] if is_note else target
+        name = posixpath.basename(stem)
         if self.style == "markdown":
             rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
-            text = label or PurePosixPath(stem).name + (f" › {fragment}" if fragment else "")
+            text = label or name + (f" › {fragment}" if fragment else "")
             anchor = "#" + quote(fragment, safe="^") if fragment else ""
             return f"[{_escape_brackets(text)}]({quote(rel)}{anchor})"
-        name = PurePosixPath(stem).name
         # Unique means no *other* file has the name: whether the target exists yet (a
         # note this run creates) must not change the link, or runs would not converge.
         lookup = (name + ".md") if is_note else name
@@ -411,7 +410,7 @@ def questions_region(groups: list[tuple[PaperMeta | str, list[Harvest]]], ticked
                      path: str, paper_path: Callable[[str], str], link: Linker, layout: Layout) -> str:
     """Open questions grouped by paper (newest first), ticked ones under Closed."""
     open_groups: list[tuple[str, list[tuple[str, str]]]] = []
-    closed: dict[str, tuple[tuple[str, str], str]] = {}
+    closed: dict[str, tuple[tuple[tuple[int, ...], str], str]] = {}
     for meta, items in groups:
         lines = []
         for item in sorted(items, key=lambda h: (_neg(h.session.date), h.session.path, h.line)):

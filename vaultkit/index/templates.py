@@ -74,9 +74,9 @@ def parse_layout(name: str, text: str, source: str) -> Layout:
                              "(vaultkit writes the markers around it)")
     template = Template(text)
     for match in template.pattern.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        number = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        where = f"{source}:{line}:{column}"
+        where = f"{source}:{number}:{column}"
         if match.group("invalid") is not None:
             raise UsageError(f"{where}: '$' must start a placeholder ($name or ${{name}}); "
                              "write $$ for a dollar sign")

@@ -204,9 +204,9 @@ def action_links(note: Note, schema: Schema) -> tuple[Link, ...]:
         where = tag.argument_span
         source = (tag.argument or "").strip()
         for line in range(where.line, where.end_line + 1):
-            link = next((l for l in by_line.get(line, ()) if l.raw == source and _within(l.span, where)), None)
-            if link is not None:
-                out.append(link)
+            found = next((l for l in by_line.get(line, ()) if l.raw == source and _within(l.span, where)), None)
+            if found is not None:
+                out.append(found)
                 break
     return tuple(out)
 
