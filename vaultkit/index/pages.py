@@ -66,10 +66,9 @@ def build(vault: "Vault", paper_path: Callable[[str], str]) -> Built:
     config = vault.config.index
     layouts = load_layouts(vault.root, _templates_folder(vault))
     bibliography = vault.full_bibliography
-    finder = getattr(bibliography, "entry_for_url", None)
 
     def source_key(link: Link) -> str | None:
-        entry = finder(link.target) if finder is not None and link.is_url else None
+        entry = bibliography.entry_for_url(link.target) if link.is_url else None
         return entry.key if entry is not None else None
 
     reading = collect(vault, paper_path, lambda note: session_schema(vault, note), source_key)
@@ -156,15 +155,12 @@ def meta(vault: "Vault", key: str) -> render.PaperMeta:
     entry = vault.full_bibliography.get(key)
     if entry is None:
         return render.PaperMeta(key)
-    url = getattr(entry, "url", None)
+    url = entry.url
     return render.PaperMeta(
         key, entry.title, tuple(entry.authors), entry.year, in_bibliography=True,
-        venue=getattr(entry, "venue", None),
-        doi=getattr(entry, "doi", None),
-        arxiv=getattr(entry, "eprint", None),
+        venue=entry.venue, doi=entry.doi, arxiv=entry.eprint,
         url=url if url and re.match(r"https?://", url, re.IGNORECASE) else None,
-        files=source_files(vault, entry),
-        abstract=getattr(entry, "abstract", None),
+        files=source_files(vault, entry), abstract=entry.abstract,
     )
 
 
@@ -175,7 +171,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 def source_files(vault: "Vault", entry: "BibEntry") -> tuple[render.SourceFile, ...]:
     """The entry's attachments: a vault link when the file is in the vault, else ``file://``."""
-    written = getattr(entry, "file", None)
+    written = entry.file
     if not written:
         return ()
     out: list[render.SourceFile] = []

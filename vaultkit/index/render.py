@@ -207,7 +207,8 @@ def _reading_log(facts: PaperFacts, options: PaperOptions, index_path: str, link
     return "\n".join(out)
 
 
-_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+")
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
+"""A bullet's marker and task box: a copied box would be a checkbox that does nothing."""
 
 
 def _harvest(items: Sequence[Harvest], index_path: str, link: Linker) -> str:
