@@ -38,6 +38,16 @@ CASES: list[tuple[str, bytes, list[str], int]] = [
     ("huge-int-underscores", b"---\nn: 1_" + b"5_" * 4400 + b"5\n---\n", ["VK001"], 1),
     ("huge-hex-held", b"---\nn: 0x" + b"f" * 5000 + b"\n---\n", [], 0),
     ("huge-float-held", b"---\nn: 1" + b"0" * 5000 + b".5\n---\n", [], 0),
+    ("utf16", "# T @k\n".encode("utf-16"), ["VK002"], 1),
+    ("only-nuls", b"\x00" * 100, ["VK002"], 1),
+    ("python-tag", b"---\nx: !!python/object/apply:os.system [echo hi]\n---\n", ["VK001"], 1),
+    ("recursive-alias", b"---\na: &a [*a]\n---\n", ["VK001"], 1),
+    ("tab-indented-yaml", b"---\na:\n\tb: 1\n---\n", ["VK001"], 1),
+    ("bom-crlf-frontmatter", b"\xef\xbb\xbf---\r\ndate: 2023-03-14\r\n---\r\n# T\r\n", [], 0),
+    ("fence-never-closed", b"```\n[[x]] @missing2020\n", [], 0),
+    ("comment-never-closed", b"%% [[x]] @missing2020\n", [], 0),
+    ("many-lines", b"- [[x]] `c` $m$\n" * 20_000, ["VK203"], 0),
+    ("surrogate-bytes", b"a \xed\xa0\x80 b\n", ["VK002"], 1),
 ]
 
 
@@ -121,3 +131,29 @@ def test_a_parser_crash_is_a_vk000_finding_and_the_run_goes_on(
         bad = next(f for f in json.loads(result.stdout) if f["path"] == "bad.md")
         assert "RuntimeError: a parser bug" in bad["message"] and bad["severity"] == "error"
         assert result.exit_code == 1
+
+
+def test_a_collector_crash_on_one_session_is_vk000_and_the_rest_is_indexed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vaultkit.index.collect as collect_module
+
+    real = collect_module._SessionReader
+
+    def reader(vault, note, *args):  # a collector bug only this session triggers
+        if "boom" in "\n".join(note.lines):
+            raise RuntimeError("a collector bug")
+        return real(vault, note, *args)
+
+    monkeypatch.setattr(collect_module, "_SessionReader", reader)
+    root = write_vault(tmp_path / "v", {
+        "sessions/2023-03-14.md": "## Log\n- [skim(@k2020)] boom\n",
+        "sessions/2023-03-15.md": "## Log\n- [read(@k2020)]\n",
+        "refs.bib": "@article{k2020, title={T}}\n",
+    })
+    result = CliRunner().invoke(main, ["index", "--vault", str(root)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "sessions/2023-03-14.md:1:1: VK000 vaultkit could not index this session (RuntimeError" in result.output
+    assert result.exit_code == 1
+    assert "2023-03-15" in (root / "papers" / "@k2020.md").read_text()
+    result = CliRunner().invoke(main, ["index", "--prune", "--vault", str(root)])
+    assert "refusing to prune" in result.output and result.exit_code == 1

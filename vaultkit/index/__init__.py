@@ -166,9 +166,17 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
         where = vk303.first_citation(vault.notes, clash.losers)
         path, span = where if where else (paper_path(clash.winner), Span(1, 1, 1, 1))
         result.problems.append(IndexProblem(path, span, vk303.CODE, vk303.message(clash, paper_path(clash.winner))))
+    for path, error in built.failed:
+        result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK000", (
+            f"vaultkit could not index this session ({error}); the other notes were indexed. "
+            "Please report this with the note.")))
     for page in built.pages:
         result.changes.append(_plan_file(vault, page.path, page.region, page.body, page.create, result))
-    if prune:
+    if prune and built.failed:
+        # a session that could not be read may be the only one citing a paper
+        result.refused_prune = (f"refusing to prune: {len(built.failed)} session(s) could not "
+                                "be indexed (VK000 above)")
+    elif prune:
         _plan_prune(vault, built.indexed, result)
     return result
 

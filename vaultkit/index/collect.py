@@ -114,6 +114,9 @@ class Reading:
     """Session path -> the papers its Log credits (sorted, distinct)."""
     loose: list[Harvest] = field(default_factory=list)
     """Harvested tags that belong to no one paper (a session of several papers)."""
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(session path, error) of sessions the collector failed on: a bug in vaultkit,
+    reported as VK000 on the note while every other session is indexed."""
 
 
 def session_date(note: Note, spec: SessionSpec) -> str:
@@ -161,6 +164,7 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
     sessions: list[Session] = []
     log_keys: dict[str, tuple[str, ...]] = {}
     loose: list[Harvest] = []
+    failed: list[tuple[str, str]] = []
 
     def facts(key: str) -> PaperFacts:
         if key not in papers:
@@ -173,14 +177,20 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
         spec = schema.session_spec if schema is not None else None
         if schema is None or spec is None:
             continue
-        session = _SessionReader(vault, note, schema, spec, index_path_of, source_key)
+        try:  # read the whole session before anything of it is kept
+            session = _SessionReader(vault, note, schema, spec, index_path_of, source_key)
+            actions, mentions = list(session.actions()), list(session.mentions())
+            thoughts = list(session.thoughts())
+        except Exception as error:  # noqa: BLE001 - one odd note must not stop the index
+            failed.append((path, f"{type(error).__name__}: {str(error)[:200]}"))
+            continue
         sessions.append(session.session)
-        for key, action, harvest in session.actions():
+        for key, action, harvest in actions:
             facts(key).actions.append(action)
             facts(key).harvest.extend(harvest)
-        for key, mention in session.mentions():
+        for key, mention in mentions:
             facts(key).mentions.append(mention)
-        for owner, item in session.thoughts():
+        for owner, item in thoughts:
             (loose if owner is None else facts(owner).harvest).append(item)
         log_keys[path] = tuple(sorted(session.credited))
 
@@ -190,7 +200,7 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
         unique = {(m.session.path, m.line): m for m in paper.mentions}
         paper.mentions = sorted(unique.values(), key=lambda m: (m.session.date, m.session.path, m.line))
         paper.harvest = _sorted_harvest(paper.harvest)
-    return Reading(papers, sessions, log_keys, _sorted_harvest(loose))
+    return Reading(papers, sessions, log_keys, _sorted_harvest(loose), failed)
 
 
 def _sorted_harvest(items: list[Harvest]) -> list[Harvest]:

@@ -50,6 +50,8 @@ class Built:
     """The citekeys that have an index note."""
     clashes: list[NameClash] = field(default_factory=list)
     """Keys that would share a file name: the losers have no index note."""
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(session path, error): sessions the collector failed on (``Reading.failed``)."""
 
 
 def session_schema(vault: "Vault", note: Note) -> "Schema | None":
@@ -83,7 +85,7 @@ def build(vault: "Vault", paper_path: Callable[[str], str]) -> Built:
         papers[key].read_with, papers[key].read_with_more = list(found.shown), found.more
     linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []))
     options = render.PaperOptions(verbs(vault), config.log, config.compact_above)
-    built = Built(indexed=indexed, clashes=clashes)
+    built = Built(indexed=indexed, clashes=clashes, failed=reading.failed)
     rows: list[tuple[render.PaperMeta, PaperFacts]] = []
     metas: dict[str, render.PaperMeta] = {}
     for key in sorted(indexed):
