@@ -99,6 +99,8 @@ class FixOutcome:
     """The findings of ``after`` (all of them, fixable or not)."""
     converged: bool = True
     """False when :data:`MAX_PASSES` ran out while fixes still changed the note."""
+    rejected: list[Fix] = field(default_factory=list)
+    """Safe fixes dropped because they added a finding (a bug in the rule that made them)."""
 
     @property
     def changed(self) -> bool:
@@ -116,27 +118,77 @@ def fix_bytes(path: str, data: bytes, findings_of: Callable[[bytes], list[Findin
     ``findings_of(bytes)`` lints the note as if it held those bytes (the CLI re-parses it
     inside the loaded vault; the language server lints its unsaved text).  ``initial``,
     when given, are the findings of ``data`` already at hand.
+
+    A safe fix must not bring a new finding: when a pass does, its fixes are tried one at
+    a time and a safe one that adds a finding is dropped (and not offered again), as ruff
+    drops a fix that breaks the syntax.  Unsafe fixes may add findings (an empty tl;dr
+    inserted by VK101 is then VK105's business).
     """
     outcome = FixOutcome(path, data, data)
     current = data
     findings = initial if initial is not None else findings_of(current)
+    linted = current
+    rejected: set[Fix] = set()
     for _ in range(max_passes):
-        fixes = [f.fix for f in applicable(_own(findings, path), unsafe) if f.fix is not None]
+        fixes = [f.fix for f in applicable(_own(findings, path), unsafe)
+                 if f.fix is not None and f.fix not in rejected]
         if not fixes:
             break
         new, applied = apply_once(current, fixes)
         if new == current:
             break
+        new_findings = findings_of(new)
+        linted = new
+        if _adds_findings(findings, new_findings) and any(f.applicability == "safe" for f in applied):
+            new, applied, new_findings = _one_at_a_time(current, findings, applied, findings_of,
+                                                        rejected)
+            linted = None  # the last lint may have been of a rejected trial
+            if new == current:
+                continue
         outcome.passes += 1
         outcome.applied.extend(applied)
-        current = new
-        findings = findings_of(current)
+        current, findings = new, new_findings
     else:
-        left = [f.fix for f in applicable(_own(findings, path), unsafe) if f.fix is not None]
+        left = [f.fix for f in applicable(_own(findings, path), unsafe)
+                if f.fix is not None and f.fix not in rejected]
         outcome.converged = not left or apply_once(current, left)[0] == current
+    if linted != current:
+        findings = findings_of(current)  # leave the caller's vault holding the result
     outcome.after = current
     outcome.remaining = findings
+    outcome.rejected = sorted(rejected, key=lambda f: f.title)
     return outcome
+
+
+def _adds_findings(before: list[Finding], after: list[Finding]) -> bool:
+    """Whether some rule reports more often than before (messages may name lines that
+    moved, so findings are counted per code, not compared one by one)."""
+    count: dict[str, int] = {}
+    for f in before:
+        count[f.code] = count.get(f.code, 0) + 1
+    for f in after:
+        count[f.code] = count.get(f.code, 0) - 1
+    return any(n < 0 for n in count.values())
+
+
+def _one_at_a_time(base: bytes, findings: list[Finding], fixes: list[Fix],
+                   findings_of: Callable[[bytes], list[Finding]],
+                   rejected: set[Fix]) -> tuple[bytes, list[Fix], list[Finding]]:
+    """The fixes of one pass applied one by one, dropping each safe one that adds a finding.
+
+    They were chosen not to overlap, so any subset applies to ``base`` as it is.
+    """
+    kept: list[Fix] = []
+    current, current_findings = base, findings
+    for fix in fixes:
+        trial, _ = apply_once(base, [*kept, fix])
+        trial_findings = findings_of(trial)
+        if fix.applicability == "safe" and _adds_findings(current_findings, trial_findings):
+            rejected.add(fix)
+            continue
+        kept.append(fix)
+        current, current_findings = trial, trial_findings
+    return current, kept, current_findings
 
 
 def _own(findings: Iterable[Finding], path: str) -> list[Finding]:

@@ -135,3 +135,55 @@ def test_a_note_saved_during_the_fix_is_left_alone(runner, vault, monkeypatch):
     assert note.read_bytes().endswith(b"- typed in the editor meanwhile\n")
     assert b"## Learned" not in note.read_bytes()
     assert "Fixed 0 findings in 0 notes." in result.stdout
+
+
+NOTE = "sessions/2023-05-03.md"  # a clean session of example-vault
+
+# (old text of the note -> planted text, the text --fix must write back, flags)
+EACH_FIX = [
+    pytest.param("## Log\n", "### Log\n", "## Log\n", (), id="VK109-heading-level"),
+    pytest.param("## tl;dr\n", "---\ntags: [a]\ntags: [b]\n---\n## tl;dr\n",
+                 "---\ntags: [b]\n---\n## tl;dr\n", ("--unsafe-fixes",), id="VK003-duplicate-key"),
+    pytest.param("[[@vaswaniAttentionAllYou2017]]", "[[@vaswaniAtentionAllYou2017]]",
+                 "[[@vaswaniAttentionAllYou2017]]", ("--unsafe-fixes",), id="VK203-single-candidate"),
+    pytest.param("[[2023-03-10]]", "[[2023-03-10\\]]", "[[2023-03-10]]", (), id="VK203-trailing-backslash"),
+    pytest.param("[[@vaswaniAttentionAllYou2017]]", "[[papers/@VASWANIAttentionAllYou2017]]",
+                 "[[papers/@vaswaniAttentionAllYou2017]]", ("--extend-select", "VK204"),
+                 id="VK204-case"),
+    pytest.param("in [[2023-03-10]]", "in [[2023-03-10]] and `vaswaniAttentionAllYou2017`",
+                 "in [[2023-03-10]] and @vaswaniAttentionAllYou2017", (), id="VK209-code-span"),
+    pytest.param("in [[2023-03-10]]", "in [[2023-03-14#Lerned]]", "in [[2023-03-14#Learned]]",
+                 ("--unsafe-fixes",), id="VK203-heading"),
+    pytest.param("Skimmed the ViT paper", "[solilquy -> x] Skimmed the ViT paper",
+                 "[soliloquy -> x] Skimmed the ViT paper", ("--unsafe-fixes",), id="VK107-tag"),
+    pytest.param("@merulloLinearlyMappingImage2022,", "@merulloLinearlyMappingImag2022,",
+                 "@merulloLinearlyMappingImage2022,", ("--unsafe-fixes",), id="VK201-citekey"),
+]
+
+
+@pytest.mark.parametrize(("old", "planted", "fixed", "flags"), EACH_FIX)
+def test_each_fix_through_the_cli(runner, vault, old, planted, fixed, flags):
+    note = vault / NOTE
+    original = note.read_text(encoding="utf-8")
+    assert original.count(old) == 1
+    note.write_text(original.replace(old, planted), encoding="utf-8")
+    before = snapshot(vault)
+    diff = lint(runner, "--diff", *flags, str(note))
+    assert diff.exit_code == 1 and f"+++ b/{NOTE}" in diff.stdout
+    assert snapshot(vault) == before  # --diff writes nothing
+    result = lint(runner, "--fix", *flags, str(note))
+    assert "Fixed 1 finding in 1 note." in result.stdout, result.stdout
+    assert note.read_text(encoding="utf-8") == original.replace(old, fixed)
+    after = snapshot(vault)
+    assert {p for p in before if before[p] != after[p]} == {NOTE}
+    assert lint(runner, "--diff", *flags, str(note)).exit_code == 0  # nothing left to fix
+
+
+def test_two_close_candidates_get_no_fix(runner, vault):
+    note = vault / NOTE
+    note.write_text(note.read_text(encoding="utf-8").replace("[[2023-03-10]]", "[[2023-03-1O]]"),
+                    encoding="utf-8")
+    found = json.loads(lint(runner, "--format", "json", str(note)).stdout)
+    [vk203] = [f for f in found if f["code"] == "VK203"]
+    assert vk203["fix"] is None  # 2023-03-10 and 2023-03-14 are equally close
+    assert lint(runner, "--diff", "--unsafe-fixes", str(note)).exit_code == 0

@@ -6,9 +6,10 @@ a tag name, a link target, a key) or from the start or end of a whole line of th
 
 from __future__ import annotations
 
+import posixpath
 import re
 
-from vaultkit.model import Applicability, Edit, Fix, Heading, Note, Span
+from vaultkit.model import Applicability, Edit, Fix, Heading, Link, Note, Span
 from vaultkit.schema.model import Schema, SectionSpec
 from vaultkit.schema.sections import first_placed
 
@@ -48,6 +49,18 @@ def append_block(note: Note, block: str) -> Edit:
     return Edit(end_of_note(note), "\n\n" + block)
 
 
+def ends_open(note: Note) -> bool:
+    """Whether the note ends inside a fenced code or math block that is never closed."""
+    last = next((b for b in reversed(note.blocks) if b.kind in ("code", "math")), None)
+    if last is None or last.end_line < len(note.lines) - 1:
+        return False
+    body = [line.strip() for line in note.lines[last.start_line - 1 : last.end_line]]
+    opener = body[0][:3] if body else ""
+    closed = len(body) > 1 and opener in ("```", "~~~", "$$") and any(
+        line.startswith(opener) for line in body[1:])
+    return opener in ("```", "~~~", "$$") and not closed
+
+
 def insert_before_line(line: int, block: str) -> Edit:
     return Edit(Span(line, 1, line, 1), block)
 
@@ -58,13 +71,14 @@ def is_log(schema: Schema, spec: SectionSpec) -> bool:
 
 
 def missing_section_fix(note: Note, schema: Schema, spec: SectionSpec,
-                        next_heading: Heading | None, previous_end: int | None) -> Fix:
+                        next_heading: Heading | None, previous_end: int | None,
+                        in_order: bool = True) -> Fix | None:
     """Insert ``spec``'s empty heading at its place: above the next schema section present,
     else after the end of the previous one, else at the end of the note.
 
-    Safe, except for a section that must not stay empty (``empty: report``) or the Log:
-    the empty heading would turn this error into a VK105/VK110 warning without the text
-    the rule asks for.
+    Safe, except for a section that must not stay empty (``empty: report``) or the Log
+    (the empty heading would turn this error into a VK105/VK110 warning without the text
+    the rule asks for), and in a note whose sections are out of order.
     """
     block = f"{spec.display}\n\n"
     lines = note.lines
@@ -75,9 +89,11 @@ def missing_section_fix(note: Note, schema: Schema, spec: SectionSpec,
     elif follows:  # another heading ends the previous section: go just above it
         assert previous_end is not None
         edit = insert_before_line(previous_end + 1, block)
+    elif ends_open(note):
+        return None  # appended text would land inside an unclosed code fence or math block
     else:
         edit = append_block(note, f"{spec.display}\n")
-    unsafe = spec.empty == "report" or is_log(schema, spec)
+    unsafe = spec.empty == "report" or is_log(schema, spec) or not in_order
     return Fix(f"Insert an empty '{spec.display}' section", (edit,),
                "unsafe" if unsafe else "safe")
 
@@ -129,20 +145,77 @@ def reorder_sections_fix(note: Note, schema: Schema) -> Fix | None:
 
 
 # -- citations ------------------------------------------------------------------------------
-def cite_key_fix(note: Note, span: Span, key: str, title: str | None = None) -> Fix:
+def cite_key_fix(span: Span, key: str, before: str = "", after: str = "",
+                 title: str | None = None) -> Fix:
     """Replace the text at ``span`` (`` `key` `` or a bare word) with the citation ``@key``.
 
-    ``@{key}`` when the next character would run into the key (``@key's`` cites
-    ``key's``); a space in front when the previous one is a word character (``x@key`` is
-    not a citation).
+    ``before``/``after`` are the characters next to the span, when the rule knows them:
+    ``@{key}`` when the next one would run into the key (``@key.x`` cites ``key.x``), a
+    space in front when the previous one is a word character (``x@key`` is not a
+    citation).  A rule that does not know them gets ``@key``; the fix loop drops the fix
+    in the rare note where that adds a finding.
     """
-    line = line_text(note, span.line)
-    before = line[span.column - 2] if span.column > 1 else ""
-    after = line[span.end_column - 1] if span.end_line == span.line and span.end_column - 1 < len(line) else ""
     cite = f"@{{{key}}}" if after and _KEY_CHAR.match(after) else f"@{key}"
     if before and (before.isalnum() or before == "_"):
         cite = " " + cite
     return replace(span, cite, title or f"Cite it: {cite.strip()}")
+
+
+# -- links ----------------------------------------------------------------------------------
+def raw_target(link: Link) -> str | None:
+    """The link's target as written (``None`` when it spans lines)."""
+    t, s = link.target_span, link.span
+    if t is None or not (s.line == t.line == t.end_line):
+        return None
+    start = t.column - s.column
+    return link.raw[start : start + t.end_column - t.column]
+
+
+def retarget(link: Link, target: str, title: str, applicability: Applicability = "safe") -> Fix | None:
+    """Write ``target`` in place of the link's target, when the target is written plainly
+    (not percent-encoded, not in ``<…>``: then the new name would need the same care)."""
+    written = raw_target(link)
+    if link.target_span is None or written is None or written.strip() != link.target:
+        return None
+    if link.kind in ("markdown", "image") and any(c in target for c in " <>()%"):
+        return None
+    lead = written[: len(written) - len(written.lstrip())]
+    trail = written[len(written.rstrip()):]
+    return replace(link.target_span, lead + target + trail, title, applicability)
+
+
+def case_of(target: str, path: str) -> str | None:
+    """``target`` spelt as the file ``path`` is (``../Asset/Fig.png`` → ``../asset/fig.png``),
+    component by component from the end; ``None`` when they are not the same name."""
+    parts = target.split("/")
+    real = path.split("/")
+    out: list[str] = []
+    r = len(real) - 1
+    for i in range(len(parts) - 1, -1, -1):
+        part = parts[i]
+        if part in ("", ".", ".."):
+            out.append(part)
+            continue
+        if r < 0:
+            return None
+        name = real[r]
+        r -= 1
+        if i == len(parts) - 1 and name.lower() == part.lower() + ".md":
+            name = name[:-3]  # a note linked without its .md
+        if name.lower() != part.lower() or len(name) != len(part):
+            return None
+        out.append(name)
+    fixed = "/".join(reversed(out))
+    return fixed if fixed != target else None
+
+
+def note_name(path: str, notes: tuple[str, ...]) -> str:
+    """How Obsidian links a note by the shortest unambiguous name: the file name without
+    ``.md`` when no other note has it, else the whole path without ``.md``."""
+    stem = posixpath.basename(path)[:-3] if path.lower().endswith(".md") else posixpath.basename(path)
+    same = [p for p in notes if posixpath.basename(p).lower() == posixpath.basename(path).lower()]
+    full = path[:-3] if path.lower().endswith(".md") else path
+    return stem if len(same) <= 1 else full
 
 
 # -- frontmatter ----------------------------------------------------------------------------

@@ -44,7 +44,9 @@ place in schema order: just above the next schema section present, else after th
 one before it, else at the end of the note.  It is safe, except for a section the schema
 says must not stay empty (`empty: report`, the tl;dr) and for the Log: there the empty
 heading would only turn this error into a VK105 or VK110 warning without the text the
-section is for, so that fix is unsafe (`--unsafe-fixes`).
+section is for, so that fix is unsafe (`--unsafe-fixes`).  So is every VK101 fix in a note
+whose sections are out of order (VK102): a section's place is not defined until they are
+moved.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
             before = [present[o] for o in sorted(present) if o < order]
             fix = missing_section_fix(note, schema, spec,
                                       after[0].heading if after else None,
-                                      _end(before[-1]) if before else None)
+                                      _end(before[-1]) if before else None,
+                                      in_order=_in_order(present))
             if after:
                 span = line_start(after[0].heading)
                 where = f" (it belongs before '{written(after[0].heading)}')"
@@ -85,6 +88,13 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
                 where = ""
             yield Hit(span, f"missing required section '{spec.display}'{where}",
                       suggestion=spec.display, fix=fix)
+
+
+def _in_order(present: dict[int, Placed]) -> bool:
+    """Whether the sections present are in schema order (else a section's place is not
+    defined until VK102's fix has moved them)."""
+    orders = [p.order for p in sorted(present.values(), key=lambda p: p.heading.span)]
+    return orders == sorted(orders)
 
 
 def _end(placed: Placed) -> int:

@@ -26,6 +26,12 @@ lint summary says that no bibliography was found and where vaultkit looked.
 - `ignore`: keys that look like citations but are not (a handle such as `ShayneRedford`).
 - `ignore-patterns`: regular expressions; a key that matches one entirely is skipped.
 Both add to `citekeys.ignore` / `citekeys.ignore-patterns` in `.vaultkit.yaml`.
+
+## Fix safety
+When exactly one known key is close, the fix replaces the citation with it
+(`@huLoRALowRankAdaption2021` → `@huLoRALowRankAdaptation2021`).  It is unsafe: a key
+that is not in the bibliography yet (a paper you have not exported from Zotero) would be
+turned into a different paper.  With several close keys, or none, there is no fix.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from vaultkit.checks._fixes import replace
 from vaultkit.checks.base import Hit, VaultContext
 from vaultkit.facts import NoteFacts
 
@@ -56,5 +63,9 @@ def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
             continue
         close = facts.suggest_keys(key)
         hint = " (did you mean " + ", ".join("@" + c for c in close) + "?)" if close else ""
+        fix = None
+        if len(close) == 1 and cite.raw in (f"@{key}", f"@{{{key}}}"):
+            fix = replace(cite.span, cite.raw.replace(key, close[0]),
+                          f"Replace with @{close[0]}", "unsafe")
         yield Hit(cite.span, f"unknown citekey @{key}: not in the bibliography and no paper "
-                  f"note{hint}", suggestion=("@" + close[0]) if close else None)
+                  f"note{hint}", suggestion=("@" + close[0]) if close else None, fix=fix)

@@ -13,6 +13,9 @@ your notes is gone, usually after a rename or a move outside Obsidian.
 ![](asset/mdl_conclusion.png)
 ```
 when the file was saved as `asset/mdl-conclusion.png`.
+
+## Fix safety
+No fix: vaultkit cannot know where the file went.
 """
 
 from __future__ import annotations

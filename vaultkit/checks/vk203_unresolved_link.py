@@ -13,15 +13,31 @@ is lost.  Heading links break silently when a heading is renamed.
 See [[2023-03-02#Lessons]] for the ablation.
 ```
 when that note's heading is `## Learned`.
+
+## Fix safety
+A link whose name ends in a stray `\\` (`[[Note\\]]`, copied out of a table) while the
+name without it resolves gets a safe fix that drops the backslash.  A link with exactly one
+close candidate -- one note whose name is within a typo of the link's, or one heading of the
+target close to the link's `#heading` -- gets an unsafe fix that writes that name (the
+shortest name Obsidian would write); the candidate may be the wrong note, so check the diff.
+With no candidate, or several, there is no fix.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from rapidfuzz import fuzz, process
+
+from vaultkit.checks._fixes import note_name, replace, retarget
 from vaultkit.checks._links import is_asset_link, resolved_links, show
 from vaultkit.checks.base import Hit, VaultContext
 from vaultkit.facts import NoteFacts
+from vaultkit.model import Fix, Link
+from vaultkit.references import heading_key
+
+CONFIDENT = 85.0
+"""Percent similarity (difflib's ratio) a lone candidate needs for a fix to be offered."""
 
 CODE = "VK203"
 NAME = "unresolved-link"
@@ -33,8 +49,59 @@ OPTIONS: dict[str, object] = {}
 def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for link, res in resolved_links(note, ctx):
         if res.status == "missing" and not is_asset_link(link) and link.kind != "image":
-            yield Hit(link.span, f"unresolved link '{show(link)}': no such note")
+            fix = _backslash_fix(link, note, ctx) or _note_fix(link, note, ctx)
+            yield Hit(link.span, f"unresolved link '{show(link)}': no such note", fix=fix)
         elif res.status == "no-heading":
-            yield Hit(link.span, f"'{res.path}' has no heading '{link.fragment}'")
+            yield Hit(link.span, f"'{res.path}' has no heading '{link.fragment}'",
+                      fix=_heading_fix(link, res.path, ctx))
         elif res.status == "no-block":
             yield Hit(link.span, f"'{res.path}' has no block '{link.fragment}'")
+
+
+def _backslash_fix(link: Link, note: NoteFacts, ctx: VaultContext) -> Fix | None:
+    """``[[Note\\]]``: the name without its trailing backslash resolves."""
+    if not link.target.endswith("\\"):
+        return None
+    bare = link.target.rstrip("\\").rstrip()
+    if not bare or not ctx.resolver.resolve(link._replace(target=bare), note.path).found:
+        return None
+    return retarget(link, bare, "Remove the trailing '\\' from the link")
+
+
+def _note_fix(link: Link, note: NoteFacts, ctx: VaultContext) -> Fix | None:
+    """The one note whose name is within a typo of the link's."""
+    wanted = link.target.rsplit("/", 1)[-1]
+    wanted = wanted[:-3] if wanted.lower().endswith(".md") else wanted
+    notes = ctx.files.notes
+    names = [p.rsplit("/", 1)[-1][:-3].lower() for p in notes]
+    found = process.extract(wanted.lower(), names, scorer=fuzz.ratio, score_cutoff=CONFIDENT, limit=2)
+    if len(found) != 1:
+        return None
+    target = notes[found[0][2]]
+    if target == note.path:
+        return None
+    if link.kind in ("wikilink", "embed"):
+        name = note_name(target, notes)
+    else:
+        import posixpath
+
+        name = posixpath.relpath(target, posixpath.dirname(note.path) or ".")
+        if not link.target.lower().endswith(".md"):
+            name = name[:-3]
+    return retarget(link, name, f"Link to '{target}'", "unsafe")
+
+
+def _heading_fix(link: Link, path: str | None, ctx: VaultContext) -> Fix | None:
+    """The one heading of the target close to the link's ``#heading``."""
+    target = ctx.notes.get(path) if path else None
+    fragment = link.fragment or ""
+    if target is None or not fragment or link.raw.count("#" + fragment) != 1:
+        return None
+    headings = [h.text for h in target.headings]
+    found = process.extract(heading_key(fragment), [heading_key(h) for h in headings],
+                            scorer=fuzz.ratio, score_cutoff=CONFIDENT, limit=2)
+    if len(found) != 1:
+        return None
+    heading = headings[found[0][2]]
+    return replace(link.span, link.raw.replace("#" + fragment, "#" + heading, 1),
+                   f"Link to the heading '{heading}'", "unsafe")

@@ -15,12 +15,19 @@ a case-sensitive file system (Linux, CI) may not.
 ![](Asset/Fig1.png)
 ```
 Use instead the exact spelling of the file: `![](asset/fig1.png)`.
+
+## Fix safety
+The fix writes the link's name with the file's own case, component by component
+(`[[attention is all you need]]` → `[[Attention Is All You Need]]`).  It is safe: Obsidian
+already opens that file, and now every other tool does too.  A percent-encoded Markdown
+link gets no fix.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from vaultkit.checks._fixes import case_of, retarget
 from vaultkit.checks._links import resolved_links, show
 from vaultkit.checks.base import Hit, VaultContext
 from vaultkit.facts import NoteFacts
@@ -36,5 +43,7 @@ OPTIONS: dict[str, object] = {}
 def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for link, res in resolved_links(note, ctx):
         if res.status == "case":
+            fixed = case_of(link.target, res.path) if res.path else None
+            fix = retarget(link, fixed, f"Write it as the file is: '{fixed}'") if fixed else None
             yield Hit(link.span, f"'{show(link)}' matches '{res.path}' only when case is ignored",
-                      suggestion=res.path)
+                      suggestion=res.path, fix=fix)

@@ -14,6 +14,9 @@ another tool may pick the other.
 ![[figure.png]]
 ```
 Use instead a path that names one file: `![[asset/figure.png]]`.
+
+## Fix safety
+No fix: only you know which of the files was meant.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ the file), and a path leaving the vault is how private files leak into a publish
 ![](../../Downloads/figure.png)
 ```
 Move the file into the vault's attachment folder and link it there.
+
+## Fix safety
+No fix: the file has to be moved into the vault first.
 """
 
 from __future__ import annotations

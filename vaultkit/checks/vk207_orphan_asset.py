@@ -10,6 +10,9 @@ bloat the repository and sync, and nothing in the vault explains them.
 
 ## Example
 `asset/old_plot.png` after the note that embedded it switched to `asset/new_plot.png`.
+
+## Fix safety
+No fix: deleting a file is never automatic.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ a duplicate usually means two exports or a hand-edited entry.
 @article{vaswaniAttentionAllYou2017, ...}
 @inproceedings{vaswaniAttentionAllYou2017, ...}
 ```
+
+## Fix safety
+No fix: which of the two entries is right is a question for your reference manager.
 """
 
 from __future__ import annotations

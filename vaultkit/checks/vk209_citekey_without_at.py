@@ -20,6 +20,11 @@ Was about to start project @kohGroundingLanguageModels2023, then @lesterPowerSca
 ```
 
 ## Fix safety
+The code-span fix (`` `key` `` → `@key`) is safe: the key is known, and citing it is what
+the backticks kept from happening; the paper's index note then lists the session.  Where
+`@key` would run into the next character and cite another key, the fix loop finds the new
+VK201 and leaves that one alone.
+
 The bare-word fix (`key` → `@key`) is unsafe: the word may be meant as a plain mention
 (a file name, a project), and a citation changes what Pandoc renders.  The word is read
 with Pandoc's citekey grammar, so `@` + the word cites exactly that key.
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from vaultkit.checks._fixes import cite_key_fix
 from vaultkit.checks.base import Hit, VaultContext
 from vaultkit.facts import NoteFacts
 from vaultkit.model import Edit, Fix
@@ -47,7 +53,7 @@ def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
             key = key[1:]
         if key and " " not in key and ctx.facts.knows_key(key):
             yield Hit(code.span, f"`{code.text}` is a known citekey: write @{key} to cite it",
-                      fixable=True, suggestion="@" + key)
+                      suggestion="@" + key, fix=cite_key_fix(code.span, key))
     for word in note.key_words:
         if ctx.facts.knows_key(word.text):
             cite = "@" + word.text

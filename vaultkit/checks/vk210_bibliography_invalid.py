@@ -15,6 +15,9 @@ citations to it dangle; the finding points at the entry's line in the file.
   title = {Modular {Networks},
 }
 ```
+
+## Fix safety
+No fix: the bibliography is exported by your reference manager; fix it there.
 """
 
 from __future__ import annotations
