@@ -47,9 +47,9 @@ def test_text_report_on_example_vault(runner, example_vault):
     lines = result.stdout.splitlines()
     assert "sessions/2023-04-05.md:7:69: VK201 " in result.stdout
     assert lines[-1].startswith("Found ") and "errors" in lines[-1]
-    # the planted VK101 has a safe fix, the planted VK107 typo an unsafe one
+    # the planted VK101 has a safe fix; the planted VK107 and VK201 typos unsafe ones
     assert lines[-1].endswith(" checked). Bibliography: references.bib (19 entries). "
-                              "[*] 1 fixable with --fix (1 more with --unsafe-fixes).")
+                              "[*] 1 fixable with --fix (2 more with --unsafe-fixes).")
     assert "\x1b[" not in result.stdout  # not a terminal: plain
 
 
