@@ -156,15 +156,13 @@ def rules_cmd(fmt: str) -> None:
 @click.argument("code")
 def explain(code: str) -> None:
     """Show a rule's documentation: what it does, why, an example, its options."""
-    import difflib
-
     from vaultkit.checks import all_rules, rule_by_code
+    from vaultkit.didyoumean import suggest_rule
 
     rule = rule_by_code(code)
     if rule is None:
-        names = [r.code for r in all_rules()] + [r.name for r in all_rules()]
-        hint = difflib.get_close_matches(code, names, n=1)
-        _fail(UsageError(f"no rule '{code}'" + (f" (did you mean {hint[0]}?)" if hint else "")))
+        hint = suggest_rule(code, [r.code for r in all_rules()], [r.name for r in all_rules()])
+        _fail(UsageError(f"no rule '{code}'" + (f" (did you mean {hint}?)" if hint else "")))
         return
     click.echo(f"{rule.code} {rule.name}")
     click.echo(f"Default severity: {rule.severity}" + (
@@ -188,8 +186,9 @@ def explain(code: str) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change; exit 1 if anything would.")
 @click.option("--prune", is_flag=True, help="Delete wholly generated index notes of papers no longer cited.")
 @click.option("--no-cache", is_flag=True, help="Parse every note again instead of using the cache.")
+@click.option("--exit-non-zero-on-change", is_flag=True, help="Exit 1 when a note was written (pre-commit's convention for a hook that fixes: git add them, commit again).")
 def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | None, check: bool,
-          show_diff: bool, prune: bool, no_cache: bool) -> None:
+          show_diff: bool, prune: bool, no_cache: bool, exit_non_zero_on_change: bool) -> None:
     """Write one backlink index note per cited paper, and the overview note.
 
     Only the region between '%% vaultkit:begin index %%' and '%% vaultkit:end index %%'
@@ -258,6 +257,10 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
     click.echo(line + ".", err=show_diff and not check)
     # --diff, like --check, exits 1 when notes would change
     failed = bool(result.problems) or bool(result.refused_prune) or (dry and bool(result.stale))
+    written = counts["created"] + counts["updated"] + counts["pruned"]
+    if exit_non_zero_on_change and written and not dry:
+        click.echo("Index notes regenerated: 'git add' them and commit again.", err=True)
+        failed = True
     sys.exit(1 if failed else 0)
 
 
@@ -272,3 +275,61 @@ def lsp(stdio: bool) -> None:
     from vaultkit.lsp.server import serve
 
     serve()
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+def init(folder: Path | None) -> None:
+    """Write a commented .vaultkit.yaml for the vault in FOLDER (default: the current one),
+    from what it holds: bibliography files, Obsidian's settings, where date-named session
+    notes and @citekey paper notes live.  Never overwrites an existing file."""
+    from vaultkit.config import CONFIG_NAME, load_config
+    from vaultkit.scaffold import render_config, survey, write_new
+
+    root = (folder or Path.cwd()).resolve()
+    try:
+        if not root.is_dir():
+            raise UsageError(f"{root}: not a folder")
+        text = render_config(survey(root))
+        write_new(root, root / CONFIG_NAME, text)
+        load_config(None, root)  # what init writes must load: a bug here is exit 2, not a silent bad file
+    except UsageError as error:
+        _fail(error)
+        return
+    click.echo(f"Wrote {root / CONFIG_NAME}; 'vaultkit lint --show-settings' shows what is in effect.")
+
+
+@main.group()
+def new() -> None:
+    """Create a note from a schema (never overwriting one)."""
+
+
+@new.command("session")
+@click.option("--date", "date_text", help="The session's date, YYYY-MM-DD (default: today).")
+@click.option("--paper", "paper", help="A citekey: the Log opens with an action on it.")
+@click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from the current folder).")
+def new_session(date_text: str | None, paper: str | None, vault_dir: Path | None) -> None:
+    """Write a session note rendered from the session schema: its sections in order, at
+    their levels, each with the schema's description as a comment, and a Log action for
+    --paper.  Prints the path; refuses to overwrite a note that exists."""
+    from vaultkit.locate import locate
+    from vaultkit.scaffold import parse_date, render_session, session_path, session_schema, write_new
+    from vaultkit.vault import Vault
+
+    try:
+        located = locate([], vault_dir, folder_fallback=False)
+        if located.root is None:
+            raise UsageError("no vault here: run it inside a vault or give --vault")
+        vault = Vault.load(located.root, parse=lambda path: False)
+        schema = session_schema(vault.schemas)
+        path = session_path(schema, vault.config, parse_date(date_text))
+        if paper is not None:
+            paper = paper.lstrip("@")
+            if not vault.knows_key(paper):
+                click.echo(f"vaultkit: @{paper} is not in the bibliography (yet): VK201 will say so",
+                           err=True)
+        write_new(vault.root, vault.root / path, render_session(schema, paper))
+    except UsageError as error:
+        _fail(error)
+        return
+    click.echo(path)

@@ -84,8 +84,9 @@ def _load(opts: LintOptions) -> tuple["Vault | None", tuple[str, ...], bytes | N
     from vaultkit.report.progress import progress_for
     from vaultkit.vault import Vault
 
-    if opts.from_stdin:
-        where = [Path(opts.stdin_filename)] if opts.stdin_filename else []
+    if opts.from_stdin:  # the note may not exist yet: its folder says which vault
+        named = Path(opts.stdin_filename) if opts.stdin_filename else None
+        where = [] if named is None else [named if named.exists() else named.parent]
     else:
         where = list(opts.paths)
     located = locate(where, opts.vault_dir)
@@ -301,6 +302,8 @@ def watch(opts: LintOptions, *, stop: Callable[[], bool] | None = None,
         except UsageError as error:
             click.echo(f"vaultkit: {error}", err=True)
         click.echo("Watching for changes (Ctrl-C to stop)...", err=True)
+        sys.stdout.flush()  # a pipe (a terminal multiplexer, a test) sees each run whole
+        sys.stderr.flush()
 
     once()
     kwargs: dict[str, object] = {"watch_filter": _interesting, "debounce": 200}

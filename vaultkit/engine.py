@@ -18,6 +18,7 @@ import pathspec
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext
 from vaultkit.config import Config
+from vaultkit.didyoumean import suggest_rule
 from vaultkit.errors import UsageError
 from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, VaultFacts
 from vaultkit.model import Finding, Note, Span
@@ -74,13 +75,13 @@ def _severity(rule: Rule, config: Config) -> str:
 
 
 def _check_selectors(config: Config, rules: tuple[Rule, ...]) -> None:
-    names = [r.code for r in rules] + [r.name for r in rules]
     selectors = list(config.select or ()) + list(config.extend_select) + list(config.ignore)
     selectors += [s for s, _ in config.severity]
     selectors += [s for _, codes in config.per_path_ignores for s in codes]
     for selector in selectors:
         if not any(_matches(rule, selector) for rule in rules):
-            hint = difflib.get_close_matches(selector.upper(), [n.upper() for n in names], n=1)
+            hint = [h for h in [suggest_rule(selector, [r.code for r in rules],
+                                             [r.name for r in rules])] if h]
             extra = f" (did you mean {hint[0]}?)" if hint else ""
             raise UsageError(f"unknown rule code or name '{selector}'{extra}; see 'vaultkit rules'")
     for code, options in config.rule_options:
