@@ -164,3 +164,26 @@ def test_index_config_is_checked(tmp_path: Path, config: str, message: str) -> N
     root = write_vault(tmp_path / "vault", {**QUESTION_VAULT, ".vaultkit.yaml": config})
     code, _, err = run("index", "--vault", str(root))
     assert code == 2 and message in err, err
+
+
+def test_a_tick_made_while_index_plans_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ticks are read from the very bytes the compare-and-swap write checks: a box
+    ticked after the pages are built but before Questions.md is read for writing survives."""
+    import vaultkit.index as index_module
+
+    root = write_vault(tmp_path / "vault", QUESTION_VAULT)
+    assert run("index", "--vault", str(root))[0] == 0
+    questions = root / "Questions.md"
+    build = index_module.pages.build
+
+    def build_then_tick(*args, **kwargs):  # type: ignore[no-untyped-def]
+        built = build(*args, **kwargs)
+        text = questions.read_text(encoding="utf-8")
+        questions.write_text(text.replace("- [ ] **question** Why GPT-J?", "- [x] **question** Why GPT-J?"),
+                             encoding="utf-8")
+        return built
+
+    monkeypatch.setattr(index_module.pages, "build", build_then_tick)
+    assert run("index", "--vault", str(root))[0] == 0
+    closed = questions.read_text(encoding="utf-8").split("## Closed", 1)[1]
+    assert "- [x] **question** Why GPT-J?" in closed

@@ -181,7 +181,7 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
     return result
 
 
-def _plan_file(vault: "Vault", path: str, name: str, body: str,
+def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
                create: Callable[[str], str], result: IndexPlan) -> Change:
     try:
         absolute = check_inside(vault.root, Path(path))  # never read or write through a link
@@ -195,7 +195,8 @@ def _plan_file(vault: "Vault", path: str, name: str, body: str,
         return Change(path, "skip", None, None)
 
     def redo(data: bytes | None) -> bytes | RegionError:
-        return create(body).encode("utf-8") if data is None else splice_region(data, name, body)
+        region = body(data) if callable(body) else body
+        return create(region).encode("utf-8") if data is None else splice_region(data, name, region)
 
     new = redo(old)
     if isinstance(new, RegionError):

@@ -23,7 +23,6 @@ from vaultkit.markers import find_region
 from vaultkit.model import Link, Note
 from vaultkit.files import sanitize_key
 from vaultkit.fsutil import NameClash, name_clashes
-from vaultkit.safe_read import read_regular
 from vaultkit.yamlfile import UsageError
 
 if TYPE_CHECKING:
@@ -37,8 +36,10 @@ class Page:
     path: str
     region: str
     """The region's name: ``index``, ``overview`` or ``questions``."""
-    body: str
-    """The region, markers included."""
+    body: str | Callable[[bytes | None], str]
+    """The region, markers included; or a function of the note's current bytes, for a
+    region that keeps what the user did in it (the ticks of Questions.md): it is then
+    computed from exactly the bytes the compare-and-swap write checks."""
     create: Callable[[str], str]
     """The whole note to write when it does not exist yet, from the region."""
 
@@ -117,8 +118,11 @@ def _questions(vault: "Vault", reading: Reading, metas: dict[str, render.PaperMe
         if item.kind in render.QUESTION_KINDS:
             loose.setdefault(item.about or "Not about one paper", []).append(item)
     groups += sorted(loose.items())
-    ticked = render.ticks(_read_text(vault, path), _region_finder("questions"))
-    body = render.questions_region(groups, ticked, path, paper_path, linker, layout)
+    def body(data: bytes | None) -> str:
+        text = None if data is None else data.decode("utf-8", errors="replace")
+        ticked = render.ticks(text, _region_finder("questions"))
+        return render.questions_region(groups, ticked, path, paper_path, linker, layout)
+
     return Page(path, "questions", body, render.new_overview("Questions"))
 
 
@@ -127,14 +131,6 @@ def _region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:
         found = find_region(lines, name)
         return found if isinstance(found, tuple) else None
     return find
-
-
-def _read_text(vault: "Vault", path: str) -> str | None:
-    """The note as it is on disk (its region is blanked in the parsed note)."""
-    try:
-        return read_regular(vault.root / path, vault.root).decode("utf-8", errors="replace")
-    except OSError:  # absent, a link out of the vault, not a regular file: no ticks to keep
-        return None
 
 
 def _templates_folder(vault: "Vault") -> str | None:
