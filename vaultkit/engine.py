@@ -115,26 +115,19 @@ class Suppressions:
     def suppressed(self, rule: Rule, line: int) -> bool:
         if any(_matches(rule, c) for c in self.whole_note):
             return True
-        disabled_all = False
-        disabled: set[str] = set()
+        # The last disable/enable that names this rule (by code, prefix, name, or none =
+        # every rule) decides: `disable` then `enable VK201` turns VK201 back on alone.
+        off = False
         for at, verb, codes in self.events:
             if at > line:
                 break
-            if verb == "line":
-                if at == line and (not codes or any(_matches(rule, c) for c in codes)):
-                    return True
-                continue
             hit = not codes or any(_matches(rule, c) for c in codes)
-            if verb == "disable" and hit:
-                if codes:
-                    disabled.add(rule.code)
-                else:
-                    disabled_all = True
-            elif verb == "enable" and hit:
-                disabled.discard(rule.code)
-                if not codes:
-                    disabled_all = False
-        return disabled_all or rule.code in disabled
+            if verb == "line":
+                if at == line and hit:
+                    return True
+            elif hit:
+                off = verb == "disable"
+        return off
 
 
 # -- running ----------------------------------------------------------------------------

@@ -63,3 +63,14 @@ def test_disable_line_covers_only_its_own_line(make_vault) -> None:
     # a code, all rules (no codes), another family (not suppressed), a list with a prefix,
     # a rule name
     assert lint(make_vault, source) == [(2, "VK201"), (4, "VK201")]
+
+
+def test_enable_one_rule_after_disabling_all(make_vault) -> None:
+    source = "%% vaultkit-disable %%\n@a\n%% vaultkit-enable VK201 %%\n@b\n"
+    assert lint(make_vault, source) == [(4, "VK201")]
+    # and the other way round: enabling every rule ends a disable by prefix
+    source = "%% vaultkit-disable VK2 %%\n@a\n%% vaultkit-enable %%\n@b\n"
+    assert lint(make_vault, source) == [(4, "VK201")]
+    # enabling another rule leaves this one off
+    source = "%% vaultkit-disable %%\n@a\n%% vaultkit-enable VK101 %%\n@b\n"
+    assert lint(make_vault, source) == []
