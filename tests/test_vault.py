@@ -96,24 +96,29 @@ def test_notes_pickle_round_trip() -> None:
         assert pickle.loads(pickle.dumps(note)) == note
 
 
-def test_cache_returns_the_same_notes(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vaultkit.notes
+def test_cache_returns_the_same_findings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import shutil
+
+    import vaultkit.engine
 
     parsed: list[str] = []
-    real = vaultkit.notes.parse_note
+    real = vaultkit.engine.parse_note
 
     def counting(rel: str, data: bytes):  # type: ignore[no-untyped-def]
         parsed.append(rel)
         return real(rel, data)
 
-    monkeypatch.setattr(vaultkit.notes, "parse_note", counting)
-    first = Vault.load(EXAMPLE_VAULT)
-    assert len(parsed) == len(first.notes) > 10  # a cold cache parses every note
+    monkeypatch.setattr(vaultkit.engine, "parse_note", counting)
+    root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "v"))
+    first = Vault.load(root).lint()
+    notes = Vault.load(root).files.notes
+    assert sorted(parsed) == sorted(notes) and len(notes) > 10  # a cold store parses every note
     parsed.clear()
-    second = Vault.load(EXAMPLE_VAULT)
-    assert parsed == []  # a warm cache parses none: every note came from the cache
-    assert first.notes == second.notes
-    assert [f.to_json() for f in first.lint()] == [f.to_json() for f in second.lint()]
+    second = Vault.load(root).lint()
+    assert parsed == []  # a warm store parses none: every finding came from it
+    uncached = Vault.load(root, use_cache=False).lint()
+    assert [f.to_json() for f in first] == [f.to_json() for f in second] == [f.to_json() for f in uncached]
+    assert first  # the example vault has findings: the comparison is not of two empty lists
 
 
 def test_python_api_from_the_readme(tmp_path: Path) -> None:
@@ -129,24 +134,23 @@ def test_python_api_from_the_readme(tmp_path: Path) -> None:
     assert not vaultkit.build_index(root).stale
 
 
-def test_cache_rewrites_only_the_shards_that_changed(tmp_path: Path) -> None:
-    import os
+def test_one_changed_note_is_the_only_one_parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import shutil
-    import time
 
-    from vaultkit.notes import cache_dir
+    import vaultkit.engine
 
     root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "v"))
-    Vault.load(root)
-    shards = {p: p.stat().st_mtime_ns for p in cache_dir().rglob("*.pickle")}
-    assert len(shards) > 5
-    time.sleep(0.01)
+    Vault.load(root).lint()
+    parsed: list[str] = []
+    real = vaultkit.engine.parse_note
+    monkeypatch.setattr(vaultkit.engine, "parse_note",
+                        lambda rel, data: parsed.append(rel) or real(rel, data))
     note = root / "sessions" / "2023-02-08.md"
-    note.write_text(note.read_text(encoding="utf-8") + "- one more thought\n", encoding="utf-8")
-    vault = Vault.load(root)
-    assert vault.notes["sessions/2023-02-08.md"].lines[-2] == "- one more thought"
-    changed = [p for p in cache_dir().rglob("*.pickle") if shards.get(p) != p.stat().st_mtime_ns]
-    assert 1 <= len(changed) <= 2  # the new entry's shard, and the old entry's when it differs
-    fresh = Vault.load(root, use_cache=False)
-    assert vault.notes == fresh.notes
+    note.write_text(note.read_text(encoding="utf-8") + "- one more thought @nobodyKnows2020\n",
+                    encoding="utf-8")
+    found = Vault.load(root).lint()
+    assert parsed == ["sessions/2023-02-08.md"]
+    assert any(f.path == "sessions/2023-02-08.md" and "@nobodyKnows2020" in f.message for f in found)
+    fresh = Vault.load(root, use_cache=False).lint()
+    assert [f.to_json() for f in found] == [f.to_json() for f in fresh]
     assert os.environ["VAULTKIT_CACHE_DIR"]  # never the user's cache

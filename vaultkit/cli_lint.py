@@ -142,7 +142,8 @@ def run(opts: LintOptions) -> int:
         if opts.fmt == "json":
             click.echo("[]")
         return 0
-    findings = vault.lint_targets(targets)
+    # text from stdin is not the file's: it is checked as unsaved text, like an editor's
+    findings = vault.findings(targets[0]) if stdin is not None else vault.lint_targets(targets)
     if stdin is not None and opts.fixing:
         return _fix_stdin(opts, vault, targets[0], stdin, findings)
     fix_report = None
@@ -214,7 +215,7 @@ def _report(opts: LintOptions, vault: "Vault", targets: tuple[str, ...],
         notes_checked=sum(1 for t in targets if t in vault.notes),
         color=color,
         show_source=tty if opts.show_source is None else opts.show_source,
-        lines=lambda p: vault.notes[p].lines if p in vault.notes else (),
+        lines=vault.lines,
         unsafe_fixes=opts.unsafe_fixes,
     )
     shown = [] if opts.fix_only else findings

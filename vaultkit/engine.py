@@ -9,9 +9,14 @@ An off-by-default rule runs only when named by its exact code or name (or ``ALL`
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from functools import partial
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
+from pathlib import Path
 
 import pathspec
 
@@ -20,11 +25,20 @@ from vaultkit.checks.base import Hit, NoteContext, VaultContext
 from vaultkit.config import Config
 from vaultkit.didyoumean import suggest_rule
 from vaultkit.errors import UsageError
+from vaultkit.bib import Bibliography
 from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, VaultFacts
-from vaultkit.model import Finding, Note, Span
-from vaultkit.schema import Schema
+from vaultkit.files import DOCUMENT_SUFFIXES, VaultFiles
+from vaultkit.model import Finding, Note, Problem, Span
+from vaultkit.parse.note import parse_note
+from vaultkit.safe_read import read_regular
+from vaultkit.schema import Schema, applicable, builtin_rules_dir
+from vaultkit.schema.log import action_links
+from vaultkit.store import NoteRow, Stat, Store, decode_findings, encode, version_key
 
-__all__ = ["IGNORE_KEY", "ActiveRule", "Suppressions", "active_rules", "lint", "run_note_rules"]
+__all__ = [
+    "IGNORE_KEY", "ActiveRule", "Checker", "Suppressions", "VaultRun", "active_rules", "lint",
+    "run_note_rules",
+]
 
 
 def _matches(rule: Rule, selector: str) -> bool:
@@ -260,3 +274,307 @@ def keep(findings: Iterable[Finding], config: Config,
         if suppressions is not None and suppressions.suppressed(rule, finding.span.line):
             continue
         yield finding
+
+
+# -- the incremental run: stored facts and findings, parsing only what changed ----------
+DOUBT_NS = 2_000_000_000
+"""A file modified this recently may change again within its mtime's granularity: its
+stat is stored as in doubt, so the next run compares the content hash (git's racy rule)."""
+
+
+def config_key(config: Config, schemas: tuple[Schema, ...], rules: tuple[ActiveRule, ...]) -> str:
+    """Everything besides a note's bytes that its findings depend on."""
+    active = [(a.rule.code, a.severity, sorted(rule_options(a.rule, config).items(), key=str))
+              for a in rules]
+    blob = "\n".join([version_key(), code_stamp(), config.fingerprint(), repr(schemas), repr(active)])
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """The size and mtime of vaultkit's own modules and schemas: an edited rule (a
+    development install) never meets findings cached by its older self."""
+    here = Path(__file__).resolve().parent
+    parts = []
+    for folder in (here, here / "checks", here / "parse", here / "schema", here / "bib",
+                   builtin_rules_dir()):
+        try:
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.name.endswith((".py", ".yaml")):
+                    info = entry.stat()
+                    parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            continue
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteResult:
+    """What a worker sends back for one note: never the note itself."""
+
+    path: str
+    stat: Stat | None
+    """None when the file could not be read (nothing is stored for it)."""
+    hash: str
+    same: bool
+    """The bytes are those the store already has: nothing was parsed."""
+    findings: tuple[Finding, ...] = ()
+    """The per-note rules' findings, suppressions applied."""
+    facts: NoteFacts | None = None
+
+
+_WORKER: tuple[Config, tuple[Schema, ...], tuple[ActiveRule, ...]] | None = None
+
+
+def _init_worker(config: Config, schemas: tuple[Schema, ...]) -> None:
+    global _WORKER
+    _WORKER = (config, schemas, active_rules(config))
+
+
+def check_note(item: tuple[str, str, str | None]) -> NoteResult:
+    """Read one note, and unless its bytes are the stored ones (``known`` hash): parse
+    it, run the per-note rules, take its facts, drop the note."""
+    assert _WORKER is not None
+    config, schemas, rules = _WORKER
+    path, absolute, known = item
+    try:
+        info = os.stat(absolute)
+        data = read_regular(absolute)
+    except OSError as error:
+        reason = ("this .md path is a folder, not a note" if isinstance(error, IsADirectoryError)
+                  else f"cannot read note: {error.strerror or type(error).__name__}")
+        note = Note(path=path, lines=(), readable=False,
+                    problems=(Problem("VK002", Span(1, 1, 1, 1), reason),))
+        facts = NoteFacts(path, "", readable=False)
+        return NoteResult(path, None, "", False, tuple(run_note_rules(note, config, rules)), facts)
+    digest = hashlib.sha256(data).hexdigest()
+    stat = (info.st_size, info.st_mtime_ns,
+            -1 if info.st_mtime_ns > time.time_ns() - DOUBT_NS else info.st_ino)
+    if digest == known:
+        return NoteResult(path, stat, digest, True)
+    return _checked(parse_note(path, data), digest, stat, config, schemas, rules)
+
+
+def _checked(note: Note, digest: str, stat: Stat | None, config: Config,
+             schemas: tuple[Schema, ...], rules: tuple[ActiveRule, ...]) -> NoteResult:
+    applying = applicable(schemas, note)
+    sources = tuple(link for s in applying for link in action_links(note, s))
+    facts = NoteFacts.of(note, digest, tuple(s.name for s in applying), link_sources=sources)
+    found = run_note_rules(note, config, rules, applying)
+    kept = tuple(keep(found, config, lambda p: facts if p == note.path else None))
+    return NoteResult(note.path, stat, digest, False, kept, facts)
+
+
+def _silent(done: int, total: int) -> None:
+    pass
+
+
+def _own(found: list[Finding] | None, path: str) -> list[Finding] | None:
+    """Stored findings of ``path`` only if every one is on ``path`` (a row moved to
+    another key is not that note's)."""
+    return found if found is not None and all(f.path == path for f in found) else None
+
+
+def _stat(absolute: str) -> Stat | None:
+    try:
+        info = os.stat(absolute)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+class Checker:
+    """One vault's facts and findings, kept in the store between runs.
+
+    :meth:`refresh` brings the facts up to date (stat every note; read, hash and parse
+    only what changed, in worker processes when there are many); :meth:`findings`
+    then serves cached findings and recomputes only those whose inputs changed.
+    """
+
+    PARALLEL_THRESHOLD = 400
+    """Below this many notes to read, worker start-up costs more than it saves."""
+
+    def __init__(self, config: Config, schemas: tuple[Schema, ...], files: VaultFiles,
+                 bibliography: Bibliography, store: Store,
+                 full_bibliography: Callable[[], Bibliography] | None = None) -> None:
+        self.config = config
+        self.schemas = schemas
+        self.store = store
+        self.rules = active_rules(config)
+        self.cfg = config_key(config, schemas, self.rules)
+        self.rows = store.note_rows()
+        self.facts = VaultFacts(files, config, bibliography, load=self._stored_facts,
+                                full_bibliography=full_bibliography)
+        self._results: dict[str, NoteResult] = {}
+        self._dirty: dict[str, NoteRow] = {}
+        self._fresh_facts: dict[str, NoteFacts] = {}
+        self._gone: set[str] = set()
+        self._live: dict[str, NoteResult] = {}
+        self._refreshed = False
+
+    # -- facts ----------------------------------------------------------------------------
+    def _stored_facts(self, path: str) -> NoteFacts | None:
+        if not path.lower().endswith(DOCUMENT_SUFFIXES):
+            return None  # a PDF or an image has no facts
+        row = self.rows.get(path)
+        found = self.store.facts(path, row.hash, self.cfg) if row is not None else None
+        if found is None and path in self.facts.files.path_set:
+            result = self._check_now(path)  # not stored (or damaged): compute it now
+            found = result.facts
+        return found
+
+    def _check_now(self, path: str) -> NoteResult:
+        global _WORKER
+        if _WORKER is None or _WORKER[0] is not self.config:
+            _WORKER = (self.config, self.schemas, self.rules)
+        result = check_note((path, str(self.facts.files.absolute(path)), None))
+        self._take(result)
+        return result
+
+    def _take(self, result: NoteResult) -> None:
+        self._results[result.path] = result
+        if result.facts is not None:
+            self.facts.notes.set(result.facts)
+            if result.stat is not None:
+                self._fresh_facts[result.path] = result.facts
+        if result.stat is None:  # unreadable now: whatever was stored is not its state
+            if self.rows.pop(result.path, None) is not None:
+                self._gone.add(result.path)
+            self._dirty.pop(result.path, None)
+            return
+        self._gone.discard(result.path)
+        row = self.rows.get(result.path)
+        if result.same and row is not None:
+            row = replace(row, stat=result.stat)
+        else:
+            assert result.facts is not None
+            row = NoteRow(result.path, result.stat, result.hash, result.facts.anchors, self.cfg,
+                          encode(list(result.findings)), "", b"[]")
+        self.rows[result.path] = self._dirty[result.path] = row
+
+    def refresh(self, jobs: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> None:
+        """Bring every note's row and facts up to date with the files on disk.
+
+        ``progress(done, total)`` hears of every note: unchanged ones at once, the
+        others as they are read.
+        """
+        files = self.facts.files
+        root = str(files.root)
+        todo: list[tuple[str, str, str | None]] = []
+        documents = files.documents
+        for path in documents:
+            absolute = os.path.join(root, files.real.get(path, path))
+            row = self.rows.get(path)
+            if row is not None and row.cfg == self.cfg and _stat(absolute) == row.stat:
+                continue  # unchanged: not even read
+            known = row.hash if row is not None and row.cfg == self.cfg else None
+            todo.append((path, absolute, known))
+        total = len(documents)
+        done = total - len(todo)
+        tell = progress or _silent
+        tell(done, total)
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        if workers > 1 and len(todo) >= self.PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                     initargs=(self.config, self.schemas)) as pool:
+                for result in pool.map(check_note, todo, chunksize=32):
+                    self._take(result)
+                    done += 1
+                    tell(done, total)
+        else:
+            _init_worker(self.config, self.schemas)
+            for item in todo:
+                self._take(check_note(item))
+                done += 1
+                tell(done, total)
+        self._refreshed = True
+
+    # -- findings -------------------------------------------------------------------------
+    def vault_key(self) -> str:
+        """What vault-scoped findings on a note read besides the note: known keys, file
+        names, every note's headings and block ids."""
+        anchors = {p: r.anchors for p, r in self.rows.items()}
+        blob = "\n".join([self.cfg, self.facts.keys_fingerprint,
+                          self.facts.links_fingerprint(anchors)])
+        return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+    def findings(self, targets: Iterable[str], stale_index: Callable[[], tuple[str, ...]] = tuple
+                 ) -> list[Finding]:
+        """Findings for ``targets`` (vault paths), knowing the whole vault."""
+        if not self._refreshed:
+            self.refresh()
+        target_set = set(targets)
+        stale = stale_index() if needs_index_plan(self.rules) else ()
+        run = VaultRun(self.config, self.rules, self.facts, self.schemas, stale)
+        vfp = self.vault_key()
+        out: list[Finding] = []
+        for path in sorted(target_set & set(self.facts.files.documents)):
+            row = self.rows.get(path)
+            result = self._results.get(path)
+            if row is None:  # unreadable: nothing stored
+                out.extend(result.findings if result is not None else ())
+                continue
+            note_findings = _own(decode_findings(row.note_findings), path)
+            cached = _own(decode_findings(row.vault_findings), path) if row.vfp == vfp else None
+            if note_findings is None:
+                result = self._check_now(path)
+                note_findings = list(result.findings)
+                row = self.rows[path]
+            if cached is None:
+                facts = self.facts.note(path)
+                cached = [] if facts is None else list(
+                    keep(run.note_findings(facts), self.config, self.facts.note))
+                row = replace(row, vfp=vfp, vault_findings=encode(cached))
+                self.rows[path] = self._dirty[path] = row
+            out.extend(note_findings)
+            out.extend(cached)
+        whole = [f for f in run.vault_findings() if f.path in target_set or f.code == "VK000"]
+        out.extend(keep(whole, self.config, self.facts.note))
+        return sorted(out, key=lambda f: f.sort_key)
+
+    # -- one note at a time (the live vault) ----------------------------------------------
+    def update(self, note: Note, digest: str) -> NoteFacts:
+        """New text for one note (unsaved or from disk): its facts now, nothing stored."""
+        result = _checked(note, digest, None, self.config, self.schemas, self.rules)
+        assert result.facts is not None
+        self._live[note.path] = result
+        self.facts.set_note(result.facts)
+        return result.facts
+
+    def add_file(self, path: str) -> None:
+        if path not in self.facts.files.path_set:
+            self.facts.set_files(self.facts.files.with_paths(add=(path,)))
+
+    def remove(self, path: str) -> None:
+        self._live.pop(path, None)
+        self._results.pop(path, None)
+        self.facts.remove(path)
+
+    def note_findings(self, note: Note, stale_index: Callable[[], tuple[str, ...]] = tuple
+                      ) -> list[Finding]:
+        """Every finding on one note as it is now (per-note and vault-scoped rules)."""
+        live = self._live.get(note.path)
+        if live is None:  # not updated since it was read from disk
+            stored = self.rows.get(note.path)
+            self.update(note, stored.hash if stored is not None else "")
+            live = self._live[note.path]
+        assert live.facts is not None
+        stale = stale_index() if needs_index_plan(self.rules) else ()
+        run = VaultRun(self.config, self.rules, self.facts, self.schemas, stale)
+        out = list(live.findings)
+        out.extend(keep(run.note_findings(live.facts), self.config, self.facts.note))
+        return sorted(out, key=lambda f: f.sort_key)
+
+    def save(self) -> None:
+        """Write what changed, and forget notes no longer in the vault."""
+        notes = set(self.facts.files.documents)
+        gone = [p for p in self.rows if p not in notes]
+        for path in gone:
+            del self.rows[path]
+        gone.extend(self._gone)
+        self._gone.clear()
+        self.store.write([r for p, r in self._dirty.items() if p in notes],
+                         [f for p, f in self._fresh_facts.items() if p in notes], self.cfg, gone)
+        self._dirty.clear()
+        self._fresh_facts.clear()

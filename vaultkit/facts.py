@@ -205,10 +205,11 @@ class VaultFacts:
         self.config = config
         self.bibliography = bibliography
         self._full = full_bibliography
-        self.notes = FactsMap(lambda: self.files.notes + self.files.canvases, load)
-        self._set_files(files)
+        self.notes = FactsMap(lambda: self.files.documents, load)
+        self.set_files(files)
 
-    def _set_files(self, files: VaultFiles) -> None:
+    def set_files(self, files: VaultFiles) -> None:
+        """A new file list (a file was created, deleted or renamed)."""
         self.files = files
         # A paper note vaultkit wholly generated repeats the bibliography: it must not keep
         # a deleted or renamed key alive (#10 item 10).
@@ -289,21 +290,21 @@ class VaultFacts:
         """New facts for one note; a new path joins the file list."""
         if facts.path not in self.files.path_set:
             self.notes.set(facts)
-            self._set_files(self.files.with_paths(add=(facts.path,)))
+            self.set_files(self.files.with_paths(add=(facts.path,)))
         self.notes.set(facts)
         if paper_note_pattern(self.config.paper_notes).match(facts.path):
-            self._set_files(self.files)  # its text may now make its key known, or not
+            self.set_files(self.files)  # its text may now make its key known, or not
         self.resolver.forget()
 
     def remove(self, path: str) -> None:
         self.notes.drop(path)
         if path in self.files.path_set:
-            self._set_files(self.files.with_paths(remove=(path,)))
+            self.set_files(self.files.with_paths(remove=(path,)))
         self.resolver.forget()
 
     def set_bibliography(self, bibliography: Bibliography) -> None:
         self.bibliography = bibliography
-        self._set_files(self.files)
+        self.set_files(self.files)
 
 
 def _digest(parts: list[str]) -> str:

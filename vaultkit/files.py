@@ -25,6 +25,8 @@ from vaultkit.safe_read import read_regular
 ALWAYS_SKIPPED = (".obsidian", ".trash", ".git")
 NOTE_SUFFIX = ".md"
 CANVAS_SUFFIX = ".canvas"
+DOCUMENT_SUFFIXES = (NOTE_SUFFIX, CANVAS_SUFFIX)
+"""What is parsed: notes, and canvases for their links."""
 _UNSAFE_IN_NAMES = re.compile(r'[*"\\/<>:|?]')
 
 
@@ -85,6 +87,11 @@ class VaultFiles:
     @cached_property
     def notes(self) -> tuple[str, ...]:
         return tuple(p for p in self.paths if p.lower().endswith(NOTE_SUFFIX))
+
+    @cached_property
+    def documents(self) -> tuple[str, ...]:
+        """Notes and canvases: the files parsed for their facts."""
+        return tuple(sorted(self.notes + self.canvases))
 
     @cached_property
     def canvases(self) -> tuple[str, ...]:

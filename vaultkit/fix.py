@@ -269,17 +269,11 @@ def relinter(vault: "Vault", path: str) -> Callable[[bytes], list[Finding]]:
 
     def findings_of(data: bytes) -> list[Finding]:
         replace_note(vault, path, data)
-        return [f for f in vault.lint_targets((path,)) if f.path == path]
+        return vault.findings(path)
 
     return findings_of
 
 
 def replace_note(vault: "Vault", path: str, data: bytes) -> None:
     """Make the loaded vault see ``data`` as the text of ``path`` (nothing is written)."""
-    from vaultkit.facts import NoteFacts
-    from vaultkit.parse.note import parse_note
-
-    note = parse_note(path, data)
-    vault.notes[path] = note
-    vault._schemas_for.pop(path, None)
-    vault.facts.set_note(NoteFacts.of(note, "", tuple(s.name for s in vault.schemas_for(note))))
+    vault.update(path, data)

@@ -1,104 +1,30 @@
-"""Reading and parsing every note: cached by content, in parallel when it pays.
+"""Reading and parsing notes on demand (the store keeps facts and findings, not notes).
 
-Per-note work is a pure function of (bytes, vaultkit version), so a parsed
-:class:`~vaultkit.model.Note` is cached under the SHA-256 of its bytes.  The cache lives
-outside the vault (``$VAULTKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/vaultkit``, else
-``~/.cache/vaultkit``): vaultkit writes into a vault only when asked to.
+Nothing parsed is cached on disk: a lint reads findings from the store
+(:mod:`vaultkit.store`) and parses only changed notes, in workers
+(:class:`vaultkit.engine.Checker`); a consumer that needs whole notes (the index) parses
+them here, in parallel when there are many.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable
 
-from vaultkit import __version__
 from vaultkit.model import Note, Problem, Span
 from vaultkit.parse.note import parse_note
 from vaultkit.safe_read import read_regular
+from vaultkit.store import cache_dir
+
+__all__ = ["LazyNotes", "cache_dir", "read_bytes", "read_note"]
 
 PARALLEL_THRESHOLD = 400
 """Below this many notes to parse, worker start-up costs more than it saves."""
 
 
-def cache_dir() -> Path:
-    explicit = os.environ.get("VAULTKIT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "vaultkit"
-
-
-class NoteCache:
-    """Parsed notes by content hash, in 256 shard files per vault.
-
-    A commit usually changes a few notes: only the shards holding their old and new
-    entries are rewritten, not the whole cache.  A rewritten shard also drops the entries
-    no note used in this run (renamed or edited notes).
-    """
-
-    SHARD_CHARS = 2  # the first two hex digits of the key: 256 shards
-
-    def __init__(self, vault_root: Path, enabled: bool = True) -> None:
-        self.enabled = enabled
-        digest = hashlib.sha256(str(vault_root.resolve()).encode()).hexdigest()[:16]
-        self.folder = cache_dir() / f"notes-{__version__}-{digest}"
-        self.shards: dict[str, dict[str, Note]] = {}
-        self.used: set[str] = set()
-        self.dirty: set[str] = set()
-        if enabled:
-            self._load()
-
-    def _load(self) -> None:
-        try:
-            files = sorted(self.folder.glob("*.pickle"))
-        except OSError:
-            return
-        for file in files:
-            try:
-                with open(file, "rb") as handle:
-                    loaded = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                    TypeError, ValueError, IndexError):
-                continue  # a damaged shard only costs a re-parse
-            if isinstance(loaded, dict):
-                self.shards[file.stem] = loaded
-
-    def _shard(self, key: str) -> str:
-        return key[: self.SHARD_CHARS]
-
-    def get(self, key: str) -> Note | None:
-        note = self.shards.get(self._shard(key), {}).get(key)
-        if note is not None:
-            self.used.add(key)
-        return note
-
-    def put(self, key: str, note: Note) -> None:
-        shard = self._shard(key)
-        self.shards.setdefault(shard, {})[key] = note
-        self.used.add(key)
-        self.dirty.add(shard)
-
-    def save(self) -> None:
-        if not self.enabled or not self.dirty:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for shard in sorted(self.dirty):
-                kept = {k: v for k, v in self.shards[shard].items() if k in self.used}
-                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".shard-")
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.folder / f"{shard}.pickle")
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-
-
-def _read(path: Path) -> bytes | Problem:
+def read_bytes(path: Path) -> bytes | Problem:
     try:
         return read_regular(path)
     except IsADirectoryError:
@@ -108,69 +34,76 @@ def _read(path: Path) -> bytes | Problem:
         return Problem("VK002", Span(1, 1, 1, 1), f"cannot read note: {reason}")
 
 
-def _unreadable(rel: str, problem: Problem) -> Note:
+def unreadable(rel: str, problem: Problem) -> Note:
     return Note(path=rel, lines=(), problems=(problem,), readable=False)
 
 
 def read_note(rel: str, absolute: Path) -> Note:
-    """Read and parse one note, uncached (a note asked for on demand)."""
-    data = _read(absolute)
-    return _unreadable(rel, data) if isinstance(data, Problem) else parse_note(rel, data)
+    """Read and parse one note."""
+    data = read_bytes(absolute)
+    return unreadable(rel, data) if isinstance(data, Problem) else parse_note(rel, data)
 
 
-def _key(rel: str, data: bytes) -> str:
-    # the path is part of the key: Note.path is stored in the note
-    return hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()
+def _read_pair(item: tuple[str, str]) -> Note:
+    return read_note(item[0], Path(item[1]))
 
 
-def _parse_pair(item: tuple[str, bytes]) -> Note:
-    return parse_note(*item)
+class LazyNotes(Mapping[str, Note]):
+    """Every note of the vault by path, parsed on first access.
 
-
-def load_notes(
-    paths: dict[str, Path], cache: NoteCache, jobs: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Note]:
-    """Parse the notes at ``paths`` (vault path -> absolute path).
-
-    ``progress(done, total)`` is told of every note read from the cache or parsed.
+    ``overlay`` gives unsaved text (an editor's buffer) that wins over the file.
     """
-    notes: dict[str, Note] = {}
-    todo: list[tuple[str, str, bytes]] = []
-    total = len(paths)
-    tell = progress or _silent
-    for rel, absolute in paths.items():
-        data = _read(absolute)
-        if isinstance(data, Problem):
-            notes[rel] = _unreadable(rel, data)
+
+    def __init__(self, paths: Callable[[], tuple[str, ...]], absolute: Callable[[str], Path],
+                 overlay: Mapping[str, bytes] | None = None) -> None:
+        self._paths = paths
+        self._absolute = absolute
+        self._overlay = overlay if overlay is not None else {}
+        self._parsed: dict[str, Note] = {}
+        self._set: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
+
+    def __getitem__(self, path: str) -> Note:
+        note = self._parsed.get(path)
+        if note is None:
+            if path not in self._path_set():
+                raise KeyError(path)
+            data = self._overlay.get(path)
+            note = (parse_note(path, data) if data is not None
+                    else read_note(path, self._absolute(path)))
+            self._parsed[path] = note
+        return note
+
+    def _path_set(self) -> frozenset[str]:
+        paths = self._paths()
+        if self._set[0] is not paths:  # the file list is replaced, never mutated
+            self._set = (paths, frozenset(paths))
+        return self._set[1]
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (path in self._parsed or path in self._path_set())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths())
+
+    def __len__(self) -> int:
+        return len(self._paths())
+
+    def __setitem__(self, path: str, note: Note) -> None:
+        self._parsed[path] = note
+
+    def forget(self, path: str) -> None:
+        """Parse ``path`` again when next asked (its bytes changed)."""
+        self._parsed.pop(path, None)
+
+    def prefetch(self, paths: list[str], jobs: int | None = None) -> None:
+        """Parse ``paths`` now, in worker processes when there are many."""
+        todo = [p for p in paths if p not in self._parsed and p not in self._overlay]
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                items = [(p, str(self._absolute(p))) for p in todo]
+                for path, note in zip(todo, pool.map(_read_pair, items, chunksize=64)):
+                    self._parsed[path] = note
         else:
-            key = _key(rel, data)
-            cached = cache.get(key)
-            if cached is not None:
-                notes[rel] = cached
-            else:
-                todo.append((key, rel, data))
-        tell(len(notes), total)
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parsed = pool.map(_parse_pair, [(rel, data) for _, rel, data in todo], chunksize=64)
-            for (key, rel, _), note in zip(todo, parsed):
-                _keep(notes, cache, key, rel, note)
-                tell(len(notes), total)
-    else:
-        for key, rel, data in todo:
-            _keep(notes, cache, key, rel, parse_note(rel, data))
-            tell(len(notes), total)
-    cache.save()
-    tell(total, total)
-    return notes
-
-
-def _keep(notes: dict[str, Note], cache: NoteCache, key: str, rel: str, note: Note) -> None:
-    cache.put(key, note)
-    notes[rel] = note
-
-
-def _silent(done: int, total: int) -> None:
-    pass
+            for path in todo:
+                self[path]

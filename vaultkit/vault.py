@@ -7,6 +7,9 @@ the index and reports.  Only this module (and the cli) ties them together.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import time
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -14,20 +17,23 @@ from pathlib import Path
 from vaultkit.bib import Bibliography, load_bibliography
 from vaultkit.bib.locate import BibliographyFiles, locate as locate_bibliography
 from vaultkit.config import Config, load_config
-from vaultkit.engine import VaultRun, active_rules, lint as run_lint, needs_index_plan
+from vaultkit.engine import DOUBT_NS, Checker
 from vaultkit.errors import UsageError
 from vaultkit.facts import NoteFacts, VaultFacts
 from vaultkit.files import (
-    ALWAYS_SKIPPED, NOTE_SUFFIX, VaultFiles, discover, find_root, looks_like_csl, nfc,
+    ALWAYS_SKIPPED, DOCUMENT_SUFFIXES, NOTE_SUFFIX, VaultFiles, discover, find_root, looks_like_csl, nfc,
     paper_note_pattern, sanitize_key, select_targets,
 )
 from vaultkit.index import IndexPlan, plan as plan_index
 from vaultkit.model import Finding, Note
 from vaultkit.obsidian import excluded_matcher
-from vaultkit.notes import NoteCache, load_notes, read_note
+from vaultkit.notes import LazyNotes, read_note
+from vaultkit.parse.note import parse_note
+from vaultkit.positions import SourceText
 from vaultkit.references import Resolver
+from vaultkit.safe_read import read_regular
 from vaultkit.schema import Schema, applicable, check_index_targets, load_schemas
-from vaultkit.schema.log import action_links
+from vaultkit.store import Store
 
 __all__ = [
     "ALWAYS_SKIPPED", "NOTE_SUFFIX", "Vault", "VaultFiles", "discover", "find_root", "nfc",
@@ -36,32 +42,43 @@ __all__ = [
 
 
 class Vault:
-    """A loaded vault: files, notes, facts, bibliography, schemas.  The Python API.
+    """A vault: its files, facts, bibliography and schemas, and the jobs on it.
 
     >>> vault = Vault.load("example-vault")
     >>> findings = vault.lint()
+
+    It is also the live vault an editor keeps: :meth:`update`, :meth:`remove` and
+    :meth:`rename` take one note at a time, :meth:`findings` answers for one note.
     """
 
     def __init__(self, root: Path, config: Config, files: VaultFiles,
-                 notes: dict[str, Note], schemas: tuple[Schema, ...] = ()) -> None:
+                 schemas: tuple[Schema, ...] = (), *, store: Store | None = None,
+                 jobs: int | None = None, note_paths: tuple[str, ...] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         self.root = root
         self.config = config
-        self.files = files
-        self.notes = notes
         self.schemas = schemas
+        self.jobs = jobs
+        self.progress = progress
+        self.store = store if store is not None else Store(root, enabled=False)
+        self._files = files
+        self._note_paths = note_paths
+        self._overlay: dict[str, bytes] = {}
         self._schemas_for: dict[str, tuple[Schema, ...]] = {}
+        self.notes = LazyNotes(self._listed_notes, self._absolute, self._overlay)
+        """Every note by path, parsed on first access (``vault.notes[p]``)."""
 
     @classmethod
     def load(cls, root: str | Path, config: Config | None = None, *,
              config_file: Path | None = None, jobs: int | None = None,
              use_cache: bool = True, parse: Callable[[str], bool] | None = None,
              progress: Callable[[int, int], None] | None = None) -> Vault:
-        """Discover and parse the vault.
+        """Read the config and schemas and discover the files; parse nothing yet.
 
-        ``parse`` limits which notes are parsed up front (all by default); the others
-        are parsed on demand by :meth:`note`.  ``vaultkit index`` uses it to skip the
-        index notes it is about to regenerate.  ``progress(done, total)`` hears of each
-        note loaded (the CLI's progress line, :mod:`vaultkit.report.progress`).
+        ``parse`` selects notes to parse up front, in parallel (``vaultkit index`` reads
+        every note but the index notes it regenerates); ``vault.notes`` then lists only
+        those, and :meth:`note` still gives any other.  ``progress(done, total)`` hears of
+        each note a lint reads or parses (the CLI's progress line).
         """
         root = Path(root).resolve()
         if not root.is_dir():
@@ -71,56 +88,89 @@ class Vault:
         schemas = load_schemas(config, root)  # a bad schema file fails before any parsing
         check_index_targets(config, schemas, root, written_only=True)
         files = discover(root, config)
-        cache = NoteCache(root, enabled=use_cache)
-        wanted = [p for p in files.notes + files.canvases if parse is None or parse(p)]
-        notes = load_notes({p: files.absolute(p) for p in wanted}, cache, jobs, progress)
-        vault = cls(root, config, files, notes, schemas)
+        listed = None if parse is None else tuple(p for p in files.documents if parse(p))
+        vault = cls(root, config, files, schemas, store=Store(root, enabled=use_cache),
+                    jobs=jobs, note_paths=listed, progress=progress)
+        if listed is not None:
+            vault.notes.prefetch(list(listed), jobs)
         vault.bibliography_sources  # a configured bibliography that matches nothing: exit 2 now
         return vault
 
+    @property
+    def files(self) -> VaultFiles:
+        return self.checker.facts.files if "checker" in self.__dict__ else self._files
+
+    def _listed_notes(self) -> tuple[str, ...]:
+        return self._note_paths if self._note_paths is not None else self.files.documents
+
+    def _absolute(self, path: str) -> Path:
+        return self.files.absolute(path)
+
     def note(self, path: str) -> Note | None:
-        """A note by vault path, parsing it now if it was not parsed up front."""
-        if path not in self.notes and path in self.files.path_set and path.lower().endswith(
-                (NOTE_SUFFIX, ".canvas")):
-            self.notes[path] = read_note(path, self.files.absolute(path))
-        return self.notes.get(path)
+        """A note by vault path (parsed now if need be), or ``None``."""
+        if path in self.notes:
+            return self.notes[path]
+        if path in self.files.path_set and path.lower().endswith(DOCUMENT_SUFFIXES):
+            note = self.notes[path] = (parse_note(path, self._overlay[path]) if path in self._overlay
+                                       else read_note(path, self.files.absolute(path)))
+            return note
+        return None
+
+    def lines(self, path: str) -> tuple[str, ...]:
+        """The current lines of a file (an editor's unsaved text first), for a snippet or
+        a fix: nothing kept holds a note's text."""
+        data = self._overlay.get(path)
+        if data is None:
+            try:
+                data = read_regular(self.files.absolute(path), self.root)
+            except OSError:
+                return ()
+        text = data.decode("utf-8", errors="replace")
+        return SourceText.from_str(text).lines()
 
     # -- facts ------------------------------------------------------------------------
     @cached_property
+    def checker(self) -> Checker:
+        """The facts and findings of the vault, kept in the store between runs."""
+        return Checker(self.config, self.schemas, self._files, self.bibliography, self.store,
+                       full_bibliography=lambda: self.full_bibliography)
+
+    @property
     def facts(self) -> VaultFacts:
         """What rules, the index and an editor ask about the whole vault."""
-        return VaultFacts(self.files, self.config, self.bibliography, load=self._note_facts,
-                          full_bibliography=lambda: self.full_bibliography)
-
-    def _note_facts(self, path: str) -> NoteFacts | None:
-        note = self.note(path)
-        if note is None:
-            return None
-        schemas = self.schemas_for(note)
-        sources = tuple(link for s in schemas for link in action_links(note, s)) if note.readable else ()
-        return NoteFacts.of(note, "", tuple(s.name for s in schemas), link_sources=sources)
+        return self.checker.facts
 
     @cached_property
     def bibliography(self) -> Bibliography:
-        return load_bibliography(self._bibliography_paths, full=False)
+        return self._bibliography("fast")
 
     @cached_property
     def full_bibliography(self) -> Bibliography:
         """With titles, authors and years: what the index generator needs."""
-        return load_bibliography(self._bibliography_paths, full=True)
+        return self._bibliography("full")
+
+    def _bibliography(self, kind: str) -> Bibliography:
+        files = self._bibliography_paths
+        stamp = _stamp(files)
+        found = self.store.bibliography(kind, stamp) if stamp is not None else None
+        if found is None:
+            found = load_bibliography(files, full=kind == "full")
+            if stamp is not None:
+                self.store.put_bibliography(kind, stamp, found)
+        return found
 
     @cached_property
     def bibliography_sources(self) -> BibliographyFiles:
         """The bibliography files (:mod:`vaultkit.bib.locate`): in the vault or, when
         configured so, outside it; a configured entry matching nothing is exit 2."""
         return locate_bibliography(
-            self.root, self.files.paths, self.config.bibliography,
+            self.root, self._files.paths, self.config.bibliography,
             self.config.bibliography_explicit,
-            lambda p: looks_like_csl(self.files.absolute(p)), self.config.source)
+            lambda p: looks_like_csl(self._files.absolute(p)), self.config.source)
 
     @property
     def _bibliography_paths(self) -> list[tuple[Path, str]]:
-        return [(self.files.absolute(d) if d in self.files.path_set else a, d)
+        return [(self._files.absolute(d) if d in self._files.path_set else a, d)
                 for a, d in self.bibliography_sources.files]
 
     @cached_property
@@ -158,6 +208,7 @@ class Vault:
     @cached_property
     def index_plan(self) -> IndexPlan:
         """What ``vaultkit index`` would write now (computed once, written never)."""
+        self.notes.prefetch(list(self.notes), self.jobs)
         return plan_index(self)
 
     def generated_lines(self, path: str) -> range:
@@ -181,11 +232,95 @@ class Vault:
 
     def lint_targets(self, targets: tuple[str, ...]) -> list[Finding]:
         """Findings for vault paths (as :meth:`targets` gives them)."""
-        rules = active_rules(self.config)
-        stale: tuple[str, ...] = ()
-        if needs_index_plan(rules):
-            stale = tuple(c.path for c in self.index_plan.stale if c.outcome != "create")
-        run = VaultRun(self.config, rules, self.facts, self.schemas, stale)
-        return run_lint(run, targets, self.notes)
+        checker = self.checker
+        checker.refresh(self.jobs, self.progress)
+        findings = checker.findings(targets, self._stale_index)
+        checker.save()
+        return findings
+
+    def _stale_index(self) -> tuple[str, ...]:
+        return tuple(c.path for c in self.index_plan.stale if c.outcome != "create")
+
+    # -- the live vault ---------------------------------------------------------------
+    def update(self, path: str, data: bytes | None = None) -> NoteFacts | None:
+        """Take a note's new bytes (``data``: an editor's unsaved text; ``None``: read the
+        file again).  Costs one parse; returns the note's new facts."""
+        path = nfc(path)
+        if data is None:
+            self._overlay.pop(path, None)
+        else:
+            self._overlay[path] = data
+        self.notes.forget(path)
+        self._schemas_for.pop(path, None)
+        self.__dict__.pop("index_plan", None)
+        if path in self.bibliography_files:
+            self._reload_bibliography()
+        exists = data is not None or os.path.lexists(self.root / path)
+        if not exists:
+            self.remove(path)
+            return None
+        if not path.lower().endswith(DOCUMENT_SUFFIXES):
+            self.checker.add_file(path)
+            return None
+        self.checker.add_file(path)
+        if data is None:
+            try:
+                data = read_regular(self.files.absolute(path), self.root)
+            except OSError:
+                data = b""
+        note = self.note(path)
+        assert note is not None
+        return self.checker.update(note, hashlib.sha256(data).hexdigest())
+
+    def remove(self, path: str) -> None:
+        """Forget a deleted file."""
+        path = nfc(path)
+        self._overlay.pop(path, None)
+        self.notes.forget(path)
+        self.__dict__.pop("index_plan", None)
+        self.checker.remove(path)
+        if path in self.bibliography_files:
+            self._reload_bibliography()
+
+    def rename(self, old: str, new: str) -> NoteFacts | None:
+        """A file moved: its text (unsaved or on disk) now lives at ``new``."""
+        old, new = nfc(old), nfc(new)
+        data = self._overlay.get(old)
+        self.remove(old)
+        return self.update(new, data)
+
+    def findings(self, path: str) -> list[Finding]:
+        """Every finding on one note, from its current text and the vault's facts."""
+        path = nfc(path)
+        note = self.note(path)
+        if note is None:
+            return []
+        return self.checker.note_findings(note, self._stale_index)
+
+    def _reload_bibliography(self) -> None:
+        for name in ("bibliography", "full_bibliography", "bibliography_files",
+                     "bibliography_sources"):
+            self.__dict__.pop(name, None)
+        if "checker" in self.__dict__:
+            self.checker.facts.set_bibliography(self.bibliography)
+
+    def close(self) -> None:
+        """Write what is pending to the store and close it."""
+        if "checker" in self.__dict__:
+            self.checker.save()
+        self.store.close()
 
 
+def _stamp(files: list[tuple[Path, str]]) -> str | None:
+    """The stats of the bibliography files, or ``None`` when one is in doubt (changed in
+    the last two seconds) or unreadable: then nothing is stored."""
+    parts = []
+    for absolute, source in files:
+        try:
+            info = os.stat(absolute)
+        except OSError:
+            return None
+        if info.st_mtime_ns > time.time_ns() - DOUBT_NS:
+            return None
+        parts.append(f"{source}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]

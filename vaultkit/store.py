@@ -1,0 +1,296 @@
+"""The store: one vault's facts and cached findings, in one SQLite file outside the vault.
+
+The file lives in the cache folder (``$VAULTKIT_CACHE_DIR``, else
+``$XDG_CACHE_HOME/vaultkit``, else ``~/.cache/vaultkit``): vaultkit writes into a vault
+only when asked to.  It holds **data only** -- rows of numbers and text, payloads as JSON
+decoded by msgspec into the exact types expected -- so nothing in it can run code when
+read.  Every row carries a seal (a hash of its fields and the format version): a row that
+is damaged, from another version, of the wrong types, or moved to another key is ignored
+and recomputed, never trusted.  A file that is not a database, or breaks while read, is
+set aside and rebuilt.  SQLite's WAL journal and short transactions make two runs
+sharing the file safe: each reads a consistent state and writes whole rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import msgspec
+
+from vaultkit import __version__
+from vaultkit.bib.model import BibEntry, BibIssue, Bibliography
+from vaultkit.facts import NoteFacts
+from vaultkit.model import Finding
+
+FORMAT = "vaultkit-store-1"
+"""Bumped whenever a table or a payload type changes: an older file is rebuilt."""
+
+_T = TypeVar("_T")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notes (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER, hash TEXT,
+    anchors TEXT, cfg TEXT, note_findings BLOB, vfp TEXT, vault_findings BLOB, seal TEXT);
+CREATE TABLE IF NOT EXISTS facts (
+    path TEXT PRIMARY KEY, hash TEXT, cfg TEXT, data BLOB, seal TEXT);
+CREATE TABLE IF NOT EXISTS bib (kind TEXT PRIMARY KEY, stamp TEXT, data BLOB, seal TEXT);
+"""
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("VAULTKIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "vaultkit"
+
+
+Stat = tuple[int, int, int]
+"""(size, mtime_ns, inode): what says a file is unchanged without reading it."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """What the store knows of one note, findings still encoded (decoded on demand)."""
+
+    path: str
+    stat: Stat
+    hash: str
+    anchors: str
+    cfg: str
+    note_findings: bytes
+    vfp: str
+    vault_findings: bytes
+
+
+class StoredBibliography(msgspec.Struct, frozen=True):
+    """A loaded bibliography as data: entries in definition order, issues, files."""
+
+    entries: list[BibEntry]
+    issues: list[BibIssue]
+    files: list[str]
+    counts: list[int]
+
+    @classmethod
+    def of(cls, bib: Bibliography) -> StoredBibliography:
+        return cls(list(bib.entries.values()), list(bib.issues), list(bib.files), list(bib.counts))
+
+    def load(self) -> Bibliography:
+        return Bibliography({e.key: e for e in self.entries}, tuple(self.issues),
+                            tuple(self.files), tuple(self.counts))
+
+
+def _seal(*parts: object) -> str:
+    blob = "\x1f".join([FORMAT, *(p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p)
+                                  for p in parts)])
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _decode(data: bytes, kind: type[_T]) -> _T | None:
+    try:
+        return msgspec.json.decode(data, type=kind)
+    except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError):
+        return None
+
+
+_FINDINGS = msgspec.json.Decoder(list[Finding])
+_ENCODE = msgspec.json.Encoder()
+
+
+def encode(value: object) -> bytes:
+    return _ENCODE.encode(value)
+
+
+def decode_findings(data: bytes) -> list[Finding] | None:
+    """Findings from their stored form, or ``None`` when it is not exactly that."""
+    if data == b"[]":
+        return []
+    try:
+        return _FINDINGS.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError):
+        return None
+
+
+class Store:
+    """The SQLite file of one vault.  Every method fails soft: a store that cannot be
+    read or written only costs time, never a wrong result or a traceback."""
+
+    def __init__(self, vault_root: Path, enabled: bool = True) -> None:
+        digest = hashlib.sha256(str(vault_root.resolve()).encode()).hexdigest()[:16]
+        self.path = cache_dir() / f"vault-{digest}.sqlite3"
+        self._db: sqlite3.Connection | None = None
+        if enabled:
+            self._db = self._open() or self._rebuild()
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    # -- opening ----------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
+                                 check_same_thread=False)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if row is None:
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+            elif row[0] != FORMAT:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    for table in ("notes", "facts", "bib"):
+                        db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                    db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
+            db.execute("SELECT count(*) FROM notes").fetchone()  # a damaged file fails here
+            return db
+        except sqlite3.Error:
+            db.close()
+            return None
+
+    def _rebuild(self) -> sqlite3.Connection | None:
+        """The file is not a usable database: set it aside and start a new one."""
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except OSError:
+                pass
+        return self._open()
+
+    def _broken(self) -> None:
+        """A read or write failed mid-run: stop using the store (and rebuild next run)."""
+        db, self._db = self._db, None
+        if db is not None:
+            db.close()
+        self._rebuild_later = True
+
+    _rebuild_later = False
+
+    def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            db.close()
+        if self._rebuild_later:
+            self._rebuild_later = False
+            fresh = self._rebuild()
+            if fresh is not None:
+                fresh.close()
+
+    # -- notes ------------------------------------------------------------------------
+    def note_rows(self) -> dict[str, NoteRow]:
+        """Every sealed, well-typed note row by path."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute(
+                "SELECT path, size, mtime_ns, ino, hash, anchors, cfg, note_findings, vfp, "
+                "vault_findings, seal FROM notes").fetchall()
+        except sqlite3.Error:
+            self._broken()
+            return {}
+        out: dict[str, NoteRow] = {}
+        for path, size, mtime, ino, hash_, anchors, cfg, nf, vfp, vf, seal in rows:
+            if not (isinstance(path, str) and type(size) is int and type(mtime) is int
+                    and type(ino) is int and isinstance(hash_, str) and isinstance(anchors, str)
+                    and isinstance(cfg, str) and isinstance(nf, bytes) and isinstance(vfp, str)
+                    and isinstance(vf, bytes) and isinstance(seal, str)):
+                continue
+            if seal != _seal(path, size, mtime, ino, hash_, anchors, cfg, nf, vfp, vf):
+                continue
+            out[path] = NoteRow(path, (size, mtime, ino), hash_, anchors, cfg, nf, vfp, vf)
+        return out
+
+    def facts(self, path: str, hash: str, cfg: str) -> NoteFacts | None:
+        """The stored facts of ``path`` if they are those of content ``hash`` under the
+        configuration ``cfg`` (which schemas apply depends on it)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT hash, cfg, data, seal FROM facts WHERE path = ?",
+                                   (path,)).fetchone()
+        except sqlite3.Error:
+            self._broken()
+            return None
+        if row is None or row[0] != hash or row[1] != cfg or not isinstance(row[2], bytes):
+            return None
+        if row[3] != _seal(path, row[0], row[1], row[2]):
+            return None
+        facts = _decode(row[2], NoteFacts)
+        if facts is None or facts.path != path or facts.hash != hash:
+            return None
+        return facts
+
+    def write(self, rows: Iterable[NoteRow], facts: Iterable[NoteFacts], cfg: str,
+              gone: Iterable[str] = ()) -> None:
+        """Write rows and facts, and drop paths no longer in the vault, in one transaction."""
+        if self._db is None:
+            return
+        note_rows = [(r.path, *r.stat, r.hash, r.anchors, r.cfg, r.note_findings, r.vfp,
+                      r.vault_findings,
+                      _seal(r.path, *r.stat, r.hash, r.anchors, r.cfg, r.note_findings, r.vfp,
+                            r.vault_findings)) for r in rows]
+        fact_rows = []
+        for f in facts:
+            data = encode(f)
+            fact_rows.append((f.path, f.hash, cfg, data, _seal(f.path, f.hash, cfg, data)))
+        dropped = [(p,) for p in gone]
+        if not (note_rows or fact_rows or dropped):
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?)", fact_rows)
+                self._db.executemany("DELETE FROM notes WHERE path = ?", dropped)
+                self._db.executemany("DELETE FROM facts WHERE path = ?", dropped)
+        except sqlite3.Error:
+            self._broken()
+
+    # -- the bibliography -------------------------------------------------------------
+    def bibliography(self, kind: str, stamp: str) -> Bibliography | None:
+        """The bibliography loaded as ``kind`` (fast/full) from files whose stats give
+        ``stamp``, if stored."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT stamp, data, seal FROM bib WHERE kind = ?",
+                                   (kind,)).fetchone()
+        except sqlite3.Error:
+            self._broken()
+            return None
+        if row is None or row[0] != stamp or not isinstance(row[1], bytes):
+            return None
+        if row[2] != _seal(kind, stamp, row[1]):
+            return None
+        found = _decode(row[1], StoredBibliography)
+        return found.load() if found is not None else None
+
+    def put_bibliography(self, kind: str, stamp: str, bib: Bibliography) -> None:
+        if self._db is None:
+            return
+        blob = encode(StoredBibliography.of(bib))
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("INSERT OR REPLACE INTO bib VALUES (?,?,?,?)",
+                                 (kind, stamp, blob, _seal(kind, stamp, blob)))
+        except sqlite3.Error:
+            self._broken()
+
+
+def version_key() -> str:
+    """Part of every cache key: results of another vaultkit version are never reused."""
+    return f"{FORMAT}/{__version__}"
