@@ -357,7 +357,8 @@ def check_note(item: tuple[str, str, str | None]) -> NoteResult:
 
 def _checked(note: Note, digest: str, stat: Stat | None, config: Config,
              schemas: tuple[Schema, ...], rules: tuple[ActiveRule, ...]) -> NoteResult:
-    applying = applicable(schemas, note)
+    # an unreadable note has no structure to hold against a schema: only its VK0xx
+    applying = applicable(schemas, note) if note.readable else ()
     sources = tuple(link for s in applying for link in action_links(note, s))
     facts = NoteFacts.of(note, digest, tuple(s.name for s in applying), link_sources=sources)
     found = run_note_rules(note, config, rules, applying)
@@ -433,7 +434,7 @@ class Checker:
 
     def _take(self, result: NoteResult) -> None:
         self._results[result.path] = result
-        if result.facts is not None:
+        if result.facts is not None and result.path not in self._live:  # unsaved text wins
             self.facts.notes.set(result.facts)
             if result.stat is not None:
                 self._fresh_facts[result.path] = result.facts
@@ -510,6 +511,11 @@ class Checker:
         vfp = self.vault_key()
         out: list[Finding] = []
         for path in sorted(target_set & set(self.facts.files.documents)):
+            live = self._live.get(path)
+            if live is not None and live.facts is not None:  # unsaved text: nothing cached
+                out.extend(live.findings)
+                out.extend(keep(run.note_findings(live.facts), self.config, self.facts.note))
+                continue
             row = self.rows.get(path)
             result = self._results.get(path)
             if row is None:  # unreadable: nothing stored

@@ -21,7 +21,7 @@ from typing import Iterable, Literal
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.model import Finding, Note
-from vaultkit.vault import NOTE_SUFFIX, Vault, discover, nfc, sanitize_key
+from vaultkit.vault import NOTE_SUFFIX, Vault, nfc, sanitize_key
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,6 @@ load is slower; a warm one reads the cache and parses nothing."""
 ChangeKind = Literal["created", "changed", "deleted"]
 FileKind = Literal["note", "bibliography", "config", "other"]
 
-# Vault attributes computed once per load that depend on the file list or the bibliography
-# (the facts hold both: they are rebuilt, from the parsed notes, on first use).
-_FILE_FACTS = ("bibliography_files", "bibliography", "full_bibliography", "paper_notes",
-               "facts", "index_plan")
-_BIB_FACTS = ("bibliography", "full_bibliography", "facts", "index_plan")
 
 
 @dataclass(frozen=True)
@@ -90,9 +85,11 @@ class LiveVault:
             self._loaded.set()
             return
         self.error = None
+        if not quick:
+            vault.checker.refresh()  # every note's facts, from the store where unchanged
         with self._lock:
             for path, text in list(self._open.items()):  # buffers opened while it loaded
-                self._put(vault, path, self._parse(path, text))
+                vault.update(path, text.encode("utf-8"))
             self.vault = vault
             self.complete = not quick
             self.generation += 1
@@ -165,7 +162,7 @@ class LiveVault:
         with self._lock:
             self._open[path] = text
             if self.vault is not None:
-                self._put(self.vault, path, note)
+                self.vault.update(path, text.encode("utf-8"))
             self.generation += 1
         return note
 
@@ -175,7 +172,7 @@ class LiveVault:
             if self._open.pop(path, None) is None:
                 return
             if self.vault is not None:
-                self._reload_from_disk(self.vault, path)
+                self.vault.update(path)  # the file on disk again (or gone)
             self.generation += 1
 
     def is_open(self, path: str) -> bool:
@@ -232,65 +229,15 @@ class LiveVault:
                 self._loaded.clear()
                 self.generation += 1
             return kinds
-        if any(k != "changed" for _, k in changes):
-            self._rediscover(vault, {p for p, k in changes if k == "created"})
-        if "bibliography" in kinds:
-            for name in _BIB_FACTS:
-                vault.__dict__.pop(name, None)
         for path, change in changes:
-            if not path.lower().endswith(NOTE_SUFFIX) or path in self._open:
-                continue
-            if change == "deleted" or path not in vault.files.path_set:
-                vault.notes.pop(path, None)
-                self._forget(vault, path)
+            if path in self._open and path.lower().endswith(NOTE_SUFFIX):
+                continue  # the buffer wins until it is closed
+            if change == "deleted":
+                vault.remove(path)
             else:
-                self._reload_from_disk(vault, path)
+                vault.update(path)  # created or changed: read again (a new file joins)
         self.generation += 1
         return kinds
-
-    def _rediscover(self, vault: Vault, created: set[str]) -> None:
-        files = discover(vault.root, vault.config)
-        unsaved = tuple(p for p in self._open if p not in files.path_set)
-        if unsaved:  # a new note not saved yet is part of the vault for the editor
-            files = files.with_paths(add=unsaved)
-        vault.files = files
-        for name in _FILE_FACTS:
-            vault.__dict__.pop(name, None)
-        for path in [p for p in vault.notes if p not in files.path_set]:
-            del vault.notes[path]
-            self._forget(vault, path)
-        for path in files.notes:  # before the full load, only the new notes are read
-            if path not in vault.notes and (self.complete or path in created):
-                self._reload_from_disk(vault, path)
-
-    def _reload_from_disk(self, vault: Vault, path: str) -> None:
-        from vaultkit.notes import read_note
-
-        absolute = vault.files.absolute(path)
-        if not absolute.is_file():
-            vault.notes.pop(path, None)
-            self._forget(vault, path)
-            return
-        self._put(vault, path, read_note(path, absolute))
-
-    def _put(self, vault: Vault, path: str, note: Note) -> None:
-        vault.notes[path] = note
-        self._forget(vault, path)
-        if path not in vault.files.path_set:
-            vault.files = vault.files.with_paths(add=(path,))
-            for name in _FILE_FACTS:
-                vault.__dict__.pop(name, None)
-        elif "facts" in vault.__dict__:
-            facts = vault._note_facts(path)
-            if facts is not None:
-                vault.facts.set_note(facts)
-
-    @staticmethod
-    def _forget(vault: Vault, path: str) -> None:
-        vault._schemas_for.pop(path, None)
-        vault.__dict__.pop("index_plan", None)
-        if "facts" in vault.__dict__ and path not in vault.notes:
-            vault.facts.remove(path)
 
     # -- findings ---------------------------------------------------------------------
     def findings(self, paths: Iterable[str]) -> list[Finding]:
@@ -318,16 +265,7 @@ class LiveVault:
         vault = self.vault
         if vault is None:
             return self.findings([path])
-        from vaultkit.engine import VaultRun, active_rules, keep, run_note_rules
-
-        note = vault.note(path)
-        facts = vault.facts.note(path)
-        if note is None or facts is None:
-            return []
-        rules = active_rules(vault.config)
-        run = VaultRun(vault.config, rules, vault.facts, vault.schemas)
-        found = run_note_rules(note, vault.config, rules, run.schemas_of(facts)) + run.note_findings(facts)
-        return sorted(keep(found, vault.config, vault.facts.note), key=lambda f: f.sort_key)
+        return vault.findings(path)
 
     def fixed_text(self, path: str) -> tuple[str, int] | None:
         """The note with every safe fix applied (lint, fix, lint again… as ``lint --fix``),
