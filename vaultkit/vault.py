@@ -164,13 +164,13 @@ class Vault:
         """The bibliography files (:mod:`vaultkit.bib.locate`): in the vault or, when
         configured so, outside it; a configured entry matching nothing is exit 2."""
         return locate_bibliography(
-            self.root, self._files.paths, self.config.bibliography,
+            self.root, self.files.paths, self.config.bibliography,
             self.config.bibliography_explicit,
-            lambda p: looks_like_csl(self._files.absolute(p)), self.config.source)
+            lambda p: looks_like_csl(self.files.absolute(p)), self.config.source)
 
     @property
     def _bibliography_paths(self) -> list[tuple[Path, str]]:
-        return [(self._files.absolute(d) if d in self._files.path_set else a, d)
+        return [(self.files.absolute(d) if d in self.files.path_set else a, d)
                 for a, d in self.bibliography_sources.files]
 
     @cached_property
