@@ -211,13 +211,30 @@ class VaultFacts:
     def set_files(self, files: VaultFiles) -> None:
         """A new file list (a file was created, deleted or renamed)."""
         self.files = files
-        # A paper note vaultkit wholly generated repeats the bibliography: it must not keep
-        # a deleted or renamed key alive (#10 item 10).
-        self.paper_notes = {key: path for key, path in paper_notes(files, self.config).items()
-                            if not self._generated_only(path)}
-        self.known_keys = frozenset(self.bibliography.keys()) | frozenset(self.paper_notes)
+        self._keys: tuple[dict[str, str], frozenset[str]] | None = None
         self.resolver = Resolver(files, self.notes)
         self._suggester: KeySuggester | None = None
+
+    @property
+    def paper_notes(self) -> dict[str, str]:
+        """Sanitized citekey -> path of its paper note."""
+        return self._known()[0]
+
+    @property
+    def known_keys(self) -> frozenset[str]:
+        """Bibliography keys and paper-note keys."""
+        return self._known()[1]
+
+    def _known(self) -> tuple[dict[str, str], frozenset[str]]:
+        # Computed on first use: a wholly generated paper note is told apart by its facts,
+        # which may have to be read first.
+        if self._keys is None:
+            # A paper note vaultkit wholly generated repeats the bibliography: it must not
+            # keep a deleted or renamed key alive (#10 item 10).
+            papers = {key: path for key, path in paper_notes(self.files, self.config).items()
+                      if not self._generated_only(path)}
+            self._keys = (papers, frozenset(self.bibliography.keys()) | frozenset(papers))
+        return self._keys
 
     def _generated_only(self, path: str) -> bool:
         facts = self.notes.get(path)

@@ -124,13 +124,22 @@ class Store:
     def __init__(self, vault_root: Path, enabled: bool = True) -> None:
         digest = hashlib.sha256(str(vault_root.resolve()).encode()).hexdigest()[:16]
         self.path = cache_dir() / f"vault-{digest}.sqlite3"
-        self._db: sqlite3.Connection | None = None
-        if enabled:
-            self._db = self._open() or self._rebuild()
+        self._usable = enabled
+        self._handle: sqlite3.Connection | None = None
 
     @property
     def enabled(self) -> bool:
-        return self._db is not None
+        return self._usable
+
+    @property
+    def _db(self) -> sqlite3.Connection | None:
+        """The connection, opened on first use after :meth:`close` (a run holds it only
+        while it reads and writes: another process may replace the file meanwhile)."""
+        if self._handle is None and self._usable:
+            self._handle = self._open() or self._rebuild()
+            if self._handle is None:
+                self._usable = False
+        return self._handle
 
     # -- opening ----------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection | None:
@@ -170,8 +179,9 @@ class Store:
         return self._open()
 
     def _broken(self) -> None:
-        """A read or write failed mid-run: stop using the store (and rebuild next run)."""
-        db, self._db = self._db, None
+        """A read or write failed mid-run: stop using the store (and rebuild it at close)."""
+        db, self._handle = self._handle, None
+        self._usable = False
         if db is not None:
             db.close()
         self._rebuild_later = True
@@ -179,7 +189,8 @@ class Store:
     _rebuild_later = False
 
     def close(self) -> None:
-        db, self._db = self._db, None
+        """Close the connection; the next read or write opens it again."""
+        db, self._handle = self._handle, None
         if db is not None:
             db.close()
         if self._rebuild_later:

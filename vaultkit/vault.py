@@ -236,6 +236,7 @@ class Vault:
         checker.refresh(self.jobs, self.progress)
         findings = checker.findings(targets, self._stale_index)
         checker.save()
+        self.store.close()  # reopened when next needed; not held between jobs
         return findings
 
     def _stale_index(self) -> tuple[str, ...]:
