@@ -95,15 +95,24 @@ class LazyNotes(Mapping[str, Note]):
         """Parse ``path`` again when next asked (its bytes changed)."""
         self._parsed.pop(path, None)
 
-    def prefetch(self, paths: list[str], jobs: int | None = None) -> None:
-        """Parse ``paths`` now, in worker processes when there are many."""
+    def prefetch(self, paths: list[str], jobs: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        """Parse ``paths`` now, in worker processes when there are many;
+        ``progress(done, total)`` hears of each one."""
         todo = [p for p in paths if p not in self._parsed and p not in self._overlay]
+        total, done = len(paths), len(paths) - len(todo)
+        tell = progress or (lambda done, total: None)
+        tell(done, total)
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 items = [(p, str(self._absolute(p))) for p in todo]
                 for path, note in zip(todo, pool.map(_read_pair, items, chunksize=64)):
                     self._parsed[path] = note
+                    done += 1
+                    tell(done, total)
         else:
             for path in todo:
                 self[path]
+                done += 1
+                tell(done, total)

@@ -92,7 +92,7 @@ class Vault:
         vault = cls(root, config, files, schemas, store=Store(root, enabled=use_cache),
                     jobs=jobs, note_paths=listed, progress=progress)
         if listed is not None:
-            vault.notes.prefetch(list(listed), jobs)
+            vault.notes.prefetch(list(listed), jobs, progress)
         vault.bibliography_sources  # a configured bibliography that matches nothing: exit 2 now
         return vault
 

@@ -86,7 +86,7 @@ class LiveVault:
             return
         self.error = None
         if not quick:
-            vault.checker.refresh()  # every note's facts, from the store where unchanged
+            vault.checker.refresh(vault.jobs)  # every note's facts, stored ones where unchanged
         with self._lock:
             for path, text in list(self._open.items()):  # buffers opened while it loaded
                 vault.update(path, text.encode("utf-8"))
@@ -277,18 +277,15 @@ class LiveVault:
             return None
         from vaultkit.fix import fix_bytes
 
-        before = vault.notes.get(path)
-
         def findings_of(data: bytes) -> list[Finding]:
-            self._put(vault, path, self._parse(path, data.decode("utf-8", errors="replace")))
+            vault.update(path, data)
             return self.note_findings(path)
 
         with self._lock:
             try:
                 outcome = fix_bytes(path, text.encode("utf-8"), findings_of, initial=self.note_findings(path))
-            finally:
-                if before is not None:
-                    self._put(vault, path, before)
+            finally:  # the vault sees the buffer (or the file) as it was
+                vault.update(path, text.encode("utf-8") if path in self._open else None)
         if not outcome.changed:
             return None
         return outcome.after.decode("utf-8"), len(outcome.applied)
