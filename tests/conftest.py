@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import shutil
+
 import pytest
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -57,3 +60,20 @@ def _hypothesis_profiles() -> None:
 
 
 _hypothesis_profiles()
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    """A copy of example-vault to run the CLI on (the CLI, fix and scaffold tests)."""
+    dest = tmp_path / "vault"
+    shutil.copytree(EXAMPLE_VAULT, dest)
+    return dest
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click runner that keeps stderr apart where click still mixes it in."""
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,22 +11,6 @@ from click.testing import CliRunner
 
 from vaultkit.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    dest = tmp_path / "vault"
-    shutil.copytree(REPO / "example-vault", dest)
-    return dest
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
 
 
 def lint(runner: CliRunner, *args: str, **kw):

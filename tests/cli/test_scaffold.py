@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from vaultkit.cli import main
 from vaultkit.config import load_config
 from vaultkit.schema import load_schemas
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    dest = tmp_path / "vault"
-    shutil.copytree(REPO / "example-vault", dest)
-    return dest
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
 
 
 def test_init_writes_what_it_finds_and_never_overwrites(runner, vault):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,24 +10,8 @@ from click.testing import CliRunner
 
 from vaultkit.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
 LEARNED = "sessions/2023-04-19.md"   # planted VK101: '## Learned' missing (safe fix)
 TYPO = "sessions/2023-03-22.md"      # planted VK107: [solilquy -> …] (unsafe fix)
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    dest = tmp_path / "vault"
-    shutil.copytree(REPO / "example-vault", dest)
-    return dest
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
 
 
 def lint(runner: CliRunner, *args: str):
