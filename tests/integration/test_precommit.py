@@ -14,6 +14,7 @@ environment needs only the package registries.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -25,8 +26,11 @@ from integration_support import EXAMPLE_VAULT, REPO, clean_env, dev_vaultkit, ru
 
 pytestmark = pytest.mark.integration
 
+FIX_HOOK = "vaultkit lint --fix"
 LINT_HOOK = "vaultkit lint"
-INDEX_HOOK = "vaultkit index --check"
+INDEX_HOOK = "vaultkit index"
+INDEX_CHECK_HOOK = "vaultkit index --check"
+DEFAULT_HOOKS = ("vaultkit-fix", "vaultkit-lint", "vaultkit-index")
 
 
 def hook_status(output: str, name: str) -> str | None:
@@ -76,18 +80,18 @@ class VaultRepo:
         return run([*dev_vaultkit(), *args], self.root, env, check=check)
 
 
-def hooked_repo(root: Path, precommit, message: str, *index_args: str) -> VaultRepo:
-    """``git init`` at ``root``, the two hooks configured with no arguments, the index
-    generated, a first commit, and ``pre-commit install``."""
+def hooked_repo(root: Path, precommit, message: str, *index_args: str,
+                hooks: tuple[str, ...] = DEFAULT_HOOKS) -> VaultRepo:
+    """``git init`` at ``root``, the hooks configured with no arguments as README's
+    ``repo:``/``rev:`` form shows, the index generated, a first commit, and
+    ``pre-commit install``."""
     repo = VaultRepo(root, precommit["env"])
     repo.git("init", "-q")
     (root / ".pre-commit-config.yaml").write_text(
         "repos:\n"
         f"  - repo: {precommit['repo'].as_posix()}\n"
         f"    rev: {precommit['rev']}\n"
-        "    hooks:\n"
-        "      - id: vaultkit-lint\n"
-        "      - id: vaultkit-index\n",
+        "    hooks:\n" + "".join(f"      - id: {hook}\n" for hook in hooks),
         encoding="utf-8",
     )
     repo.vaultkit("index", *index_args)
@@ -153,22 +157,106 @@ def test_lint_hook_reports_only_the_committed_files(vault_repo: VaultRepo):
     assert hook_status(out, LINT_HOOK) == "Passed", out
 
 
-def test_stale_index_fails_until_vaultkit_index_runs(vault_repo: VaultRepo):
+def test_index_hook_regenerates_then_the_second_commit_passes(vault_repo: VaultRepo):
+    # pre-commit's fixer convention: the hook writes the index notes and fails the commit
+    # because files changed; `git add` and commit again passes
     new_session(vault_repo, "2023-06-02.md")  # clean, but new readings of two papers
+    head = vault_repo.git("rev-parse", "HEAD").stdout
     failed = vault_repo.commit("a new session, index not regenerated")
     out = failed.stdout + failed.stderr
     assert failed.returncode != 0, out
     assert hook_status(out, LINT_HOOK) == "Passed", out
     assert hook_status(out, INDEX_HOOK) == "Failed", out
-    assert "run 'vaultkit index'" in out
-
-    vault_repo.vaultkit("index")
+    assert "Index notes regenerated: 'git add' them and commit again." in out
+    assert vault_repo.git("rev-parse", "HEAD").stdout == head  # nothing committed
+    changed = vault_repo.git("status", "--porcelain").stdout.splitlines()
+    written = sorted(line[3:] for line in changed if line[3:].startswith("papers/"))
+    assert written, changed  # the hook wrote the index notes of the papers read
+    for path in written:
+        assert "2023-06-02" in (vault_repo.root / path).read_text(encoding="utf-8")
     assert vault_repo.vaultkit("index", "--check", check=False).returncode == 0
+
     passed = vault_repo.commit("a new session and its index")
     out = passed.stdout + passed.stderr
     assert passed.returncode == 0, out
     assert hook_status(out, INDEX_HOOK) == "Passed", out
     assert vault_repo.git("status", "--porcelain").stdout == ""
+    committed = vault_repo.git("show", "--name-only", "--format=", "HEAD").stdout.split()
+    assert set(written) <= set(committed)
+
+
+def test_index_check_hook_fails_and_writes_nothing(precommit, tmp_path: Path):
+    root = tmp_path / "ci-repo"
+    shutil.copytree(EXAMPLE_VAULT, root)
+    repo = hooked_repo(root, precommit, "vault", hooks=("vaultkit-lint", "vaultkit-index-check"))
+    new_session(repo, "2023-06-02.md")
+    failed = repo.commit("a new session, index not regenerated")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode != 0, out
+    assert hook_status(out, INDEX_CHECK_HOOK) == "Failed", out
+    assert "run 'vaultkit index'" in out
+    # nothing written: only the new session differs from the last commit
+    assert repo.git("status", "--porcelain").stdout.splitlines() == ["A  sessions/2023-06-02.md"]
+
+    repo.vaultkit("index")
+    passed = repo.commit("a new session and its index")
+    out = passed.stdout + passed.stderr
+    assert passed.returncode == 0, out
+    assert hook_status(out, INDEX_CHECK_HOOK) == "Passed", out
+
+
+def test_fix_hook_fixes_the_note_then_the_second_commit_passes(vault_repo: VaultRepo):
+    note = new_session(vault_repo, "2023-02-13.md", ("\n## Learned\n", "\n### Learned\n"))
+    vault_repo.git("commit", "-q", "-a", "--no-verify", "-m", "a heading at the wrong level")
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "- Deep read of LoRA", "- Deep read of LoRA, soon"), encoding="utf-8")
+    head = vault_repo.git("rev-parse", "HEAD").stdout
+    failed = vault_repo.commit("edit the note")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode != 0, out
+    assert hook_status(out, FIX_HOOK) == "Failed", out
+    assert "files were modified by this hook" in out
+    assert vault_repo.git("rev-parse", "HEAD").stdout == head
+    text = note.read_text(encoding="utf-8")
+    assert "\n## Learned\n" in text and "### Learned" not in text
+    assert "- Deep read of LoRA, soon" in text  # the user's own edit is kept
+
+    passed = vault_repo.commit("edit the note, fixed")
+    out = passed.stdout + passed.stderr
+    assert passed.returncode == 0, out
+    assert hook_status(out, FIX_HOOK) == "Passed", out
+    assert "\n## Learned\n" in vault_repo.git("show", "HEAD:sessions/2023-02-13.md").stdout
+
+
+def test_readme_local_hooks_work_as_written(precommit, tmp_path: Path):
+    """README's ``repo: local`` snippet, copied verbatim, runs the vaultkit on PATH."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## pre-commit\n"):]
+    snippet = re.search(r"```yaml\n(repos:\n  - repo: local\n.*?)```", section, re.DOTALL)
+    assert snippet, "README's pre-commit section lost its repo: local snippet"
+    root = tmp_path / "local-repo"
+    shutil.copytree(EXAMPLE_VAULT, root)
+    env = dict(precommit["env"])
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    repo = VaultRepo(root, env)
+    repo.git("init", "-q")
+    (root / ".pre-commit-config.yaml").write_text(snippet.group(1), encoding="utf-8")
+    repo.vaultkit("index")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "vault")
+    run([sys.executable, "-m", "pre_commit", "install"], root, env)
+
+    new_session(repo, "2023-06-02.md", ("\n## Learned\n", "\n### Learned\n"))
+    failed = repo.commit("a new session")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode != 0, out
+    assert hook_status(out, FIX_HOOK) == "Failed", out
+    assert hook_status(out, INDEX_HOOK) == "Failed", out
+    passed = repo.commit("a new session, fixed and indexed")
+    out = passed.stdout + passed.stderr
+    assert passed.returncode == 0, out
+    for hook in (FIX_HOOK, LINT_HOOK, INDEX_HOOK):
+        assert hook_status(out, hook) == "Passed", out
 
 
 @pytest.fixture
@@ -217,9 +305,11 @@ def test_subfolder_vault_findings_and_a_stale_index_still_fail(subfolder_repo: V
     assert failed.returncode != 0, out
     assert hook_status(out, LINT_HOOK) == "Passed", out
     assert hook_status(out, INDEX_HOOK) == "Failed", out
-    assert "would be updated" in out
+    assert "Index notes regenerated" in out
+    lora = root / "vault" / "papers" / "@huLoRALowRankAdaptation2021.md"
+    assert "2023-06-01" in lora.read_text(encoding="utf-8")  # written in the vault, not the root
+    assert not (root / "papers").exists()
 
-    subfolder_repo.vaultkit("index", "--vault", "vault")
     passed = subfolder_repo.commit("the session and its index")
     out = passed.stdout + passed.stderr
     assert passed.returncode == 0, out
