@@ -7,7 +7,9 @@ watching and standard-input paths live in small functions of their own.
 from __future__ import annotations
 
 import os
+import queue
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TextIO
@@ -285,9 +287,12 @@ def show_files(opts: LintOptions) -> int:
 
 
 # -- watching -------------------------------------------------------------------------------
-def watch(opts: LintOptions, *, stop: Callable[[], bool] | None = None,
-          timeout_ms: int | None = None) -> int:
-    """``--watch``: lint, then lint again whenever a file of the vault changes."""
+def watch(opts: LintOptions) -> int:
+    """``--watch``: lint, then lint again whenever a file of the vault changes.
+
+    The watcher starts before the first lint, so a note saved while a lint runs is
+    linted again right after it, never missed.  Ctrl-C stops (exit 0).
+    """
     from vaultkit.vault import find_root
 
     try:
@@ -295,6 +300,17 @@ def watch(opts: LintOptions, *, stop: Callable[[], bool] | None = None,
     except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
         raise UsageError("--watch needs the 'watchfiles' package") from None
     root = find_root(list(opts.paths), opts.vault_dir)
+    changed: queue.Queue[object] = queue.Queue()
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            for changes in watch_changes(root, watch_filter=_interesting, debounce=200,
+                                         stop_event=stop):
+                changed.put(changes)
+        except Exception as error:  # noqa: BLE001 - the watcher died: say so and end
+            changed.put(error)
+        changed.put(None)
 
     def once() -> None:
         click.clear()
@@ -306,19 +322,21 @@ def watch(opts: LintOptions, *, stop: Callable[[], bool] | None = None,
         sys.stdout.flush()  # a pipe (a terminal multiplexer, a test) sees each run whole
         sys.stderr.flush()
 
-    once()
-    kwargs: dict[str, object] = {"watch_filter": _interesting, "debounce": 200}
-    if timeout_ms is not None:
-        kwargs["rust_timeout"] = timeout_ms
-        kwargs["yield_on_timeout"] = True
+    threading.Thread(target=pump, name="vaultkit-watch", daemon=True).start()
     try:
-        for changes in watch_changes(root, **kwargs):  # type: ignore[arg-type]
-            if changes:
-                once()
-            if stop is not None and stop():
-                break
+        once()
+        while (item := changed.get()) is not None:
+            if isinstance(item, Exception):
+                raise UsageError(f"--watch: watching {root} failed: {item}")
+            while not changed.empty():  # several batches while linting: one run
+                if (more := changed.get_nowait()) is None or isinstance(more, Exception):
+                    changed.put(more)
+                    break
+            once()
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()
     return 0
 
 
