@@ -130,3 +130,38 @@ def test_unknown_code_gets_a_descriptor(tmp_path, sarif_validator):
     descriptor = run["tool"]["driver"]["rules"][result["ruleIndex"]]
     assert descriptor["id"] == "VK999" and descriptor["name"] == "from-a-plugin"
     assert errors(sarif_validator, log) == []
+
+
+def test_fixes_carry_the_edits_and_apply_to_the_same_text(example_vault, runner, sarif_validator):
+    """Through the CLI on example-vault: a fixable finding's SARIF ``fixes`` hold the very
+    edits ``--fix`` applies (a viewer applying them gets what vaultkit writes)."""
+    from vaultkit.cli import main
+
+    note = example_vault / "sessions" / "2023-03-14.md"
+    text = note.read_text(encoding="utf-8")
+    assert "\n## Learned\n" in text
+    note.write_text(text.replace("\n## Learned\n", "\n#### Learned\n", 1), encoding="utf-8")
+    result = runner.invoke(main, ["lint", "--format", "sarif", "--select", "VK109",
+                                  str(note)], catch_exceptions=False)
+    log = json.loads(result.stdout)
+    assert errors(sarif_validator, log) == []
+    (hit,) = log["runs"][0]["results"]
+    assert hit["ruleId"] == "VK109" and hit["properties"]["fixable"] is True
+    (fix,) = hit["fixes"]
+    assert fix["properties"] == {"applicability": "safe"}
+    assert "## Learned" in fix["description"]["text"]
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"] == hit["locations"][0]["physicalLocation"]["artifactLocation"]
+    (replacement,) = change["replacements"]
+    region = replacement["deletedRegion"]
+    lines = note.read_text(encoding="utf-8").splitlines()
+    line = lines[region["startLine"] - 1]
+    assert region["endLine"] == region["startLine"]
+    before = line[: region["startColumn"] - 1]
+    after = line[region["endColumn"] - 1 :]
+    assert before + replacement["insertedContent"]["text"] + after == "## Learned"
+
+
+def test_a_finding_without_a_fix_has_no_fixes(findings, tmp_path):
+    results = sarif(findings, tmp_path)["runs"][0]["results"]
+    assert all("fixes" not in r for r in results)

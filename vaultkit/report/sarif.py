@@ -11,6 +11,12 @@ vault is a subfolder -- GitHub code scanning wants repository paths), or from th
 root outside git, with ``uriBaseId: "%SRCROOT%"``; ``originalUriBaseIds`` says where
 ``%SRCROOT%`` is on this machine.  Columns count Unicode code points
 (``columnKind: "unicodeCodePoints"``), and ``endColumn`` is exclusive, as in vaultkit.
+
+A finding with a fix gets SARIF's ``fixes``: one fix (its title as ``description``, its
+applicability, ``safe`` or ``unsafe``, under ``properties``) whose ``replacements`` are the
+fix's edits in the finding's file -- ``deletedRegion`` the span (empty for an insertion)
+and ``insertedContent`` the new text, with ``\n`` line breaks (vaultkit writes the file's
+own line ending when it applies a fix).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vaultkit import __version__
-from vaultkit.model import Finding
+from vaultkit.model import Finding, Fix, Span
 from vaultkit.report import ReportContext
 from vaultkit.report.github import find_git_root, repo_path, repo_prefix
 
@@ -95,29 +101,41 @@ def _base_uri(vault_root: str) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def _result(f: Finding, prefix: str, index: dict[str, int]) -> dict[str, Any]:
-    span = f.span
-    region: dict[str, Any] = {
+def _region(span: Span) -> dict[str, Any]:
+    return {
         "startLine": max(span.line, 1),
         "startColumn": max(span.column, 1),
         "endLine": max(span.end_line, span.line, 1),
         "endColumn": max(span.end_column, 1),
     }
+
+
+def _fix(fix: Fix, artifact: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [{
+            "artifactLocation": artifact,
+            "replacements": [{"deletedRegion": _region(edit.span),
+                              "insertedContent": {"text": edit.text}} for edit in fix.edits],
+        }],
+        "properties": {"applicability": fix.applicability},
+    }
+
+
+def _result(f: Finding, prefix: str, index: dict[str, int]) -> dict[str, Any]:
+    artifact = {"uri": quote(repo_path(f.path, prefix), safe="/@+,;=~!$&'()*"),
+                "uriBaseId": SRCROOT}
     result: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": index[f.code],
         "level": LEVELS.get(f.severity, "warning"),
         "message": {"text": f.message},
         "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {
-                    "uri": quote(repo_path(f.path, prefix), safe="/@+,;=~!$&'()*"),
-                    "uriBaseId": SRCROOT,
-                },
-                "region": region,
-            },
+            "physicalLocation": {"artifactLocation": dict(artifact), "region": _region(f.span)},
         }],
     }
+    if f.fix is not None:
+        result["fixes"] = [_fix(f.fix, dict(artifact))]
     if f.fixable or f.suggestion:
         result["properties"] = {"fixable": f.fixable}
         if f.suggestion:
