@@ -6,8 +6,9 @@ import {
 	Component, Editor, editorInfoField, FileSystemAdapter, MarkdownRenderer, MarkdownView, Notice, Plugin,
 	SuggestModal, TAbstractFile, TFile, type App, type EditorPosition, type WorkspaceLeaf,
 } from "obsidian";
-import type { Diagnostic, FileChangeType, Location, Position, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
+import type { Diagnostic, FileChangeType, Location, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
 import { serverDiagnostics } from "./editor/diagnostics";
+import { hoverMarkdown, positionAt } from "./editor/hover";
 import { pathToUri, uriToPath, VaultkitClient, type ClientOptions, type ClientState } from "./lsp/client";
 import { PROBLEMS_VIEW, ProblemsView, type Finding } from "./obsidian/problems-view";
 import { DEFAULT_SETTINGS, splitArgs, VaultkitSettingTab, type VaultkitSettings } from "./obsidian/settings";
@@ -161,14 +162,9 @@ export default class VaultkitPlugin extends Plugin {
 		const file = view.state.field(editorInfoField, false)?.file;
 		const client = this.running();
 		if (!file || !client) return null;
-		const line = view.state.doc.lineAt(pos);
-		const position: Position = { line: line.number - 1, character: pos - line.from };
-		const result = await client.hover(this.uriOf(file.path), position).catch(() => null);
+		const result = await client.hover(this.uriOf(file.path), positionAt(view.state.doc, pos)).catch(() => null);
 		if (!result) return null;
-		const contents = result.contents;
-		const markdown = typeof contents === "string" ? contents
-			: Array.isArray(contents) ? contents.map((c) => typeof c === "string" ? c : c.value).join("\n\n")
-			: contents.value;
+		const markdown = hoverMarkdown(result.contents);
 		return {
 			pos, above: true,
 			create: () => {

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Text } from "@codemirror/state";
+import { hoverMarkdown, positionAt } from "../src/editor/hover";
 import { pathToUri, VaultkitClient } from "../src/lsp/client";
 import { copyVault, serverUnavailable, startClient, waitFor } from "./support";
 
@@ -57,6 +59,23 @@ describe("VaultkitClient with the real server", { skip: unavailable ?? false }, 
 		const items = await client.completion(uri, { line: lines.length - 1, character: lines.at(-1)!.length });
 		const labels = items.map((i) => i.label);
 		assert.ok(labels.includes("huLoRALowRankAdaptation2021"), `got ${labels.slice(0, 10).join(", ")}`);
+	});
+
+	it("hovers a citekey with the paper's title, authors and reading history", async () => {
+		const path = "sessions/2023-02-20.md";
+		const uri = pathToUri(join(root, path));
+		const text = readFileSync(join(root, path), "utf8");
+		client.openDocument(uri, text);
+		const at = text.indexOf("@huLoRALowRankAdaptation2021") + 5;  // inside the key
+		const hover = await client.hover(uri, positionAt(Text.of(text.split("\n")), at));
+		assert.ok(hover, "no hover on @huLoRALowRankAdaptation2021");
+		const markdown = hoverMarkdown(hover.contents);
+		assert.match(markdown, /LoRA: Low-Rank Adaptation of Large Language Models/);
+		assert.match(markdown, /Hu/);
+		assert.match(markdown, /2021/);
+		assert.match(markdown, /2023-02-13/);  // an earlier session that read it
+		const prose = text.indexOf("## Context") + 3;  // a heading: nothing to say
+		assert.equal(await client.hover(uri, positionAt(Text.of(text.split("\n")), prose)), null);
 	});
 
 	it("regenerates the paper index with the server's command", async () => {
