@@ -139,10 +139,10 @@ def test_a_collector_crash_on_one_session_is_vk000_and_the_rest_is_indexed(
 
     real = collect_module._SessionReader
 
-    def reader(vault, note, *args):  # a collector bug only this session triggers
+    def reader(note, *args):  # a collector bug only this session triggers
         if "boom" in "\n".join(note.lines):
             raise RuntimeError("a collector bug")
-        return real(vault, note, *args)
+        return real(note, *args)
 
     monkeypatch.setattr(collect_module, "_SessionReader", reader)
     root = write_vault(tmp_path / "v", {

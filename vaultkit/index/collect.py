@@ -13,9 +13,9 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Callable, Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterable, NamedTuple, TypeVar
 
 from vaultkit.model import Citation, Link, ListItem, Note, Tag
 from vaultkit.schema.log import log_entries, log_section
@@ -149,16 +149,110 @@ class _ByLine(Generic[_E]):
         return self.items[bisect_left(self.lines, first) : bisect_right(self.lines, last)]
 
 
+class PartHarvest(NamedTuple):
+    """A harvested thought as a session contributes it (its session is the part's)."""
+
+    kind: str
+    text: str
+    line: int
+    section: str = ""
+    under_action: bool = True
+    about: str = ""
+
+    def of(self, session: Session) -> Harvest:
+        return Harvest(session, self.kind, self.text, self.line, self.section, self.under_action, self.about)
+
+
+class Rewrite(NamedTuple):
+    """A relative link target in an action's bullets, rewritten when the part is
+    assembled: where it leads depends on the vault's files, not on this note."""
+
+    row: int
+    """Index into the action's bullets."""
+    start: int
+    end: int
+    """Code point columns of the target in that bullet line (0-based, end exclusive)."""
+    link: Link
+
+
+class PartAction(NamedTuple):
+    key: str
+    verb: str
+    line: int
+    bullets: tuple[str, ...]
+    """Dedented, links not yet rewritten (``rewrites``)."""
+    heads: tuple[int, ...]
+    anchor: str | None
+    rewrites: tuple[Rewrite, ...]
+    harvest: tuple[PartHarvest, ...]
+
+
+class PartMention(NamedTuple):
+    key: str
+    line: int
+    context: str
+    section: str
+
+
+class SessionPart(NamedTuple):
+    """What one session note contributes to the index: plain data, a function of the
+    note's bytes, its schema and the link sources' keys (``sources``), so it is stored
+    per content hash and the index is planned without parsing unchanged sessions."""
+
+    session: Session
+    actions: tuple[PartAction, ...] = ()
+    mentions: tuple[PartMention, ...] = ()
+    thoughts: tuple[tuple[str | None, PartHarvest], ...] = ()
+    """Harvest outside the actions: (paper key or ``None`` for loose, the thought)."""
+    credited: tuple[str, ...] = ()
+    """The papers the Log credits, sorted."""
+    sources: tuple[tuple[str, str | None], ...] = ()
+    """(link target, key) of every action source that is a link, as ``source_key``
+    answered: the part holds only while the bibliography answers the same."""
+    failed: str | None = None
+    """The collector failed on this session (a bug in vaultkit): the error."""
+
+
+def read_session(note: Note, schema: "Schema", spec: SessionSpec,
+                 source_key: Callable[[Link], str | None] = lambda link: None) -> SessionPart:
+    """One session note's part of the index (a failure is recorded, never raised)."""
+    try:  # read the whole session before anything of it is kept
+        reader = _SessionReader(note, schema, spec, source_key)
+        actions, mentions = tuple(reader.actions()), tuple(reader.mentions())
+        thoughts = tuple(reader.thoughts())
+    except Exception as error:  # noqa: BLE001 - one odd note must not stop the index
+        return SessionPart(Session(note.path, ""), failed=f"{type(error).__name__}: {str(error)[:200]}")
+    return SessionPart(reader.session, actions, mentions, thoughts, tuple(sorted(reader.credited)),
+                       tuple(reader.consulted.items()))
+
+
 def collect(vault: "Vault", index_path_of: Callable[[str], str],
             schema_of: Callable[[Note], "Schema | None"],
             source_key: Callable[[Link], str | None] = lambda link: None) -> Reading:
-    """Facts per citekey over every session note of the vault.
+    """Facts per citekey over every session note of ``vault.notes``.
 
     ``index_path_of(key)`` gives the index note's vault path (to rewrite image links);
     ``schema_of(note)`` gives the session schema of a note, or None when it is not a
     session; ``source_key(link)`` credits an action whose source is a link (the
     bibliography entry with that DOI, arXiv id or URL).  What counts as an action is the
     schema's Log grammar (``log_entries``), the same one VK106 and VK110 apply.
+    """
+    parts = []
+    for path in sorted(vault.notes):
+        note = vault.notes[path]
+        schema = schema_of(note) if note.readable else None
+        spec = schema.session_spec if schema is not None else None
+        if schema is not None and spec is not None:
+            parts.append(read_session(note, schema, spec, source_key))
+    return assemble(parts, lambda link, source: vault.resolver.resolve(link, source).path, index_path_of)
+
+
+def assemble(parts: Iterable[SessionPart], resolve: Callable[[Link, str], str | None],
+             index_path_of: Callable[[str], str]) -> Reading:
+    """The vault's reading from its sessions' parts, in path order.
+
+    ``resolve(link, source)`` gives the vault path a link leads to (or ``None``): the
+    only thing about other notes the parts need, for the links in copied bullets.
     """
     papers: dict[str, PaperFacts] = {}
     sessions: list[Session] = []
@@ -171,28 +265,21 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
             papers[key] = PaperFacts(key)
         return papers[key]
 
-    for path in sorted(vault.notes):
-        note = vault.notes[path]
-        schema = schema_of(note) if note.readable else None
-        spec = schema.session_spec if schema is not None else None
-        if schema is None or spec is None:
+    for part in sorted(parts, key=lambda p: p.session.path):
+        session = part.session
+        if part.failed is not None:
+            failed.append((session.path, part.failed))
             continue
-        try:  # read the whole session before anything of it is kept
-            session = _SessionReader(vault, note, schema, spec, index_path_of, source_key)
-            actions, mentions = list(session.actions()), list(session.mentions())
-            thoughts = list(session.thoughts())
-        except Exception as error:  # noqa: BLE001 - one odd note must not stop the index
-            failed.append((path, f"{type(error).__name__}: {str(error)[:200]}"))
-            continue
-        sessions.append(session.session)
-        for key, action, harvest in actions:
-            facts(key).actions.append(action)
-            facts(key).harvest.extend(harvest)
-        for key, mention in mentions:
-            facts(key).mentions.append(mention)
-        for owner, item in thoughts:
-            (loose if owner is None else facts(owner).harvest).append(item)
-        log_keys[path] = tuple(sorted(session.credited))
+        sessions.append(session)
+        for a in part.actions:
+            bullets = _rewritten(a, session.path, resolve, index_path_of(a.key))
+            facts(a.key).actions.append(Action(session, a.verb, a.line, bullets, a.heads, a.anchor))
+            facts(a.key).harvest.extend(h.of(session) for h in a.harvest)
+        for m in part.mentions:
+            facts(m.key).mentions.append(Mention(session, m.line, m.context, m.section))
+        for owner, item in part.thoughts:
+            (loose if owner is None else facts(owner).harvest).append(item.of(session))
+        log_keys[session.path] = part.credited
 
     for paper in papers.values():
         paper.actions.sort(key=lambda a: (a.session.date, a.session.path, a.line))
@@ -203,6 +290,23 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
     return Reading(papers, sessions, log_keys, _sorted_harvest(loose), failed)
 
 
+def _rewritten(action: PartAction, source: str, resolve: Callable[[Link, str], str | None],
+               index_path: str) -> tuple[str, ...]:
+    """The action's bullets with relative links rewritten to lead there from the index note."""
+    if not action.rewrites:
+        return action.bullets
+    lines = list(action.bullets)
+    for r in sorted(action.rewrites, key=lambda r: (r.row, r.start, r.end), reverse=True):
+        target = resolve(r.link, source)
+        if target is None:
+            continue
+        new = posixpath.relpath(target, posixpath.dirname(index_path) or ".").replace(" ", "%20")
+        if r.link.fragment:
+            new += "#" + r.link.fragment.replace(" ", "%20")
+        lines[r.row] = lines[r.row][: r.start] + new + lines[r.row][r.end :]
+    return tuple(lines)
+
+
 def _sorted_harvest(items: list[Harvest]) -> list[Harvest]:
     unique = {(h.session.path, h.line, h.kind, h.text): h for h in items}
     return sorted(unique.values(), key=lambda h: (h.session.date, h.session.path, h.line, h.kind))
@@ -211,10 +315,11 @@ def _sorted_harvest(items: list[Harvest]) -> list[Harvest]:
 class _SessionReader:
     """One session note, read once: its actions, mentions and loose thoughts."""
 
-    def __init__(self, vault: "Vault", note: Note, schema: "Schema", spec: SessionSpec,
-                 index_path_of: Callable[[str], str], source_key: Callable[[Link], str | None]) -> None:
-        self.vault, self.note, self.spec = vault, note, spec
-        self.index_path_of = index_path_of
+    def __init__(self, note: Note, schema: "Schema", spec: SessionSpec,
+                 source_key: Callable[[Link], str | None]) -> None:
+        self.note, self.spec = note, spec
+        self.consulted: dict[str, str | None] = {}
+        """Link target -> the key ``source_key`` gave it (what the part depends on)."""
         section = log_section(note, schema)
         heading = section.heading.text if section is not None and section.heading else None
         self.log_range = (section.start_line, section.end_line) if section is not None else (0, -1)
@@ -268,7 +373,7 @@ class _SessionReader:
         link: Link
         for link in links.between(where.line, where.end_line):
             if inside(link.span) and link.raw == (tag.argument or "").strip():
-                key = source_key(link)
+                key = self.consulted[link.target] = source_key(link)
                 return key, (None if key is not None else link)
         return None, None
 
@@ -279,17 +384,16 @@ class _SessionReader:
             return self.owned[at]
         return None
 
-    def actions(self) -> Iterable[tuple[str, Action, list[Harvest]]]:
+    def actions(self) -> Iterable[PartAction]:
         for key, entry in self._entries:
             item, tag = entry.item, entry.tag
             assert tag is not None
-            bullets, heads = self._bullets(item, self.index_path_of(key))
-            action = Action(self.session, tag.name, item.line, bullets, heads, self._anchor(item))
-            harvest = [h for t in self.tags.between(item.line, item.end_line)
-                       if (h := self._harvest(t, "Log", True)) is not None]
-            yield key, action, harvest
+            bullets, heads, rewrites = self._bullets(item)
+            harvest = tuple(h for t in self.tags.between(item.line, item.end_line)
+                            if (h := self._harvest(t, "Log", True)) is not None)
+            yield PartAction(key, tag.name, item.line, bullets, heads, self._anchor(item), rewrites, harvest)
 
-    def mentions(self) -> Iterable[tuple[str, Mention]]:
+    def mentions(self) -> Iterable[PartMention]:
         contexts: dict[int, tuple[str, int]] = {}  # line -> (text without markup, its offset)
         seen: set[tuple[str, int]] = set()  # one mention per key and line
         for cite in self.citations.items:
@@ -306,16 +410,16 @@ class _SessionReader:
                 contexts[line] = (raw[start:].strip(), start + len(raw[start:]) - len(raw[start:].lstrip()))
             text, offset = contexts[line]
             excerpt = _excerpt(text, cite.span.column - 1 - offset, len(cite.raw))
-            yield cite.key, Mention(self.session, line, excerpt, self._section_of(line))
+            yield PartMention(cite.key, line, excerpt, self._section_of(line))
 
-    def thoughts(self) -> Iterable[tuple[str | None, Harvest]]:
+    def thoughts(self) -> Iterable[tuple[str | None, PartHarvest]]:
         """Harvest tags outside the paper's actions: credited to the papers they cite,
         or to the one paper of a session whose Log read only that paper."""
         for entry, link in self._unmatched:  # thoughts on a paper with no citekey yet
             for tag in self.tags.between(entry.item.line, entry.item.end_line):
                 item = self._harvest(tag, self._section_of(tag.span.line), True)
                 if item is not None:
-                    yield None, replace(item, about=link.raw)
+                    yield None, item._replace(about=link.raw)
         only = next(iter(self.credited)) if len(self.credited) == 1 else None
         for tag in self.tags.items:
             if tag.name not in self.spec.harvest or self.owner(tag.span.line) is not None:
@@ -343,7 +447,7 @@ class _SessionReader:
         at = bisect_left(self._heading_lines, line) - 1
         return self.note.headings[at].text if at >= 0 else ""
 
-    def _harvest(self, tag: Tag, section: str, under_action: bool) -> Harvest | None:
+    def _harvest(self, tag: Tag, section: str, under_action: bool) -> PartHarvest | None:
         if tag.name not in self.spec.harvest:
             return None
         text = tag.payload or ""
@@ -355,7 +459,7 @@ class _SessionReader:
             return None
         if len(text) > HARVEST_TEXT:
             text = text[:HARVEST_TEXT].rsplit(" ", 1)[0] + " …"
-        return Harvest(self.session, tag.name, text, tag.span.line, section, under_action)
+        return PartHarvest(tag.name, text, tag.span.line, section, under_action)
 
     def _anchor(self, item: ListItem) -> str | None:
         m = _BLOCK_ID.search(self.note.lines[item.line - 1])
@@ -363,39 +467,33 @@ class _SessionReader:
             return "^" + m.group("id")
         return self.session.log_heading
 
-    def _bullets(self, item: ListItem, index_path: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """The action's nested lines as written, dedented, with relative links rewritten."""
+    def _bullets(self, item: ListItem) -> tuple[tuple[str, ...], tuple[int, ...], tuple[Rewrite, ...]]:
+        """The action's nested lines as written, dedented, and where their relative
+        links are (rewritten when the part is assembled, :func:`_rewritten`)."""
         first, last = item.line + 1, item.end_line
         if first > last:
-            return (), ()
-        rewrites: dict[int, list[tuple[int, int, str]]] = {}
+            return (), (), ()
+        targets: dict[int, list[tuple[int, int, Link]]] = {}
         link: Link
         for link in self._links.between(first, last):
             span = link.target_span
             assert span is not None
             if span.line != span.end_line:
                 continue
-            res = self.vault.resolver.resolve(link, self.note.path)
-            if res.path is None:
-                continue
-            new = posixpath.relpath(res.path, posixpath.dirname(index_path) or ".")
-            new = new.replace(" ", "%20")
-            if link.fragment:
-                new += "#" + link.fragment.replace(" ", "%20")
-            rewrites.setdefault(span.line, []).append((span.column - 1, span.end_column - 1, new))
-        lines = []
-        for number in range(first, last + 1):
-            text = self.note.lines[number - 1]
-            for start, end, new in sorted(rewrites.get(number, ()), reverse=True):
-                text = text[:start] + new + text[end:]
-            lines.append(text.rstrip())
+            targets.setdefault(span.line, []).append((span.column - 1, span.end_column - 1, link))
+        lines = [self.note.lines[number - 1].rstrip() for number in range(first, last + 1)]
         while lines and not lines[-1].strip():
             lines.pop()
         indents = [len(l) - len(l.lstrip()) for l in lines if l.strip()]
         cut = min(indents) if indents else 0
         heads = tuple(child.line - first for child in self.children.get(item.index, ())
                       if child.line - first < len(lines))
-        return tuple(l[cut:] if l.strip() else "" for l in lines), heads
+        # a link target is never in a line's indent nor its trailing blanks: the columns
+        # only move by the cut
+        rewrites = tuple(Rewrite(number - first, start - cut, end - cut, link)
+                         for number in sorted(targets) if number - first < len(lines)
+                         for start, end, link in targets[number])
+        return tuple(l[cut:] if l.strip() else "" for l in lines), heads, rewrites
 
 
 def _target_line(link: Link) -> int:
