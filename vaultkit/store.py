@@ -40,7 +40,11 @@ CREATE TABLE IF NOT EXISTS notes (
 CREATE TABLE IF NOT EXISTS facts (
     path TEXT PRIMARY KEY, hash TEXT, cfg TEXT, data BLOB, seal TEXT);
 CREATE TABLE IF NOT EXISTS bib (kind TEXT PRIMARY KEY, stamp TEXT, data BLOB, seal TEXT);
+CREATE TABLE IF NOT EXISTS parts (
+    kind TEXT, path TEXT, hash TEXT, cfg TEXT, data BLOB, seal TEXT, PRIMARY KEY (kind, path));
+CREATE TABLE IF NOT EXISTS states (name TEXT PRIMARY KEY, data BLOB, seal TEXT);
 """
+_TABLES = ("notes", "facts", "bib", "parts", "states")
 
 
 def cache_dir() -> Path:
@@ -160,7 +164,7 @@ class Store:
             elif row[0] != FORMAT:
                 with db:
                     db.execute("BEGIN IMMEDIATE")
-                    for table in ("notes", "facts", "bib"):
+                    for table in _TABLES:
                         db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
                     db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
             db.execute("SELECT count(*) FROM notes").fetchone()  # a damaged file fails here
@@ -267,6 +271,68 @@ class Store:
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?)", fact_rows)
                 self._db.executemany("DELETE FROM notes WHERE path = ?", dropped)
                 self._db.executemany("DELETE FROM facts WHERE path = ?", dropped)
+        except sqlite3.Error:
+            self._broken()
+
+    # -- what layers above derive from a note, and their saved states ------------------
+    def parts(self, kind: str, cfg: str) -> dict[str, tuple[str, bytes]]:
+        """Path -> (content hash, payload) of every sealed ``kind`` row computed under
+        ``cfg``: what a consumer above the facts (the index) derived from each note's
+        bytes.  The payload is the consumer's to decode (and to distrust)."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, hash, data, seal FROM parts WHERE kind = ? AND cfg = ?",
+                                    (kind, cfg)).fetchall()
+        except sqlite3.Error:
+            self._broken()
+            return {}
+        out: dict[str, tuple[str, bytes]] = {}
+        for path, hash_, data, seal in rows:
+            if (isinstance(path, str) and isinstance(hash_, str) and isinstance(data, bytes)
+                    and seal == _seal(kind, path, hash_, cfg, data)):
+                out[path] = (hash_, data)
+        return out
+
+    def put_parts(self, kind: str, cfg: str, rows: Iterable[tuple[str, str, bytes]],
+                  gone: Iterable[str] = ()) -> None:
+        """Store (path, content hash, payload) rows of ``kind``; drop the ``gone`` paths'."""
+        if self._db is None:
+            return
+        values = [(kind, path, hash_, cfg, data, _seal(kind, path, hash_, cfg, data))
+                  for path, hash_, data in rows]
+        dropped = [(kind, p) for p in gone]
+        if not (values or dropped):
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?,?)", values)
+                self._db.executemany("DELETE FROM parts WHERE kind = ? AND path = ?", dropped)
+        except sqlite3.Error:
+            self._broken()
+
+    def state(self, name: str) -> bytes | None:
+        """A payload saved under ``name`` (the last index plan), if sealed."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data, seal FROM states WHERE name = ?", (name,)).fetchone()
+        except sqlite3.Error:
+            self._broken()
+            return None
+        if row is None or not isinstance(row[0], bytes) or row[1] != _seal(name, row[0]):
+            return None
+        return row[0]
+
+    def put_state(self, name: str, data: bytes) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("INSERT OR REPLACE INTO states VALUES (?,?,?)",
+                                 (name, data, _seal(name, data)))
         except sqlite3.Error:
             self._broken()
 
