@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -321,14 +321,25 @@ class NoteResult:
     findings: tuple[Finding, ...] = ()
     """The per-note rules' findings, suppressions applied."""
     facts: NoteFacts | None = None
+    derived: bytes | None = None
+    """What the checker's ``derive`` made of the parsed note (``None``: not parsed, or
+    no ``derive``)."""
 
+
+Derive = Callable[[Note, tuple[Schema, ...]], bytes]
+"""A consumer's own product of a parsed note and the schemas that apply to it (the
+index's part of a session): made in the worker that parsed the note, so a note is
+parsed once for its findings, facts and that product.  A module-level function (it
+is sent to the workers by name)."""
 
 _WORKER: tuple[Config, tuple[Schema, ...], tuple[ActiveRule, ...]] | None = None
+_DERIVE: Derive | None = None
 
 
-def _init_worker(config: Config, schemas: tuple[Schema, ...]) -> None:
-    global _WORKER
+def _init_worker(config: Config, schemas: tuple[Schema, ...], derive: Derive | None = None) -> None:
+    global _WORKER, _DERIVE
     _WORKER = (config, schemas, active_rules(config))
+    _DERIVE = derive
 
 
 def check_note(item: tuple[str, str, str | None]) -> NoteResult:
@@ -363,7 +374,8 @@ def _checked(note: Note, digest: str, stat: Stat | None, config: Config,
     facts = NoteFacts.of(note, digest, tuple(s.name for s in applying), link_sources=sources)
     found = run_note_rules(note, config, rules, applying)
     kept = tuple(keep(found, config, lambda p: facts if p == note.path else None))
-    return NoteResult(note.path, stat, digest, False, kept, facts)
+    derived = _DERIVE(note, applying) if _DERIVE is not None and stat is not None else None
+    return NoteResult(note.path, stat, digest, False, kept, facts, derived)
 
 
 def _silent(done: int, total: int) -> None:
@@ -412,6 +424,16 @@ class Checker:
         self._gone: set[str] = set()
         self._live: dict[str, NoteResult] = {}
         self._refreshed = False
+        self.derive: Derive | None = None
+        """Set by a consumer (the index) before :meth:`refresh`: every note parsed is
+        also handed to it; its products are in :attr:`derived`."""
+        self.derived: dict[str, tuple[str, bytes]] = {}
+        """Path -> (content hash, product) of the notes parsed since ``derive`` was set."""
+
+    @property
+    def refreshed(self) -> bool:
+        """Whether :meth:`refresh` ran (the facts are those of the files on disk)."""
+        return self._refreshed
 
     # -- facts ----------------------------------------------------------------------------
     def _stored_facts(self, path: str) -> NoteFacts | None:
@@ -425,15 +447,18 @@ class Checker:
         return found
 
     def _check_now(self, path: str) -> NoteResult:
-        global _WORKER
+        global _WORKER, _DERIVE
         if _WORKER is None or _WORKER[0] is not self.config:
             _WORKER = (self.config, self.schemas, self.rules)
+        _DERIVE = self.derive
         result = check_note((path, str(self.facts.files.absolute(path)), None))
         self._take(result)
         return result
 
     def _take(self, result: NoteResult) -> None:
         self._results[result.path] = result
+        if result.derived is not None:
+            self.derived[result.path] = (result.hash, result.derived)
         if result.facts is not None and result.path not in self._live:  # unsaved text wins
             self.facts.notes.set(result.facts)
             if result.stat is not None:
@@ -454,11 +479,13 @@ class Checker:
         self.rows[result.path] = self._dirty[result.path] = row
 
     def refresh(self, jobs: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> None:
+                progress: Callable[[int, int], None] | None = None,
+                also: Collection[str] = ()) -> None:
         """Bring every note's row and facts up to date with the files on disk.
 
         ``progress(done, total)`` hears of every note: unchanged ones at once, the
-        others as they are read.
+        others as they are read.  The ``also`` notes are parsed even when unchanged
+        (a consumer's :attr:`derive` has no product of them yet).
         """
         files = self.facts.files
         root = str(files.root)
@@ -467,6 +494,9 @@ class Checker:
         for path in documents:
             absolute = os.path.join(root, files.real.get(path, path))
             row = self.rows.get(path)
+            if path in also:
+                todo.append((path, absolute, None))
+                continue
             if row is not None and row.cfg == self.cfg and _stat(absolute) == row.stat:
                 continue  # unchanged: not even read
             known = row.hash if row is not None and row.cfg == self.cfg else None
@@ -478,13 +508,13 @@ class Checker:
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(todo) >= self.PARALLEL_THRESHOLD:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                     initargs=(self.config, self.schemas)) as pool:
+                                     initargs=(self.config, self.schemas, self.derive)) as pool:
                 for result in pool.map(check_note, todo, chunksize=32):
                     self._take(result)
                     done += 1
                     tell(done, total)
         else:
-            _init_worker(self.config, self.schemas)
+            _init_worker(self.config, self.schemas, self.derive)
             for item in todo:
                 self._take(check_note(item))
                 done += 1
