@@ -201,7 +201,7 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
     must be in a vault (it holds .vaultkit.yaml or .obsidian/, or a folder above does).
     """
     from vaultkit.config import load_config
-    from vaultkit.index import apply, is_index_note, plan
+    from vaultkit.index import apply, plan, prepare
     from vaultkit.locate import locate
     from vaultkit.report.progress import progress_for
     from vaultkit.schema import check_index_note, check_index_targets
@@ -215,13 +215,12 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
             sys.exit(0)
         root = located.root
         config = load_config(config_file, root)
-        # the index notes are regenerated, not read: parse only the rest up front
-        index_note = is_index_note(config)
-        vault = Vault.load(root, config, use_cache=not no_cache,
-                           parse=lambda path: not index_note(path), progress=progress_for())
+        # sessions are parsed only when their bytes changed (their parts are stored)
+        vault = Vault.load(root, config, use_cache=not no_cache, progress=progress_for())
         check_index_targets(config, vault.schemas, root)  # the defaults too: index writes
-        check_index_note(config, vault.schemas, root, vault.note)
-        result = plan(vault, prune=prune)
+        prepare(vault)  # the stat pass: notes changed since the last run are parsed now
+        check_index_note(config, vault.schemas, root, vault.facts.schemas_of)
+        result = plan(vault, prune=prune, reuse=True)
     except UsageError as error:
         _fail(error)
         return

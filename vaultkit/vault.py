@@ -24,7 +24,7 @@ from vaultkit.files import (
     ALWAYS_SKIPPED, DOCUMENT_SUFFIXES, NOTE_SUFFIX, VaultFiles, discover, find_root, looks_like_csl, nfc,
     paper_note_pattern, sanitize_key, select_targets,
 )
-from vaultkit.index import IndexPlan, plan as plan_index
+from vaultkit.index import IndexPlan, plan as plan_index, stale_index
 from vaultkit.model import Finding, Note
 from vaultkit.obsidian import excluded_matcher
 from vaultkit.notes import LazyNotes, read_note
@@ -159,6 +159,11 @@ class Vault:
                 self.store.put_bibliography(kind, stamp, found)
         return found
 
+    def bibliography_stamp(self) -> str | None:
+        """The stats of the bibliography files, or ``None`` when one is in doubt or
+        unreadable: what a result computed from the bibliography is keyed by."""
+        return _stamp(self._bibliography_paths)
+
     @cached_property
     def bibliography_sources(self) -> BibliographyFiles:
         """The bibliography files (:mod:`vaultkit.bib.locate`): in the vault or, when
@@ -207,9 +212,14 @@ class Vault:
 
     @cached_property
     def index_plan(self) -> IndexPlan:
-        """What ``vaultkit index`` would write now (computed once, written never)."""
-        self.notes.prefetch(list(self.notes), self.jobs)
+        """What ``vaultkit index`` would write now (computed once, written never): from
+        the sessions' stored parts, parsing only the sessions that changed."""
         return plan_index(self)
+
+    @property
+    def unsaved(self) -> frozenset[str]:
+        """Paths whose current text is an editor's unsaved buffer (:meth:`update`)."""
+        return frozenset(self._overlay)
 
     def generated_lines(self, path: str) -> range:
         """Lines of ``path`` inside a vaultkit-generated region (1-based), or empty."""
@@ -240,7 +250,9 @@ class Vault:
         return findings
 
     def _stale_index(self) -> tuple[str, ...]:
-        return tuple(c.path for c in self.index_plan.stale if c.outcome != "create")
+        if "index_plan" in self.__dict__:
+            return tuple(c.path for c in self.index_plan.stale if c.outcome != "create")
+        return stale_index(self)
 
     # -- the live vault ---------------------------------------------------------------
     def update(self, path: str, data: bytes | None = None) -> NoteFacts | None:

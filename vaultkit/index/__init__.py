@@ -24,7 +24,9 @@ from vaultkit.fsutil import (
     UnsafeWrite, WriteConflict, check_inside, read_existing, remove_stale_temps,
     safe_delete, safe_write,
 )
-from vaultkit.index import pages, render
+from vaultkit.index import pages, parts, render, state
+from vaultkit.index.collect import assemble
+from vaultkit.index.parts import prepare  # noqa: F401 - the CLI's first step
 from vaultkit.index.pages import session_schema  # noqa: F401 - re-exported
 from vaultkit.markers import RegionError, find_region, scan
 from vaultkit.model import Edit, Span
@@ -80,6 +82,9 @@ class IndexPlan:
     """Per path, what :func:`apply` did (empty until it ran)."""
     removed_temps: list[str] = field(default_factory=list)
     """Stale temp files of a killed run that :func:`apply` removed."""
+    fingerprint: str | None = field(default=None, repr=False)
+    """What the plan was made from (:func:`state.fingerprint`); ``None``: not known."""
+    prune: bool = False
 
     @property
     def stale(self) -> list[Change]:
@@ -151,7 +156,49 @@ def _ends_with_blank_line(data: bytes) -> bool:
     return len(breaks) >= 2 and breaks[-1].end() == len(tail) and breaks[-2].end() == breaks[-1].start()
 
 
-def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
+def plan(vault: "Vault", prune: bool = False, *, reuse: bool = False) -> IndexPlan:
+    """What ``vaultkit index`` would write: per index note, the bytes it has and should have.
+
+    Sessions are read from their stored parts (:mod:`parts`), parsed only when their
+    bytes changed.  With ``reuse``, a plan saved under the same fingerprint
+    (:mod:`state`) that wrote nothing is returned as it is -- its unchanged notes then
+    carry no bytes (``old`` and ``new`` are ``None``): what ``vaultkit index`` and the
+    stale-index rule need, at the cost of a few store reads.
+    """
+    before = state.fingerprint(vault, prune)
+    if reuse:
+        saved = state.load(vault, prune, before)
+        if saved is not None and all(o in ("unchanged", "skip") for _, o in saved.outcomes):
+            vault.checker.save()  # the stat pass may have settled rows in doubt
+            return _replayed(saved)
+    result, exact = _plan(vault, prune)
+    result.fingerprint = before
+    result.prune = prune
+    if (before is not None and exact and state.fingerprint(vault, prune) == before
+            and all(state.holds(vault, c.path, c.old) for c in result.changes)):
+        state.save(vault, prune, before, ((c.path, c.outcome) for c in result.changes), result)
+    return result
+
+
+def stale_index(vault: "Vault") -> tuple[str, ...]:
+    """Index notes that exist and whose region is not what ``vaultkit index`` would write
+    (VK301): from the saved plan when nothing changed since, else planned now."""
+    fingerprint = state.fingerprint(vault, False)
+    saved = state.load(vault, False, fingerprint)
+    if saved is not None:
+        return tuple(sorted(p for p, o in saved.outcomes if o in ("update", "prune")))
+    return tuple(c.path for c in plan(vault).stale if c.outcome != "create")
+
+
+def _replayed(saved: "state.SavedPlan") -> IndexPlan:
+    result = IndexPlan(refused_prune=saved.refused_prune)
+    result.changes = [Change(path, "skip" if o == "skip" else "unchanged", None, None)
+                      for path, o in saved.outcomes]
+    result.problems = [IndexProblem(*p) for p in state.problems_of(saved)]
+    return result
+
+
+def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
     config = vault.config.index
     result = IndexPlan()
     template = config.path
@@ -159,11 +206,14 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
     def paper_path(key: str) -> str:
         return template.replace("{key}", sanitize_key(key))
 
-    built = pages.build(vault, paper_path)
+    gathered = parts.gather(vault)
+    reading = assemble(gathered.parts, lambda link, source: vault.facts.resolve(link, source).path,
+                       paper_path)
+    built = pages.build(vault, paper_path, reading)
     # Keys that would share one file (after sanitising, or on a case-insensitive file
     # system): pages.build gave the file to one of them; one finding per group says so.
     for clash in built.clashes:
-        where = vk303.first_citation(vault.notes, clash.losers)
+        where = vk303.first_citation(vault.facts.notes, clash.losers)
         path, span = where if where else (paper_path(clash.winner), Span(1, 1, 1, 1))
         result.problems.append(IndexProblem(path, span, vk303.CODE, vk303.message(clash, paper_path(clash.winner))))
     for path, error in built.failed:
@@ -178,7 +228,7 @@ def plan(vault: "Vault", prune: bool = False) -> IndexPlan:
                                 "be indexed (VK000 above)")
     elif prune:
         _plan_prune(vault, built.indexed, result)
-    return result
+    return result, gathered.exact
 
 
 def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
@@ -255,6 +305,35 @@ def apply(vault: "Vault", result: IndexPlan, *, attempts: int = ATTEMPTS) -> Non
             result.removed_temps.append(removed.relative_to(vault.root.resolve()).as_posix())
     for change in result.changes:
         result.done[change.path] = _apply_one(vault.root, change, result, attempts)
+    _settle(vault, result)
+
+
+def _settle(vault: "Vault", result: IndexPlan) -> None:
+    """After writing: the store learns the notes written (so the next run need not parse
+    them), and the plan of the new state -- every note as it should be -- is saved when
+    the files hold exactly what was written."""
+    done = result.done
+    if result.fingerprint is None or not any(d in ("created", "updated", "pruned") for d in done.values()):
+        return
+    if any(d in ("failed", "conflict") for d in done.values()):
+        return
+    checker = vault.checker
+    for change in result.changes:
+        if done.get(change.path) == "created":
+            checker.add_file(change.path)
+        elif done.get(change.path) == "pruned":
+            checker.remove(change.path)
+    checker.refresh(vault.jobs)
+    checker.save()
+    expected = {c.path: c.new if done[c.path] in ("created", "updated") else None if done[c.path] == "pruned"
+                else c.old for c in result.changes}
+    if not all(state.holds(vault, path, data) for path, data in expected.items()):
+        return
+    after = state.fingerprint(vault, result.prune)
+    if after is not None:
+        outcomes = [(c.path, "skip" if done[c.path] == "skipped" else "unchanged")
+                    for c in result.changes if done[c.path] != "pruned"]
+        state.save(vault, result.prune, after, outcomes, result)
 
 
 def _apply_one(root: Path, change: Change, result: IndexPlan, attempts: int) -> Done:

@@ -207,7 +207,7 @@ class SessionPart(NamedTuple):
     credited: tuple[str, ...] = ()
     """The papers the Log credits, sorted."""
     sources: tuple[tuple[str, str | None], ...] = ()
-    """(link target, key) of every action source that is a link, as ``source_key``
+    """(web address, key) of every action source that is a URL link, as ``source_key``
     answered: the part holds only while the bibliography answers the same."""
     failed: str | None = None
     """The collector failed on this session (a bug in vaultkit): the error."""
@@ -373,7 +373,9 @@ class _SessionReader:
         link: Link
         for link in links.between(where.line, where.end_line):
             if inside(link.span) and link.raw == (tag.argument or "").strip():
-                key = self.consulted[link.target] = source_key(link)
+                key = source_key(link)
+                if link.is_url:
+                    self.consulted[link.target] = key
                 return key, (None if key is not None else link)
         return None, None
 

@@ -1,6 +1,6 @@
 """What ``vaultkit index`` writes: the generated region of every index note.
 
-:func:`build` reads the vault once (:mod:`collect`), adds what the bibliography knows
+:func:`build` takes the vault's reading (:mod:`collect`), adds what the bibliography knows
 (source links, abstract) and renders each region through its layout (:mod:`templates`).
 Planning and writing the files is :mod:`vaultkit.index`'s business.
 """
@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
 
 from vaultkit.index import render
-from vaultkit.index.collect import Harvest, PaperFacts, Reading, SessionSpec, collect
+from vaultkit.index.collect import Harvest, PaperFacts, Reading, SessionSpec
 from vaultkit.index.company import company
 from vaultkit.index.templates import load_layouts
 from vaultkit.markers import find_region
-from vaultkit.model import Link, Note
+from vaultkit.model import Note
 from vaultkit.files import sanitize_key
 from vaultkit.fsutil import NameClash, name_clashes
 from vaultkit.yamlfile import UsageError
@@ -65,16 +65,11 @@ def verbs(vault: "Vault") -> tuple[str, ...]:
     return spec.verbs if spec is not None else SessionSpec().verbs
 
 
-def build(vault: "Vault", paper_path: Callable[[str], str]) -> Built:
+def build(vault: "Vault", paper_path: Callable[[str], str], reading: Reading) -> Built:
+    """Every index note's region from the vault's ``reading`` (:func:`collect.assemble`)."""
     config = vault.config.index
     layouts = load_layouts(vault.root, _templates_folder(vault))
     bibliography = vault.full_bibliography
-
-    def source_key(link: Link) -> str | None:
-        entry = bibliography.entry_for_url(link.target) if link.is_url else None
-        return entry.key if entry is not None else None
-
-    reading = collect(vault, paper_path, lambda note: session_schema(vault, note), source_key)
     papers = reading.papers
     indexed = {k for k in papers if k in bibliography or sanitize_key(k) in vault.paper_notes}
     # keys sharing one file name (sanitised, or on a case-insensitive file system): one

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.resources
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pathspec
 
@@ -169,14 +169,12 @@ def check_index_targets(config: Config, schemas: tuple[Schema, ...], vault_root:
 
 
 def check_index_note(config: Config, schemas: tuple[Schema, ...], vault_root: Path,
-                     note_of: Any) -> None:
+                     schemas_of: Callable[[str], tuple[str, ...]]) -> None:
     """Refuse an existing overview or questions note that a schema selects by its
-    frontmatter (``type: session``), checked when ``vaultkit index`` runs."""
+    frontmatter (``type: session``), checked when ``vaultkit index`` runs.
+    ``schemas_of(path)`` names the schemas that apply to a note (none: no such note)."""
     for key, rel in index_targets(config.index)[1:]:
-        note = note_of(rel)
-        if note is None or not note.readable:
-            continue
-        claimed = [s.name for s in applicable(schemas, note)]
+        claimed = schemas_of(rel)
         if claimed:
             raise UsageError(
                 f"{_where(config, vault_root, key)}index.{key}: '{rel}' is a note you write "

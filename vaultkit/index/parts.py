@@ -1,0 +1,221 @@
+"""The sessions' parts of the index, kept in the store so unchanged sessions are not parsed.
+
+A session's :class:`~vaultkit.index.collect.SessionPart` is a function of its bytes, the
+configuration and schemas (the checker's key), vaultkit's index code, and the keys its
+link sources name in the bibliography (recorded in the part and checked on use).  It is
+made in the worker that parses the note for the linter (:attr:`Checker.derive`), stored
+per content hash, and read back on the next run: a run parses only the sessions whose
+bytes changed.  A note with unsaved text (an editor's) is read from that text and its
+part is not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import msgspec
+
+from vaultkit.index.collect import SessionPart, read_session
+from vaultkit.model import Link, Note
+from vaultkit.parse.note import parse_note
+from vaultkit.safe_read import read_regular
+from vaultkit.store import version_key
+
+if TYPE_CHECKING:
+    from vaultkit.engine import Checker
+    from vaultkit.schema import Schema
+    from vaultkit.vault import Vault
+
+KIND = "index-session"
+"""The store's name for these parts."""
+_NOT_A_SESSION = b"null"
+_DECODE = msgspec.json.Decoder(SessionPart)
+_ENCODE = msgspec.json.Encoder()
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """Size and mtime of the index's own modules and built-in layouts: a part made by an
+    older index is never used (a development install edits them in place)."""
+    here = Path(__file__).resolve().parent
+    folders = [here, here.parent / "rules" / "index", here.parent.parent / "rules" / "index"]
+    parts = [version_key()]
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith((".py", ".md")):
+                info = entry.stat()
+                parts.append(f"{folder.name}/{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def session_schema_of(schemas: tuple["Schema", ...]) -> "Schema | None":
+    """The first applicable schema with a Log grammar: the note is a session."""
+    return next((s for s in schemas if s.session_spec is not None), None)
+
+
+def derive(note: Note, applying: tuple["Schema", ...]) -> bytes:
+    """The part of a parsed note, encoded (made in the linter's workers).
+
+    The worker has no bibliography: a link source is recorded as naming no key, and the
+    part is made again where the bibliography says otherwise (:func:`gather`)."""
+    schema = session_schema_of(applying) if note.readable else None
+    if schema is None or schema.session_spec is None:
+        return _NOT_A_SESSION
+    return _ENCODE.encode(read_session(note, schema, schema.session_spec))
+
+
+def _decode(data: bytes, path: str) -> SessionPart | None:
+    try:
+        part = _DECODE.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError):
+        return None
+    return part if part.session.path == path else None
+
+
+@dataclass
+class Gathered:
+    parts: list[SessionPart]
+    """Every session's part, in path order."""
+    hashes: dict[str, str]
+    """Path -> the content hash each part was made from."""
+    exact: bool
+    """Every part is of the bytes the checker's rows hold (nothing unsaved, nothing
+    changed on disk meanwhile): the plan made from them describes the stored state."""
+
+
+def key(vault: "Vault") -> str:
+    """What a part depends on besides the note's bytes and its link sources' keys."""
+    return hashlib.sha256(f"{vault.checker.cfg}\n{code_stamp()}".encode()).hexdigest()[:20]
+
+
+def prepare(vault: "Vault") -> "Checker":
+    """The vault's checker with its facts up to date, every note parsed on the way
+    handing its part to the index (:func:`derive`)."""
+    checker = vault.checker
+    checker.derive = derive
+    if not checker.refreshed:
+        checker.refresh(vault.jobs, vault.progress)
+    return checker
+
+
+def gather(vault: "Vault") -> Gathered:
+    """The part of every session of the vault: stored ones where the bytes are the same,
+    the rest parsed now (in the linter's workers, which store their findings too)."""
+    checker = prepare(vault)
+    cfg = key(vault)
+    stored = vault.store.parts(KIND, cfg)
+    unsaved = vault.unsaved
+    documents = [p for p in checker.facts.files.documents if p.lower().endswith(".md")]
+    missing = []
+    known_not: list[tuple[str, str, bytes]] = []
+    for path in documents:
+        row = checker.rows.get(path)
+        if row is None or path in unsaved or path in checker.derived:
+            continue
+        got = stored.get(path)
+        if got is None or got[0] != row.hash:
+            facts = checker.facts.note(path)
+            if facts is not None and facts.readable and _is_session(vault, facts.schemas):
+                missing.append(path)
+            else:
+                stored[path] = (row.hash, _NOT_A_SESSION)
+                known_not.append((path, row.hash, _NOT_A_SESSION))
+    if missing:  # stored by a lint (which makes no parts): parse them again, in workers
+        checker.refresh(vault.jobs, vault.progress, also=set(missing))
+
+    url_key = _url_key(vault)
+
+    def source_key(link: Link) -> str | None:
+        return url_key(link.target) if link.is_url else None
+
+    parts: list[SessionPart] = []
+    hashes: dict[str, str] = {}
+    fresh = known_not
+    exact = True
+    for path in documents:
+        if path in unsaved:
+            exact = False
+            note = vault.note(path)
+            schema = _schema(vault, note) if note is not None and note.readable else None
+            if note is not None and schema is not None and schema.session_spec is not None:
+                parts.append(read_session(note, schema, schema.session_spec, source_key))
+            continue
+        row = checker.rows.get(path)
+        if row is None:  # unreadable: not a session the index can read
+            continue
+        made = checker.derived.get(path)
+        if made is not None:
+            digest, data = made
+            fresh.append((path, digest, data))
+        else:
+            got = stored.get(path)
+            if got is None or got[0] != row.hash:
+                continue  # not a session (no part was missing above)
+            digest, data = got
+        if digest != row.hash:
+            exact = False
+        if data == _NOT_A_SESSION:
+            continue
+        part = _decode(data, path)
+        if part is None or any(url_key(target) != named for target, named in part.sources):
+            part, digest, data = _read_again(vault, path, source_key)
+            if part is None:
+                continue
+            fresh.append((path, digest, data))
+            if digest != row.hash:
+                exact = False
+        parts.append(part)
+        hashes[path] = digest
+    gone = [p for p in stored if p not in checker.rows]
+    vault.store.put_parts(KIND, cfg, fresh, gone)
+    checker.derived.clear()
+    checker.save()  # the notes parsed for their parts: their findings and facts too
+    return Gathered(parts, hashes, exact)
+
+
+def _is_session(vault: "Vault", names: tuple[str, ...]) -> bool:
+    wanted = set(names)
+    return session_schema_of(tuple(s for s in vault.schemas if s.name in wanted)) is not None
+
+
+def _schema(vault: "Vault", note: Note) -> "Schema | None":
+    return session_schema_of(vault.schemas_for(note))
+
+
+def _read_again(vault: "Vault", path: str, source_key: Callable[[Link], str | None]
+                ) -> tuple[SessionPart | None, str, bytes]:
+    """The part of a session whose link sources the bibliography answers otherwise than
+    the part says (a worker has no bibliography; or the bibliography changed), made
+    here with the bibliography.  Stored: it is checked the same way on every use."""
+    try:
+        data = read_regular(vault.files.absolute(path), vault.root)
+    except OSError:
+        return None, "", b""
+    digest = hashlib.sha256(data).hexdigest()
+    note = parse_note(path, data)
+    schema = _schema(vault, note) if note.readable else None
+    if schema is None or schema.session_spec is None:
+        return None, digest, _NOT_A_SESSION
+    part = read_session(note, schema, schema.session_spec, source_key)
+    return part, digest, _ENCODE.encode(part)
+
+
+def _url_key(vault: "Vault") -> Callable[[str], str | None]:
+    """The key of the bibliography entry a web address names (DOI, arXiv id, URL)."""
+    memo: dict[str, str | None] = {}
+
+    def url_key(url: str) -> str | None:
+        if url not in memo:
+            entry = vault.full_bibliography.entry_for_url(url)
+            memo[url] = entry.key if entry is not None else None
+        return memo[url]
+    return url_key
