@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Callable, Generic, Iterable, NamedTuple, TypeVar
 
@@ -149,20 +149,6 @@ class _ByLine(Generic[_E]):
         return self.items[bisect_left(self.lines, first) : bisect_right(self.lines, last)]
 
 
-class PartHarvest(NamedTuple):
-    """A harvested thought as a session contributes it (its session is the part's)."""
-
-    kind: str
-    text: str
-    line: int
-    section: str = ""
-    under_action: bool = True
-    about: str = ""
-
-    def of(self, session: Session) -> Harvest:
-        return Harvest(session, self.kind, self.text, self.line, self.section, self.under_action, self.about)
-
-
 class Rewrite(NamedTuple):
     """A relative link target in an action's bullets, rewritten when the part is
     assembled: where it leads depends on the vault's files, not on this note."""
@@ -184,7 +170,7 @@ class PartAction(NamedTuple):
     heads: tuple[int, ...]
     anchor: str | None
     rewrites: tuple[Rewrite, ...]
-    harvest: tuple[PartHarvest, ...]
+    harvest: tuple[Harvest, ...]
 
 
 class PartMention(NamedTuple):
@@ -202,7 +188,7 @@ class SessionPart(NamedTuple):
     session: Session
     actions: tuple[PartAction, ...] = ()
     mentions: tuple[PartMention, ...] = ()
-    thoughts: tuple[tuple[str | None, PartHarvest], ...] = ()
+    thoughts: tuple[tuple[str | None, Harvest], ...] = ()
     """Harvest outside the actions: (paper key or ``None`` for loose, the thought)."""
     credited: tuple[str, ...] = ()
     """The papers the Log credits, sorted."""
@@ -274,11 +260,11 @@ def assemble(parts: Iterable[SessionPart], resolve: Callable[[Link, str], str | 
         for a in part.actions:
             bullets = _rewritten(a, session.path, resolve, index_path_of(a.key))
             facts(a.key).actions.append(Action(session, a.verb, a.line, bullets, a.heads, a.anchor))
-            facts(a.key).harvest.extend(h.of(session) for h in a.harvest)
+            facts(a.key).harvest.extend(a.harvest)
         for m in part.mentions:
             facts(m.key).mentions.append(Mention(session, m.line, m.context, m.section))
         for owner, item in part.thoughts:
-            (loose if owner is None else facts(owner).harvest).append(item.of(session))
+            (loose if owner is None else facts(owner).harvest).append(item)
         log_keys[session.path] = part.credited
 
     for paper in papers.values():
@@ -414,14 +400,14 @@ class _SessionReader:
             excerpt = _excerpt(text, cite.span.column - 1 - offset, len(cite.raw))
             yield PartMention(cite.key, line, excerpt, self._section_of(line))
 
-    def thoughts(self) -> Iterable[tuple[str | None, PartHarvest]]:
+    def thoughts(self) -> Iterable[tuple[str | None, Harvest]]:
         """Harvest tags outside the paper's actions: credited to the papers they cite,
         or to the one paper of a session whose Log read only that paper."""
         for entry, link in self._unmatched:  # thoughts on a paper with no citekey yet
             for tag in self.tags.between(entry.item.line, entry.item.end_line):
                 item = self._harvest(tag, self._section_of(tag.span.line), True)
                 if item is not None:
-                    yield None, item._replace(about=link.raw)
+                    yield None, replace(item, about=link.raw)
         only = next(iter(self.credited)) if len(self.credited) == 1 else None
         for tag in self.tags.items:
             if tag.name not in self.spec.harvest or self.owner(tag.span.line) is not None:
@@ -449,7 +435,7 @@ class _SessionReader:
         at = bisect_left(self._heading_lines, line) - 1
         return self.note.headings[at].text if at >= 0 else ""
 
-    def _harvest(self, tag: Tag, section: str, under_action: bool) -> PartHarvest | None:
+    def _harvest(self, tag: Tag, section: str, under_action: bool) -> Harvest | None:
         if tag.name not in self.spec.harvest:
             return None
         text = tag.payload or ""
@@ -461,7 +447,7 @@ class _SessionReader:
             return None
         if len(text) > HARVEST_TEXT:
             text = text[:HARVEST_TEXT].rsplit(" ", 1)[0] + " …"
-        return PartHarvest(tag.name, text, tag.span.line, section, under_action)
+        return Harvest(self.session, tag.name, text, tag.span.line, section, under_action)
 
     def _anchor(self, item: ListItem) -> str | None:
         m = _BLOCK_ID.search(self.note.lines[item.line - 1])
