@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pytest
 
 from tests.conftest import write_vault
+from vaultkit.checks.base import REPEATS_PER_LINE
 from vaultkit.parse import parse_note
 from vaultkit.vault import Vault
 
@@ -99,5 +100,26 @@ def test_a_repeated_link_target_is_resolved_once(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(Resolver, "_resolve", counting)
     root = write_vault(tmp_path / "v", {"a.md": "[[x]] [[x|alias]] ![[x]] " * 300 + "\n"})
     findings = Vault.load(root, use_cache=False, jobs=1).lint()
-    assert sum(f.code == "VK203" for f in findings) == 900  # every link is still reported
+    # every link is still checked; the line's 900 identical findings are capped
+    (last,) = [f for f in findings if f.code == "VK203" and "more on this line" in f.message]
+    assert last.message.endswith(f"(and {900 - REPEATS_PER_LINE} more on this line)")
     assert calls.count("x") <= 2  # one wikilink, one embed: not once per link (was 3,600)
+
+
+def test_a_repeated_missing_name_is_compared_with_the_vault_once(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultkit.checks import vk203_unresolved_link as vk203
+
+    calls: list[str] = []
+    real = vk203.process.extract
+
+    def counting(query: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query)
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(vk203.process, "extract", counting)
+    root = write_vault(tmp_path / "v", {"a.md": "[[notes]] " * 50 + "\n" + "[[notes]]\n" * 50, "note.md": "n"})
+    findings = Vault.load(root, use_cache=False, jobs=1).lint()
+    fixes = [f.fix for f in findings if f.code == "VK203"]
+    assert len(fixes) == 10 + 50 and all(f is not None and f.edits[0].text == "note" for f in fixes)
+    assert calls == ["notes"]  # once per name, not once per link (each a pass over every note)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pathspec
 
 from vaultkit.checks import Rule, all_rules
-from vaultkit.checks.base import Hit, NoteContext, VaultContext
+from vaultkit.checks.base import Hit, NoteContext, VaultContext, cap_repeats
 from vaultkit.config import Config
 from vaultkit.didyoumean import suggest_rule
 from vaultkit.errors import UsageError
@@ -162,7 +162,7 @@ def _finding(path: str, active: ActiveRule, hit: Hit) -> Finding:
 def _guarded(path: str, active: ActiveRule, hits: Callable[[], Iterable[Hit]]) -> list[Finding]:
     """Run one rule; a crash in it becomes a VK000 finding instead of ending the run."""
     try:
-        return [_finding(path, active, hit) for hit in hits()]
+        return [_finding(path, active, hit) for hit in cap_repeats(hits())]
     except Exception as error:  # noqa: BLE001 - any bug in a rule, reported, not raised
         message = (f"rule {active.rule.code} failed on this note ({type(error).__name__}: "
                    f"{error}); the other rules ran. Please report this with the note.")

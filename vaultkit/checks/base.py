@@ -10,7 +10,7 @@ never computes a position.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Protocol
 
 from vaultkit.bib import Bibliography
@@ -32,6 +32,38 @@ class Hit:
     """Set by vault-wide checks that report on another file (a .bib, an asset)."""
     fix: Fix | None = None
     """The edits that mend it; ``fixable`` is then true as well."""
+
+
+REPEATS_PER_LINE = 10
+"""Identical findings (same message) one rule reports on one line, at most: a line of
+200,000 ``[[x]]`` is one problem written many times, not 200,000 things to read."""
+
+
+def cap_repeats(hits: Iterable[Hit], limit: int = REPEATS_PER_LINE) -> list[Hit]:
+    """``hits`` with at most ``limit`` of the same message per line and file; the last
+    one kept says how many more there are ("and N more on this line").
+
+    Only findings are capped: the facts they came from (citations, links) stay whole.
+    The fixes of the findings left out are not offered in this run; ``--fix`` mends the
+    ones kept, and the next pass sees the rest.
+    """
+    out: list[Hit] = []
+    groups: dict[tuple[str | None, int, str], list[int]] = {}  # -> [last kept, kept, more]
+    for hit in hits:
+        group = groups.get((hit.path, hit.span.line, hit.message))
+        if group is None:
+            groups[(hit.path, hit.span.line, hit.message)] = [len(out), 1, 0]
+        elif group[1] < limit:
+            group[0] = len(out)
+            group[1] += 1
+        else:
+            group[2] += 1
+            continue
+        out.append(hit)
+    for at, _, more in groups.values():
+        if more:
+            out[at] = replace(out[at], message=f"{out[at].message} (and {more:,} more on this line)")
+    return out
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,10 @@ OPTIONS: dict[str, object] = {}
 
 
 def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
+    close: dict[str, str | None] = {}  # the note a name is a typo of: asked once per name
     for link, res in resolved_links(note, ctx):
         if res.status == "missing" and not is_asset_link(link) and link.kind != "image":
-            fix = _backslash_fix(link, note, ctx) or _note_fix(link, note, ctx)
+            fix = _backslash_fix(link, note, ctx) or _note_fix(link, note, ctx, close)
             yield Hit(link.span, f"unresolved link '{show(link)}': no such note", fix=fix)
         elif res.status == "no-heading":
             yield Hit(link.span, f"'{res.path}' has no heading '{link.fragment}'",
@@ -68,17 +69,17 @@ def _backslash_fix(link: Link, note: NoteFacts, ctx: VaultContext) -> Fix | None
     return retarget(link, bare, "Remove the trailing '\\' from the link")
 
 
-def _note_fix(link: Link, note: NoteFacts, ctx: VaultContext) -> Fix | None:
+def _note_fix(link: Link, note: NoteFacts, ctx: VaultContext, close: dict[str, str | None]) -> Fix | None:
     """The one note whose name is within a typo of the link's."""
     wanted = link.target.rsplit("/", 1)[-1]
-    wanted = wanted[:-3] if wanted.lower().endswith(".md") else wanted
+    wanted = (wanted[:-3] if wanted.lower().endswith(".md") else wanted).lower()
     notes = ctx.files.notes
-    names = [p.rsplit("/", 1)[-1][:-3].lower() for p in notes]
-    found = process.extract(wanted.lower(), names, scorer=fuzz.ratio, score_cutoff=CONFIDENT, limit=2)
-    if len(found) != 1:
-        return None
-    target = notes[found[0][2]]
-    if target == note.path:
+    if wanted not in close:
+        names = [p.rsplit("/", 1)[-1][:-3].lower() for p in notes]
+        found = process.extract(wanted, names, scorer=fuzz.ratio, score_cutoff=CONFIDENT, limit=2)
+        close[wanted] = notes[found[0][2]] if len(found) == 1 else None
+    target = close[wanted]
+    if target is None or target == note.path:
         return None
     if link.kind in ("wikilink", "embed"):
         name = note_name(target, notes)
