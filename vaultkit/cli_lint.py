@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, TextIO
 
 import click
 
-from vaultkit.yamlfile import UsageError
+from vaultkit.errors import UsageError
 
 if TYPE_CHECKING:
     from vaultkit.config import Config

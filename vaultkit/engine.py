@@ -26,7 +26,7 @@ from vaultkit.config import Config
 from vaultkit.didyoumean import suggest_rule
 from vaultkit.errors import UsageError
 from vaultkit.bib import Bibliography
-from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, VaultFacts
+from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, NoteSummary, VaultFacts
 from vaultkit.files import DOCUMENT_SUFFIXES, VaultFiles
 from vaultkit.model import Finding, Note, Problem, Span
 from vaultkit.parse.note import parse_note
@@ -417,7 +417,7 @@ class Checker:
         self.cfg = config_key(config, schemas, self.rules)
         self.rows = store.note_rows()
         self.facts = VaultFacts(files, config, bibliography, load=self._stored_facts,
-                                full_bibliography=full_bibliography)
+                                full_bibliography=full_bibliography, summary=self._summary)
         self._results: dict[str, NoteResult] = {}
         self._dirty: dict[str, NoteRow] = {}
         self._fresh_facts: dict[str, NoteFacts] = {}
@@ -445,6 +445,12 @@ class Checker:
             result = self._check_now(path)  # not stored (or damaged): compute it now
             found = result.facts
         return found
+
+    def _summary(self, path: str) -> NoteSummary | None:
+        row = self.rows.get(path)
+        if row is None or row.cfg != self.cfg:
+            return None
+        return NoteSummary(frozenset(row.cites.split("\n")) - {""}, row.generated_only)
 
     def _check_now(self, path: str) -> NoteResult:
         global _WORKER, _DERIVE
@@ -474,8 +480,9 @@ class Checker:
             row = replace(row, stat=result.stat)
         else:
             assert result.facts is not None
-            row = NoteRow(result.path, result.stat, result.hash, result.facts.anchors, self.cfg,
-                          encode(list(result.findings)), "", b"[]")
+            facts = result.facts
+            row = NoteRow(result.path, result.stat, result.hash, facts.anchors, facts.cites,
+                          facts.generated_only, self.cfg, encode(list(result.findings)), "", b"[]")
         self.rows[result.path] = self._dirty[result.path] = row
 
     def refresh(self, jobs: int | None = None,

@@ -110,6 +110,12 @@ class NoteFacts:
         blob = "\0".join([*(h.text for h in self.headings), "\1", *(b for b, _ in self.block_ids)])
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
+    @property
+    def cites(self) -> str:
+        """The distinct citekeys cited, one a line (sorted): what the store keeps beside
+        the facts for vault-wide citation rules."""
+        return "\n".join(sorted({c.key for c in self.citations}))
+
     def generated_lines(self) -> range:
         return range(self.generated[0], self.generated[1] + 1) if self.generated else range(0)
 
@@ -141,6 +147,14 @@ def directives(note: Note) -> tuple[Directive, ...]:
             events.append((comment.span.line, verb, codes))
     events.sort(key=lambda e: e[0])
     return tuple(events)
+
+
+class NoteSummary(NamedTuple):
+    """The two facts of a note that vault-wide questions read of *every* note, kept
+    apart so they are answered without decoding every note's facts."""
+
+    cites: frozenset[str]
+    generated_only: bool
 
 
 class KeyDefinition(NamedTuple):
@@ -187,6 +201,10 @@ class FactsMap(Mapping[str, NoteFacts]):
             return False
         return True
 
+    def known(self, path: str) -> NoteFacts | None:
+        """The facts already at hand (computed or loaded in this run), loading nothing."""
+        return self._known.get(path)
+
     def set(self, facts: NoteFacts) -> None:
         self._known[facts.path] = facts
         self._absent.discard(facts.path)
@@ -201,10 +219,12 @@ class VaultFacts:
 
     def __init__(self, files: VaultFiles, config: Config, bibliography: Bibliography,
                  load: Callable[[str], NoteFacts | None] | None = None,
-                 full_bibliography: Callable[[], Bibliography] | None = None) -> None:
+                 full_bibliography: Callable[[], Bibliography] | None = None,
+                 summary: Callable[[str], NoteSummary | None] | None = None) -> None:
         self.config = config
         self.bibliography = bibliography
         self._full = full_bibliography
+        self._stored_summary = summary
         self.notes = FactsMap(lambda: self.files.documents, load)
         self.set_files(files)
 
@@ -237,8 +257,31 @@ class VaultFacts:
         return self._keys
 
     def _generated_only(self, path: str) -> bool:
-        facts = self.notes.get(path)
-        return facts is not None and facts.generated_only
+        found = self.summary(path)
+        return found is not None and found.generated_only
+
+    def summary(self, path: str) -> NoteSummary | None:
+        """What a note cites and whether vaultkit wrote all of it: from facts at hand (this
+        run's, or an editor's unsaved text), else the store's summary row, else the facts."""
+        facts = self.notes.known(path)
+        if facts is None and self._stored_summary is not None:
+            found = self._stored_summary(path)
+            if found is not None:
+                return found
+        if facts is None:
+            facts = self.notes.get(path)
+        if facts is None:
+            return None
+        return NoteSummary(frozenset(c.key for c in facts.citations), facts.generated_only)
+
+    def cited_keys(self) -> dict[str, frozenset[str]]:
+        """Every note's distinct citekeys, by path (notes citing nothing left out)."""
+        out = {}
+        for path in self.files.documents:
+            found = self.summary(path)
+            if found is not None and found.cites:
+                out[path] = found.cites
+        return out
 
     # -- citekeys ---------------------------------------------------------------------
     def knows_key(self, key: str) -> bool:

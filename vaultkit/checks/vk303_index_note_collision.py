@@ -66,12 +66,15 @@ def first_citation(notes: Mapping[str, _Cites], keys: Iterable[str]) -> tuple[st
 
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
-    notes = {p: ctx.notes[p] for p in ctx.notes}
-    keys = {c.key for n in notes.values() if n.readable for c in n.citations
-            if ctx.facts.knows_key(c.key)}
+    # every note's cited keys from the store's summaries: the full facts (with spans) are
+    # read only for the notes that cite a losing key
+    cited = ctx.facts.cited_keys()
+    keys = {k for ks in cited.values() for k in ks if ctx.facts.knows_key(k)}
     template = ctx.config.index.path
     for clash in name_clashes(keys, sanitize_key):
-        where = first_citation(notes, clash.losers)
+        losers = set(clash.losers)
+        citing = {p: ctx.notes[p] for p, ks in cited.items() if ks & losers and p in ctx.notes}
+        where = first_citation(citing, clash.losers)
         if where is not None:
             path, span = where
             yield Hit(span, message(clash, template.replace("{key}", sanitize_key(clash.winner))), path=path)
