@@ -144,6 +144,13 @@ def run(opts: LintOptions) -> int:
         if opts.fmt == "json":
             click.echo("[]")
         return 0
+    try:
+        return _run(opts, vault, targets, stdin)
+    finally:
+        vault.close()  # what the report read is stored too, and no connection outlives the run
+
+
+def _run(opts: LintOptions, vault: "Vault", targets: tuple[str, ...], stdin: bytes | None) -> int:
     # text from stdin is not the file's: it is checked as unsaved text, like an editor's
     findings = vault.findings(targets[0]) if stdin is not None else vault.lint_targets(targets)
     if stdin is not None and opts.fixing:

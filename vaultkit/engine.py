@@ -31,7 +31,7 @@ from vaultkit.files import DOCUMENT_SUFFIXES, VaultFiles
 from vaultkit.model import Finding, Note, Problem, Span
 from vaultkit.parse.note import parse_note
 from vaultkit.safe_read import read_regular
-from vaultkit.schema import Schema, applicable, builtin_rules_dir
+from vaultkit.schema import Schema, applicable, builtin_rules_dir, lookalikes
 from vaultkit.schema.log import action_links
 from vaultkit.store import NoteRow, Stat, Store, decode_findings, encode, version_key
 
@@ -371,11 +371,18 @@ def _checked(note: Note, digest: str, stat: Stat | None, config: Config,
     # an unreadable note has no structure to hold against a schema: only its VK0xx
     applying = applicable(schemas, note) if note.readable else ()
     sources = tuple(link for s in applying for link in action_links(note, s))
-    facts = NoteFacts.of(note, digest, tuple(s.name for s in applying), link_sources=sources)
+    lookalike = lookalikes(schemas, tuple(h.text for h in note.headings)) if (
+        note.readable and not applying) else ()
+    facts = NoteFacts.of(note, digest, tuple(s.name for s in applying), link_sources=sources,
+                         lookalike=lookalike)
     found = run_note_rules(note, config, rules, applying)
     kept = tuple(keep(found, config, lambda p: facts if p == note.path else None))
     derived = _DERIVE(note, applying) if _DERIVE is not None and stat is not None else None
     return NoteResult(note.path, stat, digest, False, kept, facts, derived)
+
+
+def _lines(text: str) -> frozenset[str]:
+    return frozenset(text.split("\n")) if text else frozenset()
 
 
 def _silent(done: int, total: int) -> None:
@@ -450,7 +457,7 @@ class Checker:
         row = self.rows.get(path)
         if row is None or row.cfg != self.cfg:
             return None
-        return NoteSummary(frozenset(row.cites.split("\n")) - {""}, row.generated_only)
+        return NoteSummary(_lines(row.cites), row.generated_only, _lines(row.lookalike))
 
     def _check_now(self, path: str) -> NoteResult:
         global _WORKER, _DERIVE
@@ -482,7 +489,8 @@ class Checker:
             assert result.facts is not None
             facts = result.facts
             row = NoteRow(result.path, result.stat, result.hash, facts.anchors, facts.cites,
-                          facts.generated_only, self.cfg, encode(list(result.findings)), "", b"[]")
+                          facts.generated_only, "\n".join(facts.lookalike), self.cfg,
+                          encode(list(result.findings)), "", b"[]")
         self.rows[result.path] = self._dirty[result.path] = row
 
     def refresh(self, jobs: int | None = None,

@@ -64,13 +64,15 @@ class NoteFacts:
     generated_only: bool = False
     """vaultkit wrote every word of it (:func:`vaultkit.references.wholly_generated`): as
     a paper note it makes no citekey known."""
+    lookalike: tuple[str, ...] = ()
+    """Schemas the note almost is while none applies (:func:`vaultkit.schema.lookalikes`)."""
     link_sources: tuple[Link, ...] = ()
     """Links that are the source of a Log action (``[read([Title](https://…))]``): a paper
     named by its address, matched to the bibliography by VK211 and the index."""
 
     @classmethod
     def of(cls, note: Note, hash: str, schemas: tuple[str, ...] = (),
-           link_sources: tuple[Link, ...] = ()) -> NoteFacts:
+           link_sources: tuple[Link, ...] = (), lookalike: tuple[str, ...] = ()) -> NoteFacts:
         if not note.readable:
             return cls(note.path, hash, readable=False)
         generated: tuple[int, int] | None = None
@@ -101,7 +103,7 @@ class NoteFacts:
             ignore=tuple(str(c) for c in ignore) if isinstance(ignore, (list, tuple)) else (),
             directives=directives(note), generated=generated, region_errors=tuple(errors),
             generated_only=generated is not None and wholly_generated(note),
-            link_sources=link_sources,
+            link_sources=link_sources, lookalike=lookalike,
         )
 
     @property
@@ -155,6 +157,8 @@ class NoteSummary(NamedTuple):
 
     cites: frozenset[str]
     generated_only: bool
+    lookalike: frozenset[str] = frozenset()
+    """Schemas the note almost is though none applies (:func:`vaultkit.schema.lookalikes`)."""
 
 
 class KeyDefinition(NamedTuple):
@@ -272,7 +276,8 @@ class VaultFacts:
             facts = self.notes.get(path)
         if facts is None:
             return None
-        return NoteSummary(frozenset(c.key for c in facts.citations), facts.generated_only)
+        return NoteSummary(frozenset(c.key for c in facts.citations), facts.generated_only,
+                           frozenset(facts.lookalike))
 
     def cited_keys(self) -> dict[str, frozenset[str]]:
         """Every note's distinct citekeys, by path (notes citing nothing left out)."""

@@ -28,7 +28,7 @@ from vaultkit.bib.model import BibEntry, BibIssue, Bibliography
 from vaultkit.facts import NoteFacts
 from vaultkit.model import Finding
 
-FORMAT = "vaultkit-store-2"
+FORMAT = "vaultkit-store-3"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
 _T = TypeVar("_T")
@@ -36,7 +36,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER, hash TEXT,
-    anchors TEXT, cites TEXT, generated_only INTEGER, cfg TEXT, note_findings BLOB, vfp TEXT,
+    anchors TEXT, cites TEXT, generated_only INTEGER, lookalike TEXT, cfg TEXT, note_findings BLOB, vfp TEXT,
     vault_findings BLOB, seal TEXT);
 CREATE TABLE IF NOT EXISTS facts (
     path TEXT PRIMARY KEY, hash TEXT, cfg TEXT, data BLOB, seal TEXT);
@@ -73,6 +73,8 @@ class NoteRow:
     (VK303) read of every note without decoding its facts."""
     generated_only: bool
     """vaultkit wrote every word of it (a generated paper note makes no key known)."""
+    lookalike: str
+    """Schemas the note almost is though none applies, one a line."""
     cfg: str
     note_findings: bytes
     vfp: str
@@ -219,23 +221,25 @@ class Store:
             return {}
         try:
             rows = self._db.execute(
-                "SELECT path, size, mtime_ns, ino, hash, anchors, cites, generated_only, cfg, "
+                "SELECT path, size, mtime_ns, ino, hash, anchors, cites, generated_only, lookalike, cfg, "
                 "note_findings, vfp, vault_findings, seal FROM notes").fetchall()
         except sqlite3.Error:
             self._broken()
             return {}
         out: dict[str, NoteRow] = {}
-        for path, size, mtime, ino, hash_, anchors, cites, gen, cfg, nf, vfp, vf, seal in rows:
+        for path, size, mtime, ino, hash_, anchors, cites, gen, like, cfg, nf, vfp, vf, seal in rows:
             if not (isinstance(path, str) and type(size) is int and type(mtime) is int
                     and type(ino) is int and isinstance(hash_, str) and isinstance(anchors, str)
-                    and isinstance(cites, str) and type(gen) is int and isinstance(cfg, str)
+                    and isinstance(cites, str) and type(gen) is int and isinstance(like, str)
+                    and isinstance(cfg, str)
                     and isinstance(nf, bytes) and isinstance(vfp, str)
                     and isinstance(vf, bytes) and isinstance(seal, str)):
                 continue
-            if seal != _seal(path, size, mtime, ino, hash_, anchors, cites, gen, cfg, nf, vfp, vf):
+            if seal != _seal(path, size, mtime, ino, hash_, anchors, cites, gen, like, cfg, nf,
+                             vfp, vf):
                 continue
-            out[path] = NoteRow(path, (size, mtime, ino), hash_, anchors, cites, bool(gen), cfg,
-                                nf, vfp, vf)
+            out[path] = NoteRow(path, (size, mtime, ino), hash_, anchors, cites, bool(gen), like,
+                                cfg, nf, vfp, vf)
         return out
 
     def facts(self, path: str, hash: str, cfg: str) -> NoteFacts | None:
@@ -263,10 +267,11 @@ class Store:
         """Write rows and facts, and drop paths no longer in the vault, in one transaction."""
         if self._db is None:
             return
-        note_rows = [(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only), r.cfg,
-                      r.note_findings, r.vfp, r.vault_findings,
+        note_rows = [(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
+                      r.lookalike, r.cfg, r.note_findings, r.vfp, r.vault_findings,
                       _seal(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
-                            r.cfg, r.note_findings, r.vfp, r.vault_findings)) for r in rows]
+                            r.lookalike, r.cfg, r.note_findings, r.vfp, r.vault_findings))
+                     for r in rows]
         fact_rows = []
         for f in facts:
             data = encode(f)
@@ -278,7 +283,7 @@ class Store:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+                    "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", note_rows)
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?)", fact_rows)
                 self._db.executemany("DELETE FROM notes WHERE path = ?", dropped)
                 self._db.executemany("DELETE FROM facts WHERE path = ?", dropped)

@@ -27,7 +27,7 @@ from vaultkit.yamlfile import UsageError, load_yaml
 
 __all__ = [
     "AppliesTo", "DateSpec", "LogGrammar", "Schema", "SectionSpec",
-    "applicable", "builtin_rules_dir", "check_index_targets", "load_schemas",
+    "applicable", "builtin_rules_dir", "check_index_targets", "load_schemas", "lookalikes",
 ]
 
 SCHEMA_SUFFIXES = (".yaml", ".yml")
@@ -110,6 +110,21 @@ def applicable(schemas: tuple[Schema, ...], note: Note) -> tuple[Schema, ...]:
     if not note.path.lower().endswith(".md"):
         return ()  # a canvas has links, not sections
     return tuple(s for s in schemas if _selects(s.applies_to, note))
+
+
+def lookalikes(schemas: tuple[Schema, ...], headings: tuple[str, ...]) -> tuple[str, ...]:
+    """Schemas a note *almost* is: it has most of their sections (at least three, and 60 %
+    of the required ones) by its headings' texts.  For a note no schema applies to, that
+    is a schema whose ``applies-to`` probably misses it (``vaultkit lint``'s closing hint)."""
+    out = []
+    for schema in schemas:
+        wanted = [spec for spec in schema.sections if spec.required] or list(schema.sections)
+        if len(wanted) < 3:
+            continue
+        need = max(3, -(-len(wanted) * 3 // 5))
+        if sum(1 for spec in wanted if any(spec.matches(h) for h in headings)) >= need:
+            out.append(schema.name)
+    return tuple(out)
 
 
 def _selects(rule: AppliesTo, note: Note) -> bool:
