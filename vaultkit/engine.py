@@ -27,7 +27,7 @@ from vaultkit.didyoumean import suggest_rule
 from vaultkit.errors import UsageError
 from vaultkit.bib import Bibliography
 from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, NoteSummary, VaultFacts
-from vaultkit.files import DOCUMENT_SUFFIXES, VaultFiles
+from vaultkit.files import DOCUMENT_SUFFIXES, DOUBT_NS, VaultFiles
 from vaultkit.model import Finding, Note, Problem, Span
 from vaultkit.parse.note import parse_note
 from vaultkit.safe_read import read_regular
@@ -277,9 +277,6 @@ def keep(findings: Iterable[Finding], config: Config,
 
 
 # -- the incremental run: stored facts and findings, parsing only what changed ----------
-DOUBT_NS = 2_000_000_000
-"""A file modified this recently may change again within its mtime's granularity: its
-stat is stored as in doubt, so the next run compares the content hash (git's racy rule)."""
 
 
 def config_key(config: Config, schemas: tuple[Schema, ...], rules: tuple[ActiveRule, ...]) -> str:
@@ -416,13 +413,20 @@ class Checker:
 
     def __init__(self, config: Config, schemas: tuple[Schema, ...], files: VaultFiles,
                  bibliography: Bibliography, store: Store,
-                 full_bibliography: Callable[[], Bibliography] | None = None) -> None:
+                 full_bibliography: Callable[[], Bibliography] | None = None,
+                 complete: bool = True) -> None:
         self.config = config
         self.schemas = schemas
         self.store = store
         self.rules = active_rules(config)
         self.cfg = config_key(config, schemas, self.rules)
-        self.rows = store.note_rows()
+        self._complete = complete
+        """Every row is read (and, once refreshed, checked against its file).  A checker
+        for a few paths (what pre-commit runs) reads only the rows it needs, each checked
+        against its file's stat when first read; it becomes complete on a full refresh."""
+        self.rows = store.note_rows() if complete else {}
+        self._checked: set[str] = set()
+        self._summaries: dict[str, NoteSummary] | None = None
         self.facts = VaultFacts(files, config, bibliography, load=self._stored_facts,
                                 full_bibliography=full_bibliography, summary=self._summary)
         self._results: dict[str, NoteResult] = {}
@@ -439,21 +443,43 @@ class Checker:
 
     @property
     def refreshed(self) -> bool:
-        """Whether :meth:`refresh` ran (the facts are those of the files on disk)."""
-        return self._refreshed
+        """Whether :meth:`refresh` ran on every note (the facts are those of the files)."""
+        return self._refreshed and self._complete
 
     # -- facts ----------------------------------------------------------------------------
     def _stored_facts(self, path: str) -> NoteFacts | None:
         if not path.lower().endswith(DOCUMENT_SUFFIXES):
             return None  # a PDF or an image has no facts
-        row = self.rows.get(path)
+        row = self._row(path)
         found = self.store.facts(path, row.hash, self.cfg) if row is not None else None
         if found is None and path in self.facts.files.path_set:
             result = self._check_now(path)  # not stored (or damaged): compute it now
             found = result.facts
         return found
 
+    def _row(self, path: str) -> NoteRow | None:
+        """The stored row of ``path`` if it is that of the file as it is now."""
+        if self._complete or path in self._checked or path not in self.facts.files.path_set:
+            return self.rows.get(path)
+        self._checked.add(path)
+        row = self.rows.get(path) or self.store.note_row(path)
+        if row is not None and row.cfg == self.cfg and row.stat == _stat(self._absolute(path)):
+            self.rows[path] = row
+            return row
+        self.rows.pop(path, None)
+        return None
+
+    def _absolute(self, path: str) -> str:
+        files = self.facts.files
+        return os.path.join(str(files.root), files.real.get(path, path))
+
     def _summary(self, path: str) -> NoteSummary | None:
+        if not self._complete and path not in self._checked:
+            # a few paths: every note's summary in one narrow read, as stored by the last
+            # run that saw the note (the paths in hand are checked, as above)
+            if self._summaries is None:
+                self._summaries = self.store.summaries(self.cfg)
+            return self._summaries.get(path)
         row = self.rows.get(path)
         if row is None or row.cfg != self.cfg:
             return None
@@ -495,19 +521,31 @@ class Checker:
 
     def refresh(self, jobs: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                also: Collection[str] = ()) -> None:
-        """Bring every note's row and facts up to date with the files on disk.
+                also: Collection[str] = (), targets: Iterable[str] | None = None) -> None:
+        """Bring every note's row and facts up to date with the files on disk (only
+        those of ``targets`` when the checker was made for a few paths).
 
         ``progress(done, total)`` hears of every note: unchanged ones at once, the
         others as they are read.  The ``also`` notes are parsed even when unchanged
         (a consumer's :attr:`derive` has no product of them yet).
         """
         files = self.facts.files
-        root = str(files.root)
         todo: list[tuple[str, str, str | None]] = []
-        documents = files.documents
+        if self._complete or targets is None:
+            if not self._complete:  # a full run after a few paths: every row now
+                self.rows = {**self.store.note_rows(), **self._dirty}
+                self._complete = True
+            documents = files.documents
+        else:
+            wanted = set(targets)
+            documents = tuple(p for p in files.documents if p in wanted and p not in self._checked)
+            for path in documents:
+                self._checked.add(path)
+                row = self.rows.get(path) or self.store.note_row(path)
+                if row is not None:
+                    self.rows[path] = row
         for path in documents:
-            absolute = os.path.join(root, files.real.get(path, path))
+            absolute = self._absolute(path)
             row = self.rows.get(path)
             if path in also:
                 todo.append((path, absolute, None))
@@ -548,12 +586,14 @@ class Checker:
     def findings(self, targets: Iterable[str], stale_index: Callable[[], tuple[str, ...]] = tuple
                  ) -> list[Finding]:
         """Findings for ``targets`` (vault paths), knowing the whole vault."""
-        if not self._refreshed:
-            self.refresh()
         target_set = set(targets)
+        if not self._refreshed:
+            self.refresh(targets=target_set)
         stale = stale_index() if needs_index_plan(self.rules) else ()
         run = VaultRun(self.config, self.rules, self.facts, self.schemas, stale)
-        vfp = self.vault_key()
+        # a few paths: the vault's fingerprint is not known (it reads every row), so
+        # their vault-scoped findings are computed now, and not stored
+        vfp = self.vault_key() if self._complete else None
         out: list[Finding] = []
         for path in sorted(target_set & set(self.facts.files.documents)):
             live = self._live.get(path)
@@ -567,7 +607,8 @@ class Checker:
                 out.extend(result.findings if result is not None else ())
                 continue
             note_findings = _own(decode_findings(row.note_findings), path)
-            cached = _own(decode_findings(row.vault_findings), path) if row.vfp == vfp else None
+            cached = (_own(decode_findings(row.vault_findings), path)
+                      if vfp is not None and row.vfp == vfp else None)
             if note_findings is None:
                 result = self._check_now(path)
                 note_findings = list(result.findings)
@@ -576,8 +617,9 @@ class Checker:
                 facts = self.facts.note(path)
                 cached = [] if facts is None else list(
                     keep(run.note_findings(facts), self.config, self.facts.note))
-                row = replace(row, vfp=vfp, vault_findings=encode(cached))
-                self.rows[path] = self._dirty[path] = row
+                if vfp is not None:
+                    row = replace(row, vfp=vfp, vault_findings=encode(cached))
+                    self.rows[path] = self._dirty[path] = row
             out.extend(note_findings)
             out.extend(cached)
         whole = [f for f in run.vault_findings() if f.path in target_set or f.code == "VK000"]
@@ -620,7 +662,7 @@ class Checker:
     def save(self) -> None:
         """Write what changed, and forget notes no longer in the vault."""
         notes = set(self.facts.files.documents)
-        gone = [p for p in self.rows if p not in notes]
+        gone = [p for p in self.rows if p not in notes] if self._complete else []
         for path in gone:
             del self.rows[path]
         gone.extend(self._gone)

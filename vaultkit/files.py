@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,6 +62,14 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+Stamp = tuple[str, int, int, int]
+"""(vault-relative path, mtime_ns, inode, size) of a folder or a ``.gitignore``."""
+
+DOUBT_NS = 2_000_000_000
+"""A file or folder modified this recently may change again within its mtime's
+granularity: its stat says nothing for sure (git's racy rule)."""
+
+
 @dataclass
 class VaultFiles:
     """Every file of the vault by POSIX path relative to the root (NFC-normalized)."""
@@ -69,6 +78,9 @@ class VaultFiles:
     paths: tuple[str, ...]
     real: dict[str, str] = field(default_factory=dict)
     """NFC path -> path as stored on disk (macOS keeps NFD names)."""
+    stamps: tuple[Stamp, ...] = ()
+    """What says the walk would list the same files again (:func:`still_listed`): every
+    folder it entered and every ``.gitignore`` it read; empty when one was in doubt."""
 
     @cached_property
     def by_path_lower(self) -> dict[str, list[str]]:
@@ -110,7 +122,7 @@ class VaultFiles:
         gone = set(remove)
         paths = sorted({*(p for p in self.paths if p not in gone), *add})
         real = {k: v for k, v in self.real.items() if k not in gone}
-        return VaultFiles(self.root, tuple(paths), real)
+        return VaultFiles(self.root, tuple(paths), real)  # not a walk's: no stamps
 
 
 def discover(root: Path, config: Config) -> VaultFiles:
@@ -130,11 +142,17 @@ def discover(root: Path, config: Config) -> VaultFiles:
 
     paths: list[str] = []
     real: dict[str, str] = {}
+    stamps: list[Stamp] = []
+    recent = time.time_ns() - DOUBT_NS
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        # stated just after os.walk listed it: a folder untouched for two seconds was
+        # not changed while it was listed (an entry added or removed changes its mtime)
+        stamps.append(_stamp(rel_dir, dirpath))
         if ".gitignore" in filenames:
             gitignore = _read_gitignore(Path(dirpath) / ".gitignore")
+            stamps.append(_stamp(rel_dir + ".gitignore", os.path.join(dirpath, ".gitignore")))
             if gitignore is not None:
                 specs.append((rel_dir, gitignore))
         dirnames[:] = sorted(
@@ -153,7 +171,31 @@ def discover(root: Path, config: Config) -> VaultFiles:
             if key != rel:
                 real[key] = rel
     paths.sort()
-    return VaultFiles(root, tuple(paths), real)
+    sure = all(mtime < recent for _, mtime, _, _ in stamps)
+    return VaultFiles(root, tuple(paths), real, tuple(stamps) if sure else ())
+
+
+def _stamp(rel: str, absolute: str) -> Stamp:
+    try:
+        info = os.stat(absolute)
+    except OSError:
+        return (rel, -1, -1, -1)
+    return (rel, info.st_mtime_ns, info.st_ino, info.st_size)
+
+
+def still_listed(root: Path, stamps: tuple[Stamp, ...]) -> bool:
+    """Whether a walk of ``root`` would list what the walk that took ``stamps`` did: no
+    folder it entered gained, lost or renamed an entry, no ``.gitignore`` changed (stats
+    only, like git's untracked cache; a folder in doubt means walk again)."""
+    if not stamps:
+        return False
+    recent = time.time_ns() - DOUBT_NS
+    base = str(root)
+    for rel, mtime, ino, size in stamps:
+        now = _stamp(rel, os.path.join(base, rel) if rel else base)
+        if now != (rel, mtime, ino, size) or mtime >= recent:
+            return False
+    return True
 
 
 def _read_gitignore(path: Path) -> pathspec.PathSpec | None:

@@ -25,10 +25,11 @@ import msgspec
 
 from vaultkit import __version__
 from vaultkit.bib.model import BibEntry, BibIssue, Bibliography
-from vaultkit.facts import NoteFacts
+from vaultkit.facts import NoteFacts, NoteSummary
+from vaultkit.files import VaultFiles
 from vaultkit.model import Finding
 
-FORMAT = "vaultkit-store-3"
+FORMAT = "vaultkit-store-4"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
 _T = TypeVar("_T")
@@ -41,11 +42,12 @@ CREATE TABLE IF NOT EXISTS notes (
 CREATE TABLE IF NOT EXISTS facts (
     path TEXT PRIMARY KEY, hash TEXT, cfg TEXT, data BLOB, seal TEXT);
 CREATE TABLE IF NOT EXISTS bib (kind TEXT PRIMARY KEY, stamp TEXT, data BLOB, seal TEXT);
+CREATE TABLE IF NOT EXISTS listing (key TEXT PRIMARY KEY, data BLOB, seal TEXT);
 CREATE TABLE IF NOT EXISTS parts (
     kind TEXT, path TEXT, hash TEXT, cfg TEXT, data BLOB, seal TEXT, PRIMARY KEY (kind, path));
 CREATE TABLE IF NOT EXISTS states (name TEXT PRIMARY KEY, data BLOB, seal TEXT);
 """
-_TABLES = ("notes", "facts", "bib", "parts", "states")
+_TABLES = ("notes", "facts", "bib", "parts", "states", "listing")
 
 
 def cache_dir() -> Path:
@@ -79,6 +81,17 @@ class NoteRow:
     note_findings: bytes
     vfp: str
     vault_findings: bytes
+
+
+class StoredFiles(msgspec.Struct, frozen=True):
+    """A walk of the vault (:class:`vaultkit.files.VaultFiles`) as data."""
+
+    paths: list[str]
+    real: dict[str, str]
+    stamps: list[tuple[str, int, int, int]]
+
+    def load(self, root: Path) -> VaultFiles:
+        return VaultFiles(root, tuple(self.paths), dict(self.real), tuple(self.stamps))
 
 
 class StoredBibliography(msgspec.Struct, frozen=True):
@@ -217,12 +230,16 @@ class Store:
     # -- notes ------------------------------------------------------------------------
     def note_rows(self) -> dict[str, NoteRow]:
         """Every sealed, well-typed note row by path."""
+        return self._rows("", ())
+
+    def _rows(self, where: str, args: tuple[str, ...]) -> dict[str, NoteRow]:
         if self._db is None:
             return {}
         try:
             rows = self._db.execute(
-                "SELECT path, size, mtime_ns, ino, hash, anchors, cites, generated_only, lookalike, cfg, "
-                "note_findings, vfp, vault_findings, seal FROM notes").fetchall()
+                "SELECT path, size, mtime_ns, ino, hash, anchors, cites, generated_only, "
+                "lookalike, cfg, note_findings, vfp, vault_findings, seal FROM notes " + where,
+                args).fetchall()
         except sqlite3.Error:
             self._broken()
             return {}
@@ -241,6 +258,34 @@ class Store:
             out[path] = NoteRow(path, (size, mtime, ino), hash_, anchors, cites, bool(gen), like,
                                 cfg, nf, vfp, vf)
         return out
+
+    def note_row(self, path: str) -> NoteRow | None:
+        """The sealed, well-typed row of one note, or ``None``."""
+        return self._rows("WHERE path = ?", (path,)).get(path)
+
+    def summaries(self, cfg: str) -> dict[str, NoteSummary]:
+        """What every note cites, whether vaultkit wrote all of it and which schemas it
+        almost is, by path, for rows stored under ``cfg``: one narrow read (no findings,
+        no seal: a value of the wrong type is dropped, and the note read again)."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, cites, generated_only, lookalike FROM notes "
+                                    "WHERE cfg = ?", (cfg,)).fetchall()
+        except sqlite3.Error:
+            self._broken()
+            return {}
+        empty: frozenset[str] = frozenset()
+        return {path: NoteSummary(frozenset(cites.split("\n")) if cites else empty, bool(gen),
+                                  frozenset(like.split("\n")) if like else empty)
+                for path, cites, gen, like in rows
+                if isinstance(path, str) and isinstance(cites, str) and type(gen) is int
+                and isinstance(like, str)}
+
+    def count(self, cfg: str) -> int:
+        """How many note rows are stored under ``cfg``."""
+        found = self._get("SELECT count(*) FROM notes WHERE cfg = ?", (cfg,))
+        return found[0] if found is not None and type(found[0]) is int else 0
 
     def facts(self, path: str, hash: str, cfg: str) -> NoteFacts | None:
         """The stored facts of ``path`` if they are those of content ``hash`` under the
@@ -352,18 +397,42 @@ class Store:
         except sqlite3.Error:
             self._broken()
 
+    # -- the file list ----------------------------------------------------------------
+    def files(self, key: str) -> StoredFiles | None:
+        """The last walk of the vault under settings ``key`` (its stamps still to check)."""
+        row = self._get("SELECT data, seal FROM listing WHERE key = ?", (key,))
+        if row is None or not isinstance(row[0], bytes) or row[1] != _seal(key, row[0]):
+            return None
+        return _decode(row[0], StoredFiles)
+
+    def put_files(self, key: str, files: VaultFiles) -> None:
+        blob = encode(StoredFiles(list(files.paths), files.real, [list(s) for s in files.stamps]))
+        self._put("INSERT OR REPLACE INTO listing VALUES (?,?,?)", (key, blob, _seal(key, blob)))
+
+    def _get(self, sql: str, args: tuple[object, ...]) -> tuple[object, ...] | None:
+        if self._db is None:
+            return None
+        try:
+            return self._db.execute(sql, args).fetchone()
+        except sqlite3.Error:
+            self._broken()
+            return None
+
+    def _put(self, sql: str, args: tuple[object, ...]) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(sql, args)
+        except sqlite3.Error:
+            self._broken()
+
     # -- the bibliography -------------------------------------------------------------
     def bibliography(self, kind: str, stamp: str) -> Bibliography | None:
         """The bibliography loaded as ``kind`` (fast/full) from files whose stats give
         ``stamp``, if stored."""
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT stamp, data, seal FROM bib WHERE kind = ?",
-                                   (kind,)).fetchone()
-        except sqlite3.Error:
-            self._broken()
-            return None
+        row = self._get("SELECT stamp, data, seal FROM bib WHERE kind = ?", (kind,))
         if row is None or row[0] != stamp or not isinstance(row[1], bytes):
             return None
         if row[2] != _seal(kind, stamp, row[1]):
@@ -375,13 +444,8 @@ class Store:
         if self._db is None:
             return
         blob = encode(StoredBibliography.of(bib))
-        try:
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.execute("INSERT OR REPLACE INTO bib VALUES (?,?,?,?)",
-                                 (kind, stamp, blob, _seal(kind, stamp, blob)))
-        except sqlite3.Error:
-            self._broken()
+        self._put("INSERT OR REPLACE INTO bib VALUES (?,?,?,?)",
+                  (kind, stamp, blob, _seal(kind, stamp, blob)))
 
 
 def version_key() -> str:

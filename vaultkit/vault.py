@@ -17,12 +17,12 @@ from pathlib import Path
 from vaultkit.bib import Bibliography, load_bibliography
 from vaultkit.bib.locate import BibliographyFiles, locate as locate_bibliography
 from vaultkit.config import Config, load_config
-from vaultkit.engine import DOUBT_NS, Checker
+from vaultkit.engine import Checker, active_rules, code_stamp, config_key
 from vaultkit.errors import UsageError
 from vaultkit.facts import NoteFacts, VaultFacts
 from vaultkit.files import (
-    ALWAYS_SKIPPED, DOCUMENT_SUFFIXES, NOTE_SUFFIX, VaultFiles, discover, find_root, looks_like_csl, nfc,
-    paper_note_pattern, sanitize_key, select_targets,
+    ALWAYS_SKIPPED, DOCUMENT_SUFFIXES, DOUBT_NS, NOTE_SUFFIX, VaultFiles, discover, find_root,
+    looks_like_csl, nfc, paper_note_pattern, sanitize_key, select_targets, still_listed,
 )
 from vaultkit.index import IndexPlan, plan as plan_index, stale_index
 from vaultkit.model import Finding, Note
@@ -33,7 +33,7 @@ from vaultkit.positions import SourceText
 from vaultkit.references import Resolver
 from vaultkit.safe_read import read_regular
 from vaultkit.schema import Schema, applicable, check_index_targets, load_schemas
-from vaultkit.store import Store
+from vaultkit.store import Store, version_key
 
 __all__ = [
     "ALWAYS_SKIPPED", "NOTE_SUFFIX", "Vault", "VaultFiles", "discover", "find_root", "nfc",
@@ -87,9 +87,10 @@ class Vault:
             config = load_config(config_file, root)
         schemas = load_schemas(config, root)  # a bad schema file fails before any parsing
         check_index_targets(config, schemas, root, written_only=True)
-        files = discover(root, config)
+        store = Store(root, enabled=use_cache)
+        files = _discover(root, config, store)
         listed = None if parse is None else tuple(p for p in files.documents if parse(p))
-        vault = cls(root, config, files, schemas, store=Store(root, enabled=use_cache),
+        vault = cls(root, config, files, schemas, store=store,
                     jobs=jobs, note_paths=listed, progress=progress)
         if listed is not None:
             vault.notes.prefetch(list(listed), jobs, progress)
@@ -132,8 +133,15 @@ class Vault:
     @cached_property
     def checker(self) -> Checker:
         """The facts and findings of the vault, kept in the store between runs."""
+        return self._new_checker(complete=True)
+
+    def _new_checker(self, complete: bool) -> Checker:
         return Checker(self.config, self.schemas, self._files, self.bibliography, self.store,
-                       full_bibliography=lambda: self.full_bibliography)
+                       full_bibliography=lambda: self.full_bibliography, complete=complete)
+
+    FEW_PATHS = 10
+    """A lint of fewer than a tenth of the notes (a pre-commit hook's staged files) reads
+    only the rows it needs, not every note's (:class:`~vaultkit.engine.Checker`)."""
 
     @property
     def facts(self) -> VaultFacts:
@@ -242,12 +250,24 @@ class Vault:
 
     def lint_targets(self, targets: tuple[str, ...]) -> list[Finding]:
         """Findings for vault paths (as :meth:`targets` gives them)."""
+        if "checker" not in self.__dict__ and self._few(targets):
+            self.__dict__["checker"] = self._new_checker(complete=False)
+            self.checker.refresh(self.jobs, self.progress, targets=targets)
+        else:
+            self.checker.refresh(self.jobs, self.progress)
         checker = self.checker
-        checker.refresh(self.jobs, self.progress)
         findings = checker.findings(targets, self._stale_index)
         checker.save()
         self.store.close()  # reopened when next needed; not held between jobs
         return findings
+
+    def _few(self, targets: tuple[str, ...]) -> bool:
+        documents = len(self._files.documents)
+        if not self.store.enabled or len(targets) * self.FEW_PATHS >= documents:
+            return False
+        # with most notes not stored yet, the full run (in parallel) is the faster one
+        cfg = config_key(self.config, self.schemas, active_rules(self.config))
+        return self.store.count(cfg) * 10 >= documents * 9
 
     def _stale_index(self) -> tuple[str, ...]:
         if "index_plan" in self.__dict__:
@@ -322,6 +342,20 @@ class Vault:
         if "checker" in self.__dict__:
             self.checker.save()
         self.store.close()
+
+
+def _discover(root: Path, config: Config, store: Store) -> VaultFiles:
+    """The vault's files: the stored walk while no folder it entered changed, else a new
+    walk (stored when none of its folders is in doubt)."""
+    key = hashlib.sha256("\0".join([version_key(), code_stamp(), *config.exclude]).encode(
+        "utf-8", "surrogatepass")).hexdigest()[:20]
+    found = store.files(key) if store.enabled else None
+    if found is not None and still_listed(root, tuple(found.stamps)):
+        return found.load(root)
+    files = discover(root, config)
+    if files.stamps and store.enabled:
+        store.put_files(key, files)
+    return files
 
 
 def _stamp(files: list[tuple[Path, str]]) -> str | None:

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import pathspec
 
 from vaultkit.bib import SUFFIXES
-from vaultkit.yamlfile import UsageError
+from vaultkit.errors import UsageError
 
 DEFAULT_LOOKED = "*.bib and CSL *.json/*.yaml at the vault root"
 _GLOB = frozenset("*?[")
@@ -46,7 +46,8 @@ def locate(
     source: str | None = None,
 ) -> BibliographyFiles:
     """The bibliography files of the vault at ``root`` whose files are ``paths``."""
-    candidates = tuple(p for p in paths if PurePosixPath(p).suffix.lower() in SUFFIXES)
+    # a plain string split: PurePosixPath per path was most of a warm lint's locate step
+    candidates = tuple(p for p in paths if _suffix(p) in SUFFIXES)
     if not explicit:
         spec = pathspec.GitIgnoreSpec.from_lines(["/" + g for g in patterns])
         found = [p for p in candidates if spec.match_file(p) and p != ".vaultkit.yaml"
@@ -67,6 +68,13 @@ def locate(
                 seen.add(display)
                 files.append((absolute, display))
     return BibliographyFiles(tuple(files), "bibliography: " + ", ".join(patterns))
+
+
+def _suffix(path: str) -> str:
+    """The lower-cased suffix of a POSIX path's file name, as ``PurePosixPath.suffix``."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def _is_outside(pattern: str) -> bool:

@@ -1,0 +1,191 @@
+"""A lint of a few paths (what pre-commit runs) reads the rows it needs, not the vault's.
+
+Every result is compared with ``--no-cache`` (the same lint with no store at all), after
+the kinds of change a hook meets: the staged note edited, a note it links to edited, a
+paper note added, a bibliography key added.  That no vault-wide read happened is shown
+by making the store's "every row" read fail.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from vaultkit import files as files_module
+from vaultkit.store import Store
+from vaultkit.vault import Vault
+from tests.conftest import write_vault
+
+SESSION = """---
+type: session
+date: {date}
+---
+# Session {date}
+
+## tl;dr
+Read things.
+
+## Context
+Why.
+
+## Done
+This.
+
+## Learned
+That.
+
+## Next?
+More.
+
+## Log
+- [read(@smith2020)] the paper
+  - See [[other#Method]] and [[2023-03-02]].
+"""
+
+
+def _files(count: int = 14) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "references.bib": "@article{smith2020, title = {A}}\n@article{jones2021, title = {B}}\n",
+        "papers/@smith2020.md": "# Smith 2020\n",
+        "other.md": "# Other\n\n## Method\n\nText ^block\n",
+    }
+    for day in range(1, count + 1):
+        date = f"2023-03-{day:02d}"
+        files[f"sessions/{date}.md"] = SESSION.format(date=date)
+    return files
+
+
+def backdate(root: Path, seconds: int = 100) -> None:
+    """Every file and folder modified long enough ago that its stat is sure."""
+    when = time.time() - seconds
+    for folder, dirs, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (when, when))
+        os.utime(folder, (when, when))
+
+
+def rows(vault_root: Path, paths: list[str], *, use_cache: bool = True) -> list[tuple]:
+    vault = Vault.load(vault_root, use_cache=use_cache)
+    found = vault.lint([vault_root / p for p in paths])
+    return [(f.path, f.span.line, f.span.column, f.code) for f in found]
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    root = write_vault(tmp_path / "v", _files())
+    backdate(root)
+    assert rows(root, []) == rows(root, [], use_cache=False)  # fills the store
+    return root
+
+
+@pytest.fixture
+def no_full_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Store) -> dict:
+        if self.enabled:  # (the --no-cache runs compared with have no store to read)
+            raise AssertionError("a lint of a few paths read every row of the store")
+        return {}
+
+    monkeypatch.setattr(Store, "note_rows", refuse)
+
+
+TARGET = "sessions/2023-03-05.md"
+
+
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    file = root / path
+    file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_the_staged_note_edited(vault: Path, no_full_read: None) -> None:
+    edit(vault, TARGET, "the paper", "the paper [@nobody2020] ![[gone.png]]")
+    got = rows(vault, [TARGET])
+    assert {code for *_, code in got} == {"VK201", "VK202"}
+    assert got == rows(vault, [TARGET], use_cache=False)
+
+
+def test_a_linked_note_edited_elsewhere(vault: Path, no_full_read: None) -> None:
+    assert rows(vault, [TARGET]) == []
+    edit(vault, "other.md", "## Method", "## Methods")  # not staged, not linted since
+    got = rows(vault, [TARGET])
+    assert [code for *_, code in got] == ["VK203"]
+    assert got == rows(vault, [TARGET], use_cache=False)
+
+
+def test_a_paper_note_and_a_key_appear(vault: Path, no_full_read: None) -> None:
+    edit(vault, TARGET, "the paper", "the paper, then [@lee2022] and [@kim2019]")
+    assert [code for *_, code in rows(vault, [TARGET])] == ["VK201", "VK201"]
+    (vault / "papers" / "@lee2022.md").write_text("# Lee 2022\n", encoding="utf-8")
+    edit(vault, "references.bib", "@article{jones2021", "@article{kim2019, title = {C}}\n@article{jones2021")
+    assert rows(vault, [TARGET]) == rows(vault, [TARGET], use_cache=False) == []
+
+
+def test_a_full_lint_after_a_few_paths_is_whole(vault: Path) -> None:
+    edit(vault, TARGET, "the paper", "the paper [@nobody2020]")
+    loaded = Vault.load(vault)
+    few = loaded.lint([vault / TARGET])
+    assert not loaded.checker._complete  # the few-paths checker was used
+    everything = [(f.path, f.span.line, f.code) for f in loaded.lint()]
+    assert everything == [(f.path, f.span.line, f.code) for f in Vault.load(vault, use_cache=False).lint()]
+    assert [(f.path, f.code) for f in few] == [(TARGET, "VK201")]
+    assert (TARGET, 23, "VK201") in everything
+
+
+def test_many_paths_read_every_row(vault: Path) -> None:
+    loaded = Vault.load(vault)
+    loaded.lint([vault / "sessions"])
+    assert loaded.checker._complete
+
+
+# -- the stored walk of the vault ---------------------------------------------------------
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    seen: list[Path] = []
+    real = files_module.discover
+
+    def counting(root: Path, config):  # type: ignore[no-untyped-def]
+        seen.append(root)
+        return real(root, config)
+
+    monkeypatch.setattr("vaultkit.vault.discover", counting)
+    return seen
+
+
+def test_the_walk_is_stored_and_reused_while_no_folder_changed(vault: Path, walks: list[Path]) -> None:
+    first = Vault.load(vault).files.paths
+    assert Vault.load(vault).files.paths == first
+    assert walks == []  # both from the store (the fixture's lint stored the walk)
+
+
+def test_a_new_or_removed_file_is_seen(vault: Path, walks: list[Path]) -> None:
+    (vault / "sessions" / "new.md").write_text("# New\n", encoding="utf-8")
+    assert "sessions/new.md" in Vault.load(vault).files.path_set
+    assert len(walks) == 1
+    (vault / "other.md").unlink()
+    backdate(vault)  # the change is old news: the stored walk is still not used
+    assert "other.md" not in Vault.load(vault).files.path_set
+    assert len(walks) == 2
+    Vault.load(vault)
+    assert len(walks) == 2  # and that walk is the stored one now
+
+
+def test_a_gitignore_edited_in_place_is_seen(vault: Path, walks: list[Path]) -> None:
+    (vault / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    (vault / "drafts").mkdir()
+    (vault / "drafts" / "x.md").write_text("x\n", encoding="utf-8")
+    backdate(vault)
+    assert "drafts/x.md" not in Vault.load(vault).files.path_set
+    (vault / ".gitignore").write_text("drafts/\nother.md\n", encoding="utf-8")
+    os.utime(vault / ".gitignore", (time.time() - 50, time.time() - 50))  # old, but not as stored
+    found = Vault.load(vault).files.path_set
+    assert "other.md" not in found and "drafts/x.md" not in found
+    assert len(walks) == 2
+
+
+def test_a_folder_in_doubt_is_walked_again(vault: Path, walks: list[Path]) -> None:
+    os.utime(vault / "sessions")  # touched just now: its mtime cannot yet be trusted
+    Vault.load(vault)
+    Vault.load(vault)
+    assert len(walks) == 2
