@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from tests.lsp.support import (
     codes, copy_vault, diagnostics, open_note, ready, replace_text, session, until, uri,
@@ -40,7 +41,10 @@ async def test_open_note_gets_the_cli_findings(tmp_path: Path) -> None:
     assert vk201.severity == types.DiagnosticSeverity.Error
     assert vk201.source == "vaultkit"
     assert vk201.code_description is not None
-    assert vk201.code_description.href.endswith("vk201_dangling_citekey.py")
+    # a page that exists: docs/rules/VK201.md of this checkout, the rule's documentation
+    page = Path(to_fs_path(vk201.code_description.href) or "")
+    assert page.name == "VK201.md" and page.is_file()
+    assert page.read_text(encoding="utf-8").startswith("# VK201 dangling-citekey")
     assert "smithNonexistentPaper2021" in vk201.message
 
 

@@ -97,3 +97,22 @@ def test_code_actions_quick_fixes_in_range_and_fix_all() -> None:
     only_all = code_actions(Codec(), lambda p: p, findings, lines, line_two, ["source"], "", fix_all)
     assert [a.kind for a in only_all] == ["source.fixAll.vaultkit"]
     assert code_actions(Codec(), lambda p: p, findings[3:], lines, everything, None, "", fix_all) == []
+
+
+def test_rule_pages_are_the_docstrings_and_every_diagnostic_links_to_one() -> None:
+    from pygls.uris import to_fs_path
+
+    from vaultkit.checks import all_rules
+    from vaultkit.lsp import ruledocs
+
+    folder = ruledocs.PAGES
+    expected = ruledocs.pages()
+    stale = sorted(name for name, text in expected.items()
+                   if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text)
+    assert not stale, f"docs/rules is out of date ({stale}): run python -m vaultkit.lsp.ruledocs docs/rules"
+    assert sorted(p.name for p in folder.glob("*.md")) == sorted(expected)  # no page of a removed rule
+    for rule in all_rules():
+        assert to_fs_path(ruledocs.href(rule.code)) == str(folder / f"{rule.code}.md")
+    assert ruledocs.href("VK999") is None
+    assert ruledocs.href("VK201", "https://example.org/{code}/{rule}/{module}") == (
+        "https://example.org/VK201/dangling-citekey/vk201_dangling_citekey")

@@ -12,13 +12,10 @@ from typing import Sequence
 
 from lsprotocol import types
 
+from vaultkit.lsp import ruledocs
 from vaultkit.model import Edit, Finding, Span
 from vaultkit.positions import column_from_utf16, column_from_utf8, utf16_column, utf8_column
 
-DOCS_URL = "https://github.com/your-org/vaultkit/blob/main/vaultkit/checks/{module}.py"
-"""Where ``codeDescription`` points: the rule's module, whose docstring is its documentation
-(what ``vaultkit explain CODE`` prints).  ``initializationOptions.rulesDocsUrl`` overrides it;
-``{code}``, ``{code_lower}``, ``{rule}`` and ``{module}`` are filled in."""
 
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -71,18 +68,19 @@ class Codec:
 
     # -- findings and edits ----------------------------------------------------------
     def diagnostic(self, finding: Finding, lines: Sequence[str],
-                   docs_url: str = DOCS_URL) -> types.Diagnostic:
+                   docs_url: str | None = None) -> types.Diagnostic:
+        """``docs_url``: a template of the rule's documentation address
+        (:func:`vaultkit.lsp.ruledocs.href`); by default its page on this machine."""
         data = {"rule": finding.rule, "fixable": finding.fixable}
         if finding.suggestion:
             data["suggestion"] = finding.suggestion
+        href = ruledocs.href(finding.code, docs_url)
         return types.Diagnostic(
             range=self.range(lines, finding.span),
             message=finding.message,
             severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
             code=finding.code,
-            code_description=types.CodeDescription(
-                href=docs_url.format(code=finding.code, code_lower=finding.code.lower(),
-                                     rule=finding.rule, module=_module(finding.code))),
+            code_description=types.CodeDescription(href=href) if href else None,
             source="vaultkit",
             data=data,
         )
@@ -90,9 +88,3 @@ class Codec:
     def text_edits(self, lines: Sequence[str], edits: Sequence[Edit]) -> list[types.TextEdit]:
         return [types.TextEdit(self.range(lines, e.span), e.text) for e in edits]
 
-
-def _module(code: str) -> str:
-    from vaultkit.checks import rule_by_code
-
-    rule = rule_by_code(code)
-    return rule.module.__name__.rpartition(".")[2] if rule is not None else code.lower()

@@ -31,7 +31,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from vaultkit import __version__
 from vaultkit.lsp import papers
 from vaultkit.lsp.completion import KeyIndex, complete
-from vaultkit.lsp.convert import DOCS_URL, Codec
+from vaultkit.lsp.convert import Codec
 from vaultkit.lsp.navigate import Navigator
 from vaultkit.lsp.symbols import code_actions, document_symbols, workspace_symbols
 from vaultkit.lsp.workspace import LOAD_JOBS, ChangeKind, LiveVault
@@ -62,7 +62,8 @@ class VaultServer(LanguageServer):
         self.codec = Codec()
         self.keys = KeyIndex()
         self.debounce = 0.075
-        self.docs_url = DOCS_URL
+        self.docs_url: str | None = None
+        """initializationOptions.rulesDocsUrl: a template of the rules' documentation address."""
         self.mode = "auto"
         self._last_change: dict[str, float] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
@@ -343,7 +344,7 @@ def build() -> VaultServer:
         server.codec = Codec(server.workspace.position_encoding)  # type: ignore[arg-type]
         if "debounceMs" in options:
             server.debounce = max(0.0, float(options["debounceMs"]) / 1000)
-        server.docs_url = str(options.get("rulesDocsUrl") or DOCS_URL)
+        server.docs_url = str(options.get("rulesDocsUrl") or "") or None
         server.mode = str(options.get("diagnostics", "auto"))
 
     @feature(types.INITIALIZED)

@@ -96,7 +96,7 @@ def workspace_symbols(lv: LiveVault, codec: Codec, uri_of: Callable[[str], str],
 
 def code_actions(codec: Codec, uri_of: Callable[[str], str], findings: Sequence[Finding],
                  lines: Sequence[str], want: types.Range, only: Sequence[str] | None,
-                 docs_url: str, fix_all: Callable[[], tuple[str, int] | None] | None = None,
+                 docs_url: str | None, fix_all: Callable[[], tuple[str, int] | None] | None = None,
                  ) -> list[types.CodeAction]:
     """A quick fix per finding with a fix in ``want``; "fix all" (``fix_all()``: the note
     with every safe fix applied, as ``lint --fix`` would, and how many) for the note."""
