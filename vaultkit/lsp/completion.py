@@ -12,6 +12,8 @@ and the server, not the client, does the filtering.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Sequence
@@ -39,23 +41,60 @@ class _Key:
 
 
 class KeyIndex:
-    """The citekeys with their search words, rebuilt when the bibliography changes."""
+    """The citekeys with their search words, built once per bibliography.
+
+    Keys and words are kept sorted, so a prefix is found by bisection and a completion
+    costs the matches it returns, not the size of the bibliography.
+    """
 
     def __init__(self) -> None:
-        self._source: tuple[int, int] | None = None
+        self._source: tuple[Any, Any] = (None, None)
+        """The bibliography and paper-note mapping the index was built from (held, so a
+        new one is never mistaken for it)."""
         self._keys: list[_Key] = []
+        self._lowers: list[str] = []
+        self._words: list[tuple[str, int]] = []
+        """(word, index into _keys), sorted."""
 
     def keys(self, lv: LiveVault) -> list[_Key]:
         bib = lv.bibliography()
         papers = lv.paper_keys()
-        source = (id(bib), id(lv.vault.__dict__.get("paper_notes")) if lv.vault else 0)
-        if source != self._source:
-            self._keys = self._build(lv, bib, papers)
-            self._source = source
+        if bib is not self._source[0] or papers is not self._source[1] or not self._keys:
+            self._keys = self._build(bib, papers)
+            self._lowers = [k.lower for k in self._keys]
+            self._words = sorted((w, i) for i, k in enumerate(self._keys) for w in k.words)
+            self._source = (bib, papers)
         return self._keys
 
+    def search(self, lv: LiveVault, query: str, limit: int) -> tuple[list[tuple[int, _Key]], bool]:
+        """(rank, key) of the best ``limit`` matches, and whether more matched.
+
+        Rank 0: the key starts with the query; 1: a word of the title or an author's
+        family name does; 2: the key contains it.  Alphabetical within a rank.
+        """
+        keys = self.keys(lv)
+        q = query.lower()
+        start = bisect_left(self._lowers, q)
+        end = start
+        while end < len(keys) and self._lowers[end].startswith(q):
+            end += 1
+        found = [(0, i) for i in range(start, min(end, start + limit + 1))]
+        if len(found) <= limit and q:
+            seen = set(range(start, end))
+            w = bisect_left(self._words, (q, -1))
+            by_word = set()
+            while w < len(self._words) and self._words[w][0].startswith(q):
+                if self._words[w][1] not in seen:
+                    by_word.add(self._words[w][1])
+                w += 1
+            found += [(1, i) for i in sorted(by_word)]
+            if len(found) <= limit:
+                seen |= by_word
+                found += [(2, i) for i, lower in enumerate(self._lowers) if q in lower and i not in seen]
+        return [(rank, keys[i]) for rank, i in found[:limit]], len(found) > limit
+
     @staticmethod
-    def _build(lv: LiveVault, bib: Any, papers: dict[str, str]) -> list[_Key]:
+    def _build(bib: Any, papers: Mapping[str, str]) -> list[_Key]:
         out = []
         seen = set()
         for entry in (bib.entries.values() if bib is not None else ()):
@@ -87,18 +126,9 @@ def complete(lv: LiveVault, keys: KeyIndex, codec: Codec, path: str, lines: Sequ
 
 
 def _citekeys(lv: LiveVault, keys: KeyIndex, path: str, ctx: Context, line_no: int):
-    query = ctx.query.lower()
-    ranked: list[tuple[int, _Key]] = []
-    for k in keys.keys(lv):
-        if not query or k.lower.startswith(query):
-            ranked.append((0, k))
-        elif any(w.startswith(query) for w in k.words):
-            ranked.append((1, k))
-        elif query in k.lower:
-            ranked.append((2, k))
-    ranked.sort(key=lambda rk: (rk[0], rk[1].lower))
+    ranked, cut = keys.search(lv, ctx.query, LIMIT)
     items = []
-    for rank, k in ranked[:LIMIT]:
+    for rank, k in ranked:
         items.append(types.CompletionItem(
             label=k.key,
             kind=types.CompletionItemKind.Reference,
@@ -109,7 +139,9 @@ def _citekeys(lv: LiveVault, keys: KeyIndex, path: str, ctx: Context, line_no: i
             insert_text=k.key,
             data={"citekey": k.key},
         ))
-    return items, True
+    # a list of key-prefix matches only, all of them: the client may filter it as the
+    # user types; a word or substring match it would drop, so it must ask again
+    return items, cut or any(rank for rank, _ in ranked)
 
 
 def _note_names(lv: LiveVault) -> list[tuple[str, str]]:

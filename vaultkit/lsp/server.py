@@ -1,8 +1,9 @@
 """``vaultkit lsp``: the language server (pygls 2 + lsprotocol, stdio).
 
-The event loop never waits on a vault-wide job: the vault loads in a worker thread (with
-``$/progress``), vault-wide re-checks run in small slices between requests, and
-``vaultkit.index`` runs in a thread.  Requests that come before the vault is ready get
+The event loop never waits on a vault-wide job: the vault opens in a worker thread (with
+``$/progress``) without parsing a note, the whole-vault check (``vaultkit lint``'s, served
+from the store for unchanged files) runs in a thread, and so does ``vaultkit.index``; a
+buffer changed meanwhile is checked when it is done.  Requests that come before the vault is ready get
 what is known so far (the per-note rules; empty completion lists).
 
 Diagnostics for an open note follow the buffer: a change after a pause is checked at
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import hashlib
 import logging
 import os
@@ -46,8 +48,6 @@ FAULT_ENV = "VAULTKIT_LSP_FAULT"
 """Names a method whose handler then raises: how the tests prove a crash is contained."""
 SLOW_LOAD_ENV = "VAULTKIT_LSP_SLOW_LOAD"
 """Seconds to wait before the full load: how the tests see the server before it is ready."""
-SLICE = 200
-"""Notes checked per slice of a vault-wide pass, between which requests are served."""
 _CHANGE = {types.FileChangeType.Created: "created", types.FileChangeType.Changed: "changed",
            types.FileChangeType.Deleted: "deleted"}
 
@@ -164,6 +164,9 @@ class VaultServer(LanguageServer):
 
     def _check_open(self, uri: str) -> None:
         self._timers.pop(uri, None)
+        if self.lv is not None and (self.lv.checking or self.lv.opening):  # soon
+            self._timers[uri] = asyncio.get_running_loop().call_later(0.02, self._check_open, uri)
+            return
         path = self.sync(uri)
         if self.pulls:
             return  # the client asks (textDocument/diagnostic) when it wants them
@@ -207,29 +210,22 @@ class VaultServer(LanguageServer):
             await self._vault_pass_once()
         return self._vault_results
 
-    async def _vault_pass_once(self) -> None:
+    async def _vault_pass_once(self, progress: Callable[[str], None] | None = None) -> None:
+        """Check the whole vault in a thread (the store serves what did not change) and
+        publish what changed."""
         assert self.lv is not None
         for uri in list(self.workspace.text_documents):
             self.sync(uri)
         lv = self.lv
         self._pass_generation = lv.generation
-        targets = list(lv.lint_targets())
-        results: dict[str, list[Finding]] = {}
-        for start in range(0, len(targets), SLICE):
-            for path in targets[start : start + SLICE]:
-                found = lv.note_findings(path)
-                if found:
-                    results[path] = found
-            await asyncio.sleep(0)  # serve requests between slices
-        whole = await asyncio.get_running_loop().run_in_executor(None, lv.whole_vault_findings)
-        known = set(targets)
-        for finding in whole:
-            if finding.path in known:
-                results.setdefault(finding.path, []).append(finding)
-            elif finding.code == "VK000":  # a whole-vault rule crashed: said on the vault root
-                self.log_error(finding.message)
-        for found in results.values():
-            found.sort(key=lambda f: f.sort_key)
+        results = await asyncio.get_running_loop().run_in_executor(None, lv.check_all, progress)
+        if results is None:
+            return
+        known = set(lv.files())
+        for path in [p for p in results if p not in known]:
+            for finding in results.pop(path):
+                if finding.code == "VK000":  # a whole-vault rule crashed: said on the root
+                    self.log_error(finding.message)
         self._vault_results = results
         self._doc_results.clear()
         if self.pulls:
@@ -577,40 +573,44 @@ async def _progress(server: VaultServer, token: types.ProgressToken | None, titl
 
 
 async def _load(server: VaultServer) -> None:
-    """Load the vault in two steps: the open notes first (their diagnostics within a
-    second), then every note (backlinks, the vault-wide pass)."""
+    """Open the vault (no note parsed: the open notes are checked at once from their
+    buffers and the stored facts), then check every note in a thread, with progress."""
     lv = server.lv
     assert lv is not None
     loop = asyncio.get_running_loop()
-    token = await _progress(server, None, "vaultkit: loading the vault")
     started = time.monotonic()
-    if server.workspace.text_documents:
-        await loop.run_in_executor(None, functools.partial(lv.load, quick=True))
-        if lv.ready:
-            server._applied.clear()
-            for uri in list(server.workspace.text_documents):
-                server._check_open(uri)
-            if token is not None:
-                server.work_done_progress.report(token, types.WorkDoneProgressReport(
-                    message="the open notes are checked; reading the others"))
-    await asyncio.sleep(float(os.environ.get(SLOW_LOAD_ENV) or 0))
-    await loop.run_in_executor(None, lv.load)
-    if token is not None:
-        message = (f"{len(lv.files())} files in {time.monotonic() - started:.1f} s"
-                   if lv.ready else f"not loaded: {lv.error}")
-        server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+    lv.opening = True  # before a didOpen is handled: it waits for the vault, not parse twice
+    opened = loop.run_in_executor(None, lv.load)
+    token = await _progress(server, None, "vaultkit: loading the vault")
+    await opened
     if not lv.ready:
+        if token is not None:
+            server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"not loaded: {lv.error}"))
         server.log_error(f"cannot load the vault at {lv.root}: {lv.error}")
         server.window_show_message(types.ShowMessageParams(
             type=types.MessageType.Error, message=f"vaultkit: {lv.error}"))
         return
-    server._applied.clear()  # the loaded vault has the buffers; re-check them first
+    server._applied.clear()  # the loaded vault has the buffers; check them first
     for uri in list(server.workspace.text_documents):
+        timer = server._timers.pop(uri, None)
+        if timer is not None:  # a didOpen that waited for the vault: checked here
+            timer.cancel()
         server._check_open(uri)
     if server.pulls:
         server._refresh()
-    server.want_vault_pass()
+
+    def report(message: str) -> None:
+        if token is not None:
+            loop.call_soon_threadsafe(server.work_done_progress.report, token,
+                                      types.WorkDoneProgressReport(message=message))
+
+    await asyncio.sleep(float(os.environ.get(SLOW_LOAD_ENV) or 0))
+    await server._vault_pass_once(report)
+    if token is not None:
+        server.work_done_progress.end(token, types.WorkDoneProgressEnd(
+            message=f"{len(lv.files())} files in {time.monotonic() - started:.1f} s"))
     await server.prewarm()
+    gc.freeze()  # what is loaded now stays: later collections need not walk it
 
 
 async def _run_index(server: VaultServer, args: Sequence[Any]) -> dict:

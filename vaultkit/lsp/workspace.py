@@ -13,11 +13,15 @@ references) until the buffer is closed.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Literal
+from collections.abc import Mapping
+from typing import Callable, Iterable, Literal
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.model import Finding, Note
@@ -27,8 +31,12 @@ log = logging.getLogger(__name__)
 
 LOAD_JOBS = 1
 """Parse in this process: worker processes forked from a server thread (the loader runs
-off the event loop) can deadlock on a lock another thread held at the fork.  A cold first
-load is slower; a warm one reads the cache and parses nothing."""
+off the event loop) can deadlock on a lock another thread held at the fork.  A cold load
+of many notes parses in a separate process instead (:meth:`LiveVault._warm_store`)."""
+COLD = 400
+"""A first check with at least this many notes not in the store runs ``vaultkit lint``'s
+parallel parse in a child process first (its workers fork from that process's main
+thread), then reads the facts it stored."""
 ChangeKind = Literal["created", "changed", "deleted"]
 FileKind = Literal["note", "bibliography", "config", "other"]
 
@@ -51,13 +59,18 @@ class LiveVault:
         self.error: str | None = None
         """Why the vault could not be loaded (a config or schema error), if it could not."""
         self.complete = False
-        """Whether every note is parsed (not only the open ones: see :meth:`load`)."""
+        """Whether every note has been checked (:meth:`check_all`) since the vault loaded."""
+        self.opening = False
+        """:meth:`load` runs (a fraction of a second: files are listed, nothing parsed):
+        an open note is checked once it is done, from the vault, not twice."""
+        self.checking = False
+        """A :meth:`check_all` holds the vault: a change to a buffer waits for it."""
         self.generation = 0
         """Bumped on every change: results computed at an older generation are stale."""
         self._open: dict[str, str] = {}
         self._early: Early | None = None
         self._loaded = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         """Held while the loader thread hands the new vault over, and by buffer updates."""
 
     # -- loading --------------------------------------------------------------------
@@ -65,36 +78,72 @@ class LiveVault:
     def ready(self) -> bool:
         return self.vault is not None
 
-    def load(self, quick: bool = False) -> None:
-        """Discover and parse the vault (blocking: run it off the event loop).
-
-        ``quick`` parses only the notes open in the editor: the files, the bibliography
-        and the paper notes are all there, so an open note's findings are complete but for
-        links into notes not parsed yet (their headings and block ids are checked once the
-        full load replaces it).  :attr:`complete` tells the two apart.
-        """
+    def load(self) -> None:
+        """Open the vault: config, schemas and files, no note parsed (blocking: run it off
+        the event loop).  Then :attr:`ready`; an open note's findings come from its buffer
+        and the facts stored by earlier runs.  :meth:`check_all` checks every note."""
+        self.opening = True
         try:
-            wanted = set(self._open)
-            # the quick step reads the open notes from disk: opening the parse cache costs
-            # as much as the full load it is there to get ahead of
-            vault = Vault.load(self.root, parse=(lambda p: p in wanted) if quick else None,
-                               jobs=LOAD_JOBS, use_cache=not quick)
+            self._open_vault()
         except Exception as error:  # noqa: BLE001 - a bad config is shown, not raised
             self.error = str(error)
             log.error("cannot load the vault at %s: %s", self.root, error)
             self._loaded.set()
             return
+        finally:
+            self.opening = False
         self.error = None
-        if not quick:
-            vault.checker.refresh(vault.jobs)  # every note's facts, stored ones where unchanged
+
+    def _open_vault(self) -> Vault:
+        vault = Vault.load(self.root, jobs=LOAD_JOBS)
         with self._lock:
             for path, text in list(self._open.items()):  # buffers opened while it loaded
                 vault.update(path, text.encode("utf-8"))
             self.vault = vault
-            self.complete = not quick
             self.generation += 1
-        if not quick:
-            self._loaded.set()
+        return vault
+
+    def check_all(self, progress: Callable[[str], None] | None = None) -> dict[str, list[Finding]] | None:
+        """Every file's findings, as ``vaultkit lint`` gives them, unsaved text included
+        (blocking: off the event loop).  Files unchanged since the store saw them are not
+        read; the others are parsed, and their facts and findings stored."""
+        vault = self.vault
+        if vault is None:
+            return None
+        if not self.complete:
+            stale = _not_stored(vault)
+            if stale >= COLD and self._warm_store(stale, progress):
+                vault = self._open_vault()  # a new vault reads the store the child filled
+        if progress is not None:
+            progress(f"checking {len(vault.files.documents)} notes")
+        with self._lock:
+            self.checking = True
+            try:
+                found = vault.lint_targets(vault.targets())
+            finally:
+                self.checking = False
+            self.complete = True
+        self._loaded.set()
+        results: dict[str, list[Finding]] = {}
+        for finding in found:
+            results.setdefault(finding.path, []).append(finding)
+        return results
+
+    def _warm_store(self, stale: int, progress: Callable[[str], None] | None) -> bool:
+        """Parse the notes in a child process (``vaultkit lint``'s parallel parse, which
+        stores every note's facts and findings); whether it succeeded."""
+        if progress is not None:
+            progress(f"reading {stale} notes not seen before")
+        script = "import sys; from vaultkit.vault import Vault; Vault.load(sys.argv[1]).lint()"
+        try:
+            done = subprocess.run([sys.executable, "-c", script, str(self.root)], check=False,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        except OSError as error:
+            log.warning("cannot start the parse process: %s", error)
+            return False
+        if done.returncode != 0:
+            log.warning("the parse process exited %s: parsing in the server", done.returncode)
+        return done.returncode == 0
 
     def wait_loaded(self, timeout: float | None = None) -> bool:
         return self._loaded.wait(timeout)
@@ -156,15 +205,13 @@ class LiveVault:
         return path.startswith(prefix) and path.endswith((".yaml", ".yml"))
 
     # -- unsaved text -----------------------------------------------------------------
-    def set_text(self, path: str, text: str) -> Note:
-        """The editor's buffer for ``path`` (open or changed): parse it and use it."""
-        note = self._parse(path, text)
+    def set_text(self, path: str, text: str) -> None:
+        """The editor's buffer for ``path`` (open or changed): the vault parses it once."""
         with self._lock:
             self._open[path] = text
             if self.vault is not None:
                 self.vault.update(path, text.encode("utf-8"))
             self.generation += 1
-        return note
 
     def close(self, path: str) -> None:
         """The buffer is closed: the file on disk counts again."""
@@ -188,10 +235,10 @@ class LiveVault:
             return None
 
     def lines(self, path: str) -> tuple[str, ...]:
-        """The lines positions are counted on: the parsed note's, else the file's."""
-        note = self.note(path)
-        if note is not None and note.readable:
-            return note.lines
+        """The lines positions are counted on (the buffer's, else the file's): read, not
+        parsed."""
+        if self.vault is not None:
+            return self.vault.lines(path)
         text = self.text(path)
         if text is None:
             return ()
@@ -229,28 +276,18 @@ class LiveVault:
                 self._loaded.clear()
                 self.generation += 1
             return kinds
-        for path, change in changes:
-            if path in self._open and path.lower().endswith(NOTE_SUFFIX):
-                continue  # the buffer wins until it is closed
-            if change == "deleted":
-                vault.remove(path)
-            else:
-                vault.update(path)  # created or changed: read again (a new file joins)
-        self.generation += 1
+        with self._lock:
+            for path, change in changes:
+                if path in self._open and path.lower().endswith(NOTE_SUFFIX):
+                    continue  # the buffer wins until it is closed
+                if change == "deleted":
+                    vault.remove(path)
+                else:
+                    vault.update(path)  # created or changed: read again (a new file joins)
+            self.generation += 1
         return kinds
 
     # -- findings ---------------------------------------------------------------------
-    def findings(self, paths: Iterable[str]) -> list[Finding]:
-        """The findings of ``vaultkit lint`` on these vault paths, unsaved text included.
-
-        Before the vault is loaded, the findings of the per-note rules (what is known so
-        far); the vault-wide rules (links, citekeys) join once it is.
-        """
-        paths = list(paths)
-        if self.vault is not None:
-            return self.vault.lint_targets(tuple(paths))
-        return [f for p in paths if p in self._open for f in self._early_findings(p)]
-
     WHOLE_VAULT_CODES = frozenset({"VK207", "VK208", "VK210", "VK301"})
     """Rules that look at the whole vault at once (``check_vault``) and report on assets,
     bibliographies and index notes: :meth:`note_findings` leaves them to :meth:`findings`."""
@@ -263,9 +300,10 @@ class LiveVault:
         are left to the vault-wide pass.
         """
         vault = self.vault
-        if vault is None:
-            return self.findings([path])
-        return vault.findings(path)
+        if vault is None:  # what is known before the vault is: the per-note rules
+            return self._early_findings(path) if path in self._open else []
+        with self._lock:
+            return vault.findings(path)
 
     def fixed_text(self, path: str) -> tuple[str, int] | None:
         """The note with every safe fix applied (lint, fix, lint again… as ``lint --fix``),
@@ -290,24 +328,6 @@ class LiveVault:
             return None
         return outcome.after.decode("utf-8"), len(outcome.applied)
 
-    def whole_vault_findings(self) -> list[Finding]:
-        """The findings of the whole-vault rules (:data:`WHOLE_VAULT_CODES`) only.
-
-        Reads every note's facts; with VK301 selected it plans the index: run it off the
-        event loop.
-        """
-        vault = self.vault
-        if vault is None:
-            return []
-        from vaultkit.engine import VaultRun, active_rules, keep, needs_index_plan
-
-        rules = active_rules(vault.config)
-        stale: tuple[str, ...] = ()
-        if needs_index_plan(rules):
-            stale = tuple(c.path for c in vault.index_plan.stale if c.outcome != "create")
-        run = VaultRun(vault.config, rules, vault.facts, vault.schemas, stale)
-        return sorted(keep(run.vault_findings(), vault.config, vault.facts.note), key=lambda f: f.sort_key)
-
     def _early_findings(self, path: str) -> list[Finding]:
         from vaultkit.engine import active_rules, keep, run_note_rules
         from vaultkit.facts import NoteFacts
@@ -321,10 +341,6 @@ class LiveVault:
         facts = NoteFacts.of(note, "", tuple(s.name for s in schemas))
         found = run_note_rules(note, early.config, active_rules(early.config), schemas)
         return sorted(keep(found, early.config, {path: facts}.get), key=lambda f: f.sort_key)
-
-    def lint_targets(self) -> tuple[str, ...]:
-        """Every path ``vaultkit lint`` reports on."""
-        return self.vault.files.paths if self.vault is not None else tuple(self._open)
 
     # -- facts ------------------------------------------------------------------------
     def note(self, path: str) -> Note | None:
@@ -360,7 +376,7 @@ class LiveVault:
     def paper_note(self, key: str) -> str | None:
         if self.vault is None:
             return None
-        return self.vault.paper_notes.get(sanitize_key(key))
+        return self.vault.facts.paper_notes.get(sanitize_key(key))
 
     def paper_note_path(self, key: str) -> str:
         """Where the paper note of ``key`` is, or would be."""
@@ -370,9 +386,9 @@ class LiveVault:
         config = self.config or Config()
         return config.paper_notes.replace("{key}", sanitize_key(key))
 
-    def paper_keys(self) -> dict[str, str]:
-        """Sanitized key -> paper note path."""
-        return dict(self.vault.paper_notes) if self.vault is not None else {}
+    def paper_keys(self) -> Mapping[str, str]:
+        """Sanitized key -> paper note path (a new mapping when one is added or removed)."""
+        return self.vault.facts.paper_notes if self.vault is not None else {}
 
     def known_keys(self) -> tuple[str, ...]:
         return self.vault.known_keys if self.vault is not None else ()
@@ -420,6 +436,22 @@ def block_ids(note: Note) -> list[tuple[int, str]]:
 def _anchors(note: Note) -> tuple:
     """What links into a note can point at: its headings and its block ids."""
     return (tuple(h.text for h in note.headings), tuple(i for _, i in block_ids(note)))
+
+
+def _not_stored(vault: Vault) -> int:
+    """How many notes the store has no row for, or a row of other bytes (by their stat)."""
+    rows = vault.store.note_rows()
+    files = vault.files
+    stale = 0
+    for path in files.documents:
+        row = rows.get(path)
+        try:
+            info = os.stat(files.absolute(path))
+        except OSError:
+            continue
+        if row is None or row.stat != (info.st_size, info.st_mtime_ns, info.st_ino):
+            stale += 1
+    return stale
 
 
 def _ignored(path: str) -> bool:
