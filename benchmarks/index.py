@@ -1,8 +1,10 @@
 """Index rows for benchmarks/run.py (python benchmarks/run.py --group index).
 
 On a fresh copy of the generated vault (never indexed): the first `vaultkit index`,
-the nightly run with nothing new, one session changed, and one question ticked in
-Questions.md; then what the index wrote (notes, total size, the largest note).  The
+the nightly run with nothing new (side by side with a warm lint of the same vault, and
+the stale-index rule VK301 alone: both read the saved plan), one session changed, and
+one question ticked in Questions.md; then what the index wrote (notes, total size, the
+largest note) and the peak memory of the index rows.  The
 hostile index inputs of issue #9 (a 20 MB line, 2,000 keys in one session) are rows of
 ``--group hostile``.
 """
@@ -23,6 +25,13 @@ def rows(bench) -> None:
     first.step.note = _summary(first)
     again = bench.run("index: nothing to write", index)
     again.step.note = _summary(again)
+    lint = [*bench.vk, "lint", "--vault", str(vault), "--format", "json"]
+    bench.check(bench.run("index: lint, indexed vault, warm", lint))  # the store is warm
+    warm = bench.check(bench.run("index: lint, indexed vault, warm", lint))
+    again = bench.run("index: nothing to write", index)  # side by side with that lint
+    stale = [*lint, "--select", "VK301"]
+    bench.run("index: lint --select VK301, nothing new", stale)
+    stale_again = bench.check(bench.run("index: lint --select VK301, nothing new", stale), set())
     session = sorted((vault / "sessions").iterdir())[len(list((vault / "sessions").iterdir())) // 2]
     with open(session, "a", encoding="utf-8") as handle:
         handle.write("  - A bullet added after the first index.\n")
@@ -33,6 +42,17 @@ def rows(bench) -> None:
     questions.write_text(text.replace("- [ ] ", "- [x] ", 1), encoding="utf-8")
     ticked = bench.run("index: one question ticked", index)
     ticked.step.note = _summary(ticked)
+
+    ratio = again.step.seconds / (warm.step.seconds or 1e-9)
+    bench.target("index: nothing to write vs warm lint (+20 %)",
+                 f"{again.step.seconds:.2f} s / {warm.step.seconds:.2f} s = {ratio:.2f} x", "<= 1.2 x", ratio <= 1.2)
+    ratio = stale_again.step.seconds / (warm.step.seconds or 1e-9)
+    bench.target("index: VK301 lint, nothing new, vs warm lint",
+                 f"{stale_again.step.seconds:.2f} s / {warm.step.seconds:.2f} s = {ratio:.2f} x", "<= 1.2 x",
+                 ratio <= 1.2)
+    limit = 600 if bench.sessions >= 50_000 else 250
+    peak = max(r.step.peak_mb for name, r in bench.steps.items() if name.startswith("index:"))
+    bench.target("index: peak memory, any index row", f"{peak:.0f} MB", f"<= {limit} MB", peak <= limit)
 
     notes = [p for p in (vault / "papers").glob("@*.md")] + [vault / "Papers.md", questions]
     sizes = sorted((p.stat().st_size, p.name) for p in notes if p.exists())
