@@ -80,6 +80,7 @@ def _load(opts: LintOptions) -> tuple["Vault | None", tuple[str, ...], bytes | N
     ``None`` for the vault when files were given and none of them is in a vault (a
     pre-commit batch of the repository's own Markdown): nothing to lint, exit 0.
     """
+    from vaultkit import memo
     from vaultkit.config import load_config
     from vaultkit.engine import active_rules
     from vaultkit.locate import locate
@@ -91,6 +92,8 @@ def _load(opts: LintOptions) -> tuple["Vault | None", tuple[str, ...], bytes | N
         where = [] if named is None else [named if named.exists() else named.parent]
     else:
         where = list(opts.paths)
+    if opts.no_cache:
+        memo.without_files()  # nothing read from the cache folder, nothing written
     located = locate(where, opts.vault_dir)
     note = located.note()
     if note and not opts.from_stdin:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pathspec
 
+from vaultkit import memo
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext, cap_repeats
 from vaultkit.config import Config
@@ -318,6 +319,8 @@ class NoteResult:
     findings: tuple[Finding, ...] = ()
     """The per-note rules' findings, suppressions applied."""
     facts: NoteFacts | None = None
+    verdicts: str = ""
+    """The costly checks' verdicts on the note (:mod:`vaultkit.memo`), for its row."""
     derived: bytes | None = None
     """What the checker's ``derive`` made of the parsed note (``None``: not parsed, or
     no ``derive``)."""
@@ -339,12 +342,14 @@ def _init_worker(config: Config, schemas: tuple[Schema, ...], derive: Derive | N
     _DERIVE = derive
 
 
-def check_note(item: tuple[str, str, str | None]) -> NoteResult:
+def check_note(item: tuple[str, str, str | None] | tuple[str, str, str | None, str]) -> NoteResult:
     """Read one note, and unless its bytes are the stored ones (``known`` hash): parse
-    it, run the per-note rules, take its facts, drop the note."""
+    it, run the per-note rules, take its facts, drop the note.  A fourth item is the
+    verdicts of its last check (:mod:`vaultkit.memo`)."""
     assert _WORKER is not None
     config, schemas, rules = _WORKER
-    path, absolute, known = item
+    path, absolute, known = item[:3]
+    verdicts = item[3] if len(item) > 3 else ""
     try:
         info = os.stat(absolute)
         data = read_regular(absolute)
@@ -360,11 +365,12 @@ def check_note(item: tuple[str, str, str | None]) -> NoteResult:
             -1 if info.st_mtime_ns > time.time_ns() - DOUBT_NS else info.st_ino)
     if digest == known:
         return NoteResult(path, stat, digest, True)
-    return _checked(parse_note(path, data), digest, stat, config, schemas, rules)
+    return _checked(parse_note(path, data), digest, stat, config, schemas, rules, verdicts)
 
 
 def _checked(note: Note, digest: str, stat: Stat | None, config: Config,
-             schemas: tuple[Schema, ...], rules: tuple[ActiveRule, ...]) -> NoteResult:
+             schemas: tuple[Schema, ...], rules: tuple[ActiveRule, ...],
+             verdicts: str = "") -> NoteResult:
     # an unreadable note has no structure to hold against a schema: only its VK0xx
     applying = applicable(schemas, note) if note.readable else ()
     sources = tuple(link for s in applying for link in action_links(note, s))
@@ -372,10 +378,14 @@ def _checked(note: Note, digest: str, stat: Stat | None, config: Config,
         note.readable and not applying) else ()
     facts = NoteFacts.of(note, digest, tuple(s.name for s in applying), link_sources=sources,
                          lookalike=lookalike)
-    found = run_note_rules(note, config, rules, applying)
+    memo.begin(verdicts)
+    try:
+        found = run_note_rules(note, config, rules, applying)
+    finally:
+        verdicts = memo.end()
     kept = tuple(keep(found, config, lambda p: facts if p == note.path else None))
     derived = _DERIVE(note, applying) if _DERIVE is not None and stat is not None else None
-    return NoteResult(note.path, stat, digest, False, kept, facts, derived)
+    return NoteResult(note.path, stat, digest, False, kept, facts, verdicts, derived)
 
 
 def _lines(text: str) -> frozenset[str]:
@@ -515,8 +525,8 @@ class Checker:
             assert result.facts is not None
             facts = result.facts
             row = NoteRow(result.path, result.stat, result.hash, facts.anchors, facts.cites,
-                          facts.generated_only, "\n".join(facts.lookalike), self.cfg,
-                          encode(list(result.findings)), "", b"[]")
+                          facts.generated_only, "\n".join(facts.lookalike), result.verdicts,
+                          self.cfg, encode(list(result.findings)), "", b"[]")
         self.rows[result.path] = self._dirty[result.path] = row
 
     def refresh(self, jobs: int | None = None,
@@ -548,12 +558,12 @@ class Checker:
             absolute = self._absolute(path)
             row = self.rows.get(path)
             if path in also:
-                todo.append((path, absolute, None))
+                todo.append((path, absolute, None, row.verdicts if row is not None else ""))
                 continue
             if row is not None and row.cfg == self.cfg and _stat(absolute) == row.stat:
                 continue  # unchanged: not even read
             known = row.hash if row is not None and row.cfg == self.cfg else None
-            todo.append((path, absolute, known))
+            todo.append((path, absolute, known, row.verdicts if row is not None else ""))
         total = len(documents)
         done = total - len(todo)
         tell = progress or _silent

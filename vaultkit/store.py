@@ -24,12 +24,13 @@ from typing import TypeVar
 import msgspec
 
 from vaultkit import __version__
+from vaultkit.memo import cache_dir
 from vaultkit.bib.model import BibEntry, BibIssue, Bibliography
 from vaultkit.facts import NoteFacts, NoteSummary
 from vaultkit.files import VaultFiles
 from vaultkit.model import Finding
 
-FORMAT = "vaultkit-store-4"
+FORMAT = "vaultkit-store-5"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
 _T = TypeVar("_T")
@@ -37,7 +38,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER, hash TEXT,
-    anchors TEXT, cites TEXT, generated_only INTEGER, lookalike TEXT, cfg TEXT, note_findings BLOB, vfp TEXT,
+    anchors TEXT, cites TEXT, generated_only INTEGER, lookalike TEXT, verdicts TEXT,
+    cfg TEXT, note_findings BLOB, vfp TEXT,
     vault_findings BLOB, seal TEXT);
 CREATE TABLE IF NOT EXISTS facts (
     path TEXT PRIMARY KEY, hash TEXT, cfg TEXT, data BLOB, seal TEXT);
@@ -50,12 +52,6 @@ CREATE TABLE IF NOT EXISTS states (name TEXT PRIMARY KEY, data BLOB, seal TEXT);
 _TABLES = ("notes", "facts", "bib", "parts", "states", "listing")
 
 
-def cache_dir() -> Path:
-    explicit = os.environ.get("VAULTKIT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "vaultkit"
 
 
 Stat = tuple[int, int, int]
@@ -77,6 +73,8 @@ class NoteRow:
     """vaultkit wrote every word of it (a generated paper note makes no key known)."""
     lookalike: str
     """Schemas the note almost is though none applies, one a line."""
+    verdicts: str
+    """The costly checks' verdicts on the note's last content (:mod:`vaultkit.memo`)."""
     cfg: str
     note_findings: bytes
     vfp: str
@@ -238,25 +236,26 @@ class Store:
         try:
             rows = self._db.execute(
                 "SELECT path, size, mtime_ns, ino, hash, anchors, cites, generated_only, "
-                "lookalike, cfg, note_findings, vfp, vault_findings, seal FROM notes " + where,
+                "lookalike, verdicts, cfg, note_findings, vfp, vault_findings, seal FROM notes " + where,
                 args).fetchall()
         except sqlite3.Error:
             self._broken()
             return {}
         out: dict[str, NoteRow] = {}
-        for path, size, mtime, ino, hash_, anchors, cites, gen, like, cfg, nf, vfp, vf, seal in rows:
+        for (path, size, mtime, ino, hash_, anchors, cites, gen, like, verdicts, cfg, nf, vfp, vf,
+             seal) in rows:
             if not (isinstance(path, str) and type(size) is int and type(mtime) is int
                     and type(ino) is int and isinstance(hash_, str) and isinstance(anchors, str)
                     and isinstance(cites, str) and type(gen) is int and isinstance(like, str)
-                    and isinstance(cfg, str)
+                    and isinstance(verdicts, str) and isinstance(cfg, str)
                     and isinstance(nf, bytes) and isinstance(vfp, str)
                     and isinstance(vf, bytes) and isinstance(seal, str)):
                 continue
-            if seal != _seal(path, size, mtime, ino, hash_, anchors, cites, gen, like, cfg, nf,
-                             vfp, vf):
+            if seal != _seal(path, size, mtime, ino, hash_, anchors, cites, gen, like, verdicts,
+                             cfg, nf, vfp, vf):
                 continue
             out[path] = NoteRow(path, (size, mtime, ino), hash_, anchors, cites, bool(gen), like,
-                                cfg, nf, vfp, vf)
+                                verdicts, cfg, nf, vfp, vf)
         return out
 
     def note_row(self, path: str) -> NoteRow | None:
@@ -313,9 +312,10 @@ class Store:
         if self._db is None:
             return
         note_rows = [(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
-                      r.lookalike, r.cfg, r.note_findings, r.vfp, r.vault_findings,
+                      r.lookalike, r.verdicts, r.cfg, r.note_findings, r.vfp, r.vault_findings,
                       _seal(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
-                            r.lookalike, r.cfg, r.note_findings, r.vfp, r.vault_findings))
+                            r.lookalike, r.verdicts, r.cfg, r.note_findings, r.vfp,
+                            r.vault_findings))
                      for r in rows]
         fact_rows = []
         for f in facts:
@@ -328,7 +328,7 @@ class Store:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+                    "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", note_rows)
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?)", fact_rows)
                 self._db.executemany("DELETE FROM notes WHERE path = ?", dropped)
                 self._db.executemany("DELETE FROM facts WHERE path = ?", dropped)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-import jsonschema
 import yaml
 
+from vaultkit import memo
 from vaultkit.errors import UsageError as UsageError  # re-exported: its old home
 from vaultkit.model import Span, deepest_key_span
 from vaultkit.parse.frontmatter import _key_spans, _NoteLoader
@@ -65,11 +66,25 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
     return YamlDocument(name, data, spans)
 
 
+def json_schema() -> ModuleType:
+    """The ``jsonschema`` library, imported when a check first needs it: importing it
+    costs more than the rest of a one-note lint, whose checks mostly passed before
+    (:mod:`vaultkit.memo`)."""
+    import jsonschema
+
+    return jsonschema
+
+
 def validate(doc: YamlDocument, schema: dict[str, Any], what: str) -> None:
     """Raise UsageError for the first violation of ``schema``, pointing at its line."""
+    key = memo.digest("validate", schema, doc.data)
+    if memo.passed(key):
+        return  # these very data passed this very schema before
+    jsonschema = json_schema()
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     if not errors:
+        memo.mark_passed(key)
         return
     error = jsonschema.exceptions.best_match(errors) or errors[0]
     path = tuple(str(p) for p in error.absolute_path)

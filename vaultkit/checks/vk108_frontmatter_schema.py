@@ -36,13 +36,17 @@ No fix: a property's value is content, not syntax.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import jsonschema
-
+from vaultkit import memo
 from vaultkit.checks.base import Hit, NoteContext
 from vaultkit.model import Note, Span
+from vaultkit.yamlfile import json_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CODE = "VK108"
 NAME = "frontmatter-schema"
@@ -61,10 +65,29 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
         ):
             continue  # not YAML, or not a mapping: VK001 reports it
         data: Any = fm.data if fm is not None and fm.data is not None else {}
-        errors = _validator(schema.frontmatter_json).iter_errors(data)
-        for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
-            path = tuple(str(p) for p in error.absolute_path)
-            yield Hit(_where(note, path), f"{schema.name} frontmatter: {_message(error, path)}")
+        for path, message in errors(schema.frontmatter_json, data):
+            yield Hit(_where(note, path), f"{schema.name} frontmatter: {message}")
+
+
+def errors(schema_json: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(key path, message) of every violation, in key-path order: a pure function of the
+    schema and the data, so the note's last verdict serves while its frontmatter is the
+    same (:mod:`vaultkit.memo`; the positions are the note's own, found afresh)."""
+    key = memo.digest(CODE, schema_json, data)
+    known = memo.verdict(key)
+    if known is not None:
+        try:
+            return [(tuple(path), message) for path, message in json.loads(known)]
+        except (ValueError, TypeError):
+            pass  # not a verdict of ours: validate
+    found = sorted(_validator(schema_json).iter_errors(data),
+                   key=lambda e: [str(p) for p in e.absolute_path])
+    out = []
+    for error in found:
+        path = tuple(str(p) for p in error.absolute_path)
+        out.append((path, _message(error, path)))
+    memo.record(key, json.dumps(out))
+    return out
 
 
 def _where(note: Note, path: tuple[str, ...]) -> Span:
@@ -78,7 +101,7 @@ def _where(note: Note, path: tuple[str, ...]) -> Span:
     return Span(fm.span.line, 1, fm.span.line, 1)
 
 
-def _message(error: jsonschema.ValidationError, path: tuple[str, ...]) -> str:
+def _message(error: "jsonschema.ValidationError", path: tuple[str, ...]) -> str:
     where = ".".join(path)
     if error.validator == "required":
         names = error.validator_value if isinstance(error.validator_value, list) else []
@@ -91,10 +114,9 @@ def _message(error: jsonschema.ValidationError, path: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=32)
-def _validator(schema_json: str) -> jsonschema.protocols.Validator:
+def _validator(schema_json: str) -> "jsonschema.protocols.Validator":
     """One compiled validator per JSON Schema text (a pure memo of an immutable input)."""
-    import json
-
+    jsonschema = json_schema()
     return jsonschema.Draft202012Validator(
         json.loads(schema_json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

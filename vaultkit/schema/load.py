@@ -17,14 +17,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pathspec
+
+from vaultkit import memo
 
 from vaultkit.config import Config
 from vaultkit.schema.model import (
     SOURCE_KINDS, AppliesTo, DateSpec, LogGrammar, Schema, SectionSpec,
 )
-from vaultkit.yamlfile import UsageError, YamlDocument, load_yaml, validate
+from vaultkit.yamlfile import UsageError, YamlDocument, json_schema, load_yaml, validate
 
 TAG_NAME = r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$"
 """The parser's tag grammar (``vaultkit.parse.inline``): verbs and tags must be writable."""
@@ -259,11 +260,16 @@ def _semantics(doc: YamlDocument, data: dict[str, Any]) -> None:
         _check_log(doc, log, titles, tags)
     frontmatter = data.get("frontmatter")
     if frontmatter is not None:
+        key = memo.digest("check_schema", frontmatter)
+        if memo.passed(key):
+            return
+        jsonschema = json_schema()
         try:
             jsonschema.Draft202012Validator.check_schema(frontmatter)
         except jsonschema.SchemaError as error:
             where = ("frontmatter",) + tuple(str(p) for p in error.absolute_path)
             raise _fail(doc, where, f"schema: 'frontmatter' is not a valid JSON Schema: {error.message}")
+        memo.mark_passed(key)
 
 
 def _check_paths(doc: YamlDocument, paths: list[str]) -> None:

@@ -1,0 +1,99 @@
+"""Costly pure checks are not repeated while their input is the same (vaultkit.memo).
+
+VK108's verdict on a frontmatter travels with the note's row: an edit below the
+frontmatter validates nothing again; an edit of the frontmatter does.  Config and schema
+files that passed validation once are not validated again.  Every case is compared with
+the same lint without a cache.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vaultkit import memo
+from vaultkit.checks import vk108_frontmatter_schema as vk108
+from vaultkit.vault import Vault
+from tests.engine.test_few_paths import _files, backdate, edit, rows
+
+TARGET = "sessions/2023-03-05.md"
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    from tests.conftest import write_vault
+
+    root = write_vault(tmp_path / "v", _files())
+    edit(root, TARGET, "date: 2023-03-05", "date: [2023, 3, 5]")
+    backdate(root)
+    rows(root, [])
+    return root
+
+
+def vk108_rows(root: Path, *, use_cache: bool = True) -> list[tuple]:
+    return [r for r in rows(root, [TARGET], use_cache=use_cache) if r[3] == "VK108"]
+
+
+def test_an_edit_below_the_frontmatter_reuses_the_verdict(vault: Path, monkeypatch) -> None:
+    expected = vk108_rows(vault, use_cache=False)
+    assert [r[1] for r in expected] == [3]  # `date` is not a string
+    edit(vault, TARGET, "the paper", "the paper, again")
+    with monkeypatch.context() as patched:
+        vk108._validator.cache_clear()
+        patched.setattr(vk108, "_validator", lambda s: (_ for _ in ()).throw(AssertionError("validated")))
+        assert vk108_rows(vault) == expected
+        edit(vault, TARGET, "the paper, again", "the paper, and again")  # and once more
+        assert vk108_rows(vault) == expected
+
+
+def test_an_edit_of_the_frontmatter_validates_again(vault: Path) -> None:
+    edit(vault, TARGET, "date: [2023, 3, 5]", "date: 2023-03-05")
+    assert vk108_rows(vault) == vk108_rows(vault, use_cache=False) == []
+    edit(vault, TARGET, "date: 2023-03-05", "date: [5]")
+    assert [r[1] for r in vk108_rows(vault)] == [3]
+
+
+def test_a_verdict_is_keyed_by_schema_and_data() -> None:
+    assert memo.digest("VK108", "{}", {"a": 1}) != memo.digest("VK108", "{}", {"a": "1"})
+    import datetime
+
+    day = datetime.date(2023, 3, 14)
+    assert memo.digest("x", {"d": day}) != memo.digest("x", {"d": repr(day)})
+    assert memo.digest("x", {"d": day}) != memo.digest("x", {"d": "2023-03-14"})
+    assert memo.digest("x", {"b": 1, "a": 2}) == memo.digest("x", {"a": 2, "b": 1})
+
+
+PROBE = """
+import json, sys
+from vaultkit.cli import main
+sys.argv = ["vaultkit", "lint", "--format", "json", sys.argv[1]]
+try:
+    main()
+except SystemExit:
+    pass
+print("\\0" + json.dumps(sorted(m for m in sys.modules if m.startswith(("jsonschema", "referencing")))))
+"""
+
+
+def heavy_modules(root: Path, path: str, cache: Path) -> tuple[list, list[str]]:
+    done = subprocess.run([sys.executable, "-c", PROBE, path], cwd=root, capture_output=True,
+                          text=True, timeout=120, env={**__import__("os").environ,
+                                                        "VAULTKIT_CACHE_DIR": str(cache)})
+    out, _, listing = done.stdout.rpartition("\0")
+    return json.loads(out), json.loads(listing)
+
+
+def test_a_warm_one_note_lint_never_imports_jsonschema(vault: Path, tmp_path: Path) -> None:
+    cache = Path(__import__("os").environ["VAULTKIT_CACHE_DIR"])
+    edit(vault, TARGET, "the paper", "the paper, staged")
+    findings, modules = heavy_modules(vault, TARGET, cache)
+    assert [f["code"] for f in findings] == ["VK108"]
+    assert modules == []
+    edit(vault, TARGET, "date: [2023, 3, 5]", "date: [2023]")
+    findings, modules = heavy_modules(vault, TARGET, cache)
+    assert [f["code"] for f in findings] == ["VK108"]
+    assert "jsonschema" in modules  # the probe sees it when the frontmatter changed

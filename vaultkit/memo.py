@@ -1,0 +1,114 @@
+"""Verdicts of costly pure checks, kept so that a run whose input did not change skips them.
+
+JSON Schema validation (of ``.vaultkit.yaml``, of schema files, of a note's frontmatter
+by VK108) is a pure function of two JSON documents, and importing ``jsonschema`` alone
+costs more than the rest of a one-note pre-commit run.  Two kinds of memory serve it,
+both keyed by :func:`digest` of everything the check reads:
+
+- **passes** of the few config and schema files: an empty marker file per key in the
+  cache folder (data only: its name is all it says);
+- **verdicts per note** (VK108's findings for one frontmatter): recorded while a note is
+  checked (:func:`begin` / :func:`end`), stored in the note's row by the engine, and
+  handed back (:func:`begin` with ``known``) when the note is checked again -- an edit
+  below the frontmatter re-validates nothing.
+
+Nothing here changes a result: a key covers every input, and a miss means "compute".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+_files = True
+_known: dict[str, str] = {}
+_recorded: dict[str, str] = {}
+
+
+def cache_dir() -> Path:
+    """Where vaultkit keeps what it stores (never inside a vault): ``$VAULTKIT_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/vaultkit``, else ``~/.cache/vaultkit``."""
+    explicit = os.environ.get("VAULTKIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "vaultkit"
+
+
+def _tagged(value: object) -> object:
+    # YAML gives dates, and could give sets or bytes: each keyed by its type and repr,
+    # never equal to a string that happens to read the same
+    return {"\0type": type(value).__name__, "\0repr": repr(value)}
+
+
+def digest(*parts: object) -> str:
+    """A key for a check of ``parts`` (JSON-like data; other values by type and repr)."""
+    blob = json.dumps(parts, sort_keys=True, default=_tagged, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+# -- passes of config and schema files ---------------------------------------------------
+def without_files() -> None:
+    """``--no-cache``: neither read nor write markers in the cache folder."""
+    global _files
+    _files = False
+
+
+def _marker(key: str) -> Path:
+    return cache_dir() / "passed" / key
+
+
+def passed(key: str) -> bool:
+    """Whether the check with ``key`` passed before."""
+    return _files and _marker(key).is_file()
+
+
+def mark_passed(key: str) -> None:
+    """Remember that the check with ``key`` passed (failures are never remembered)."""
+    if not _files:
+        return
+    path = _marker(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        os.close(handle)
+        os.replace(temp, path)
+    except OSError:
+        pass  # a cache that cannot be written costs time, never a result
+
+
+# -- verdicts recorded per note ----------------------------------------------------------
+def begin(known: str = "") -> None:
+    """Start checking one note; ``known`` is what :func:`end` gave for its last check."""
+    _recorded.clear()
+    _known.clear()
+    if known:
+        try:
+            pairs = json.loads(known)
+        except ValueError:
+            return
+        if isinstance(pairs, dict):
+            _known.update((k, v) for k, v in pairs.items() if isinstance(v, str))
+
+
+def end() -> str:
+    """The verdicts the note's check used or made (JSON), to hand to the next check."""
+    out = json.dumps(_recorded, sort_keys=True) if _recorded else ""
+    _recorded.clear()
+    _known.clear()
+    return out
+
+
+def verdict(key: str) -> str | None:
+    """A verdict known for ``key`` (recorded again, so the next check has it too)."""
+    found = _known.get(key)
+    if found is not None:
+        _recorded[key] = found
+    return found
+
+
+def record(key: str, value: str) -> None:
+    _recorded[key] = value
