@@ -92,8 +92,7 @@ def _load(opts: LintOptions) -> tuple["Vault | None", tuple[str, ...], bytes | N
         where = [] if named is None else [named if named.exists() else named.parent]
     else:
         where = list(opts.paths)
-    if opts.no_cache:
-        memo.without_files()  # nothing read from the cache folder, nothing written
+    memo.use_files(not opts.no_cache)  # --no-cache: nothing read or written in the cache folder
     located = locate(where, opts.vault_dir)
     note = located.note()
     if note and not opts.from_stdin:

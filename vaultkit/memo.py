@@ -51,10 +51,11 @@ def digest(*parts: object) -> str:
 
 
 # -- passes of config and schema files ---------------------------------------------------
-def without_files() -> None:
-    """``--no-cache``: neither read nor write markers in the cache folder."""
+def use_files(flag: bool) -> None:
+    """Whether markers are read and written in the cache folder (not with ``--no-cache``;
+    set by each run of the command line)."""
     global _files
-    _files = False
+    _files = flag
 
 
 def _marker(key: str) -> Path:
