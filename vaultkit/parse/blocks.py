@@ -29,6 +29,7 @@ reads the original text directly.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Set
@@ -105,8 +106,110 @@ def _last_line(base: int, src: str) -> int | None:
     return base + stripped.count("\n") if stripped else None
 
 
+class _LineStartSearch:
+    """A compiled block-rule alternation whose ``search`` tries line starts only.
+
+    Every block rule begins with ``^`` (multiline), so a match can only start where a
+    line does; ``re``'s own search tries every character, which on one line of 20 MB
+    inside a list item or a quote took seconds.  Trying ``match`` at each line start
+    finds the same, leftmost match.
+    """
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+
+    def match(self, src: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.pattern.match(src, pos, endpos)
+
+    def search(self, src: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        match = self.pattern.match
+        found = match(src, pos, endpos)  # at ``pos`` itself "^" decides if it is a line start
+        while found is None:
+            pos = src.find("\n", pos, endpos) + 1
+            if pos == 0:
+                return None
+            found = match(src, pos, endpos)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pattern, name)
+
+
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of each ``(``, ``)`` and ``|`` of a regular
+    expression, escapes and character classes stepped over."""
+    depth, i, in_class = 0, start, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[c]
+            yield i, c, depth
+        i += 1
+
+
+def _branches(pattern: str) -> Iterator[str]:
+    """The top-level alternatives of a regular expression."""
+    start = 0
+    for i, c, depth in _structure(pattern):
+        if c == "|" and depth == 0:
+            yield pattern[start:i]
+            start = i + 1
+    yield pattern[start:]
+
+
+def _group_body(pattern: str, start: int) -> str | None:
+    """The inside of the group whose body starts at ``start`` (after its ``(``)."""
+    for i, c, depth in _structure(pattern, start):
+        if c == ")" and depth == -1:
+            return pattern[start:i]
+    return None
+
+
+_GROUP = re.compile(r"\((?:\?:|\?P<\w+>)?")
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every alternative of ``pattern`` begins with ``^`` (perhaps inside a group
+    that cannot repeat zero times)."""
+    for branch in _branches(pattern):
+        if branch.startswith("^"):
+            continue
+        group = _GROUP.match(branch)
+        if group is None:
+            return False
+        body = _group_body(branch, group.end())
+        if body is None or not _anchored(body):
+            return False
+        if branch[group.end() + len(body) + 1 : group.end() + len(body) + 3].startswith(("*", "?", "{0")):
+            return False
+    return True
+
+
+_SEARCHES: dict[re.Pattern[str], Any] = {}
+
+
 class _PositionedBlockParser(BlockParser):
     state_cls = _PositionedState
+
+    def compile_sc(self, rules: Optional[list[str]] = None) -> Any:
+        sc = super().compile_sc(rules)  # mistune's own cache (cleared when a rule changes)
+        # mistune asks on every parse of every list and quote: decided once per pattern
+        found = _SEARCHES.get(sc)
+        if found is None:
+            names = rules if rules is not None else self.rules
+            anchored = all(_anchored(self.specification[name]) for name in names)
+            # a rule that may match mid-line (a plugin's) keeps re's own search
+            found = _SEARCHES[sc] = _LineStartSearch(sc) if anchored else sc
+        return found
 
     def parse_method(self, m: Any, state: Any) -> Optional[int]:
         start = state.cursor
