@@ -21,6 +21,7 @@ from vaultkit.config import Config
 from vaultkit.files import VaultFiles, paper_note_pattern, paper_notes, sanitize_key
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span, Word
+from vaultkit.packed import EMPTY_CITATIONS, EMPTY_LINKS, Packed, as_packed, distinct
 from vaultkit.references import Resolution, Resolver, find_block_id, wholly_generated
 from vaultkit.suggest import KeySuggester
 
@@ -45,8 +46,9 @@ class NoteFacts:
     headings: tuple[Heading, ...] = ()
     block_ids: tuple[tuple[str, Span], ...] = ()
     """``^id`` block references (id without the caret, span of ``^id``)."""
-    links: tuple[Link, ...] = ()
-    citations: tuple[Citation, ...] = ()
+    links: Packed[Link] = EMPTY_LINKS
+    """Stored as a table (:mod:`vaultkit.packed`): a note may hold millions."""
+    citations: Packed[Citation] = EMPTY_CITATIONS
     code_spans: tuple[CodeSpan, ...] = ()
     """Inline code that could be a citekey (one word): what VK209 reads."""
     key_words: tuple[Word, ...] = ()
@@ -69,6 +71,11 @@ class NoteFacts:
     link_sources: tuple[Link, ...] = ()
     """Links that are the source of a Log action (``[read([Title](https://…))]``): a paper
     named by its address, matched to the bibliography by VK211 and the index."""
+
+    def __post_init__(self) -> None:
+        # a note built by hand (or an old caller) may hand tuples: the facts hold tables
+        object.__setattr__(self, "links", as_packed("link", self.links))
+        object.__setattr__(self, "citations", as_packed("citation", self.citations))
 
     @classmethod
     def of(cls, note: Note, hash: str, schemas: tuple[str, ...] = (),
@@ -116,7 +123,7 @@ class NoteFacts:
     def cites(self) -> str:
         """The distinct citekeys cited, one a line (sorted): what the store keeps beside
         the facts for vault-wide citation rules."""
-        return "\n".join(sorted({c.key for c in self.citations}))
+        return "\n".join(sorted({c.key for c in distinct(self.citations)}))
 
     def generated_lines(self) -> range:
         return range(self.generated[0], self.generated[1] + 1) if self.generated else range(0)
@@ -276,7 +283,7 @@ class VaultFacts:
             facts = self.notes.get(path)
         if facts is None:
             return None
-        return NoteSummary(frozenset(c.key for c in facts.citations), facts.generated_only,
+        return NoteSummary(frozenset(c.key for c in distinct(facts.citations)), facts.generated_only,
                            frozenset(facts.lookalike))
 
     def cited_keys(self) -> dict[str, frozenset[str]]:

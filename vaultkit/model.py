@@ -8,6 +8,7 @@ per file or built in a worker process.  Every element carries a :class:`Span` an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -287,8 +288,9 @@ class Note:
     sections: tuple[Section, ...] = ()
     list_items: tuple[ListItem, ...] = ()
     blocks: tuple[Block, ...] = ()
-    links: tuple[Link, ...] = ()
-    citations: tuple[Citation, ...] = ()
+    links: Sequence[Link] = ()
+    """A :class:`vaultkit.packed.Packed` table when parsed (a tuple works too)."""
+    citations: Sequence[Citation] = ()
     tags: tuple[Tag, ...] = ()
     code_spans: tuple[CodeSpan, ...] = ()
     comments: tuple[Comment, ...] = ()

@@ -12,12 +12,17 @@ element's raw text" has a single owner.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from vaultkit.model import Span
 
 BOM = "\ufeff"
+_new_span = tuple.__new__
+"""Builds a Span from a tuple without NamedTuple's Python-level ``__new__`` (spans are
+made by the million on a hostile line)."""
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
@@ -80,9 +85,13 @@ class SourceText:
         return self.line_starts[line - 1] + column - 1
 
     def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column)
+        starts = self.line_starts
+        index = bisect_right(starts, start) - 1
+        first = starts[index]
+        if index + 1 == len(starts) or end < starts[index + 1]:  # one line: one search
+            return _new_span(Span, (index + 1, start - first + 1, index + 1, end - first + 1))
+        end_index = bisect_right(starts, end) - 1
+        return _new_span(Span, (index + 1, start - first + 1, end_index + 1, end - starts[end_index] + 1))
 
     def line_span(self, line: int) -> Span:
         """The whole of one line, without its line ending."""
@@ -100,6 +109,26 @@ class SourceText:
     def slice(self, span: Span) -> str:
         """The original text a span covers (line endings as written)."""
         return slice_text(self.original, span, self.original_line_starts)
+
+
+def line_columns(line_starts: Sequence[int], offsets: Iterable[int]) -> tuple[array, array]:
+    """1-based lines and columns of ``offsets`` (increasing), walking the lines once: how a
+    table of a million elements on one line (:mod:`vaultkit.packed`) gets its positions."""
+    lines, columns = array("I"), array("I")
+    add_line, add_column = lines.append, columns.append
+    count = len(line_starts)
+    index, first, following = 0, line_starts[0], line_starts[1] if count > 1 else _NEVER
+    for offset in offsets:
+        if offset >= following or offset < first:
+            index = bisect_right(line_starts, offset) - 1
+            first = line_starts[index]
+            following = line_starts[index + 1] if index + 1 < count else _NEVER
+        add_line(index + 1)
+        add_column(offset - first + 1)
+    return lines, columns
+
+
+_NEVER = float("inf")
 
 
 def slice_text(original: str, span: Span, line_starts: tuple[int, ...] | None = None) -> str:

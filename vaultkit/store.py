@@ -29,6 +29,7 @@ from vaultkit.bib.model import BibEntry, BibIssue, Bibliography
 from vaultkit.facts import NoteFacts, NoteSummary
 from vaultkit.files import VaultFiles
 from vaultkit.model import Finding
+from vaultkit.packed import decode_hook, encode_hook
 
 FORMAT = "vaultkit-store-5"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
@@ -117,13 +118,13 @@ def _seal(*parts: object) -> str:
 
 def _decode(data: bytes, kind: type[_T]) -> _T | None:
     try:
-        return msgspec.json.decode(data, type=kind)
+        return msgspec.json.decode(data, type=kind, dec_hook=decode_hook)
     except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError):
         return None
 
 
 _FINDINGS = msgspec.json.Decoder(list[Finding])
-_ENCODE = msgspec.json.Encoder()
+_ENCODE = msgspec.json.Encoder(enc_hook=encode_hook)
 
 
 def encode(value: object) -> bytes:

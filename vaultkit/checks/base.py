@@ -9,7 +9,7 @@ never computes a position.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Protocol
 
@@ -18,6 +18,7 @@ from vaultkit.config import Config
 from vaultkit.facts import NoteFacts, VaultFacts
 from vaultkit.files import VaultFiles
 from vaultkit.model import Fix, Note, Span
+from vaultkit.packed import E, occurrences
 from vaultkit.references import Resolver
 from vaultkit.schema import Schema
 
@@ -32,6 +33,9 @@ class Hit:
     """Set by vault-wide checks that report on another file (a .bib, an asset)."""
     fix: Fix | None = None
     """The edits that mend it; ``fixable`` is then true as well."""
+    more: int = 0
+    """How many more identical findings on its line this one stands for (see
+    :func:`each`): they are counted, never built."""
 
 
 REPEATS_PER_LINE = 10
@@ -50,20 +54,32 @@ def cap_repeats(hits: Iterable[Hit], limit: int = REPEATS_PER_LINE) -> list[Hit]
     out: list[Hit] = []
     groups: dict[tuple[str | None, int, str], list[int]] = {}  # -> [last kept, kept, more]
     for hit in hits:
-        group = groups.get((hit.path, hit.span.line, hit.message))
+        key = (hit.path, hit.span.line, hit.message)
+        group = groups.get(key)
         if group is None:
-            groups[(hit.path, hit.span.line, hit.message)] = [len(out), 1, 0]
-        elif group[1] < limit:
-            group[0] = len(out)
-            group[1] += 1
-        else:
-            group[2] += 1
+            groups[key] = group = [len(out), 0, 0]
+        if group[1] >= limit:
+            group[2] += 1 + hit.more
             continue
+        group[0] = len(out)
+        group[1] += 1
+        group[2] += hit.more
         out.append(hit)
     for at, _, more in groups.values():
         if more:
-            out[at] = replace(out[at], message=f"{out[at].message} (and {more:,} more on this line)")
+            out[at] = replace(out[at], message=f"{out[at].message} (and {more:,} more on this line)",
+                              more=0)
     return out
+
+
+def each(elements: Sequence[E], element: E, hit: Callable[[E], Hit]) -> Iterator[Hit]:
+    """``hit`` for every element equal to ``element`` but for its place (one of
+    :func:`vaultkit.packed.distinct`): a rule decides once per distinct citation or link,
+    and reports each place.  Past :data:`REPEATS_PER_LINE` on a line they are counted
+    (:attr:`Hit.more`), not built."""
+    for found, more in occurrences(elements, element, REPEATS_PER_LINE):
+        made = hit(found)
+        yield replace(made, more=more) if more else made
 
 
 @dataclass(frozen=True)

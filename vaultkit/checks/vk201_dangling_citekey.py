@@ -40,8 +40,9 @@ import re
 from typing import Iterable
 
 from vaultkit.checks._fixes import replace
-from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.checks.base import Hit, VaultContext, each
 from vaultkit.facts import NoteFacts
+from vaultkit.packed import distinct
 
 CODE = "VK201"
 NAME = "dangling-citekey"
@@ -57,15 +58,15 @@ def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     ignored = set(ctx.config.citekey_ignore) | set(ctx.options.get("ignore") or ())
     patterns = [re.compile(p) for p in
                 (*ctx.config.citekey_ignore_patterns, *(ctx.options.get("ignore-patterns") or ()))]
-    for cite in note.citations:
+    for cite in distinct(note.citations):  # each key is looked up once, reported everywhere
         key = cite.key
         if key in ignored or any(p.fullmatch(key) for p in patterns) or facts.knows_key(key):
             continue
         close = facts.suggest_keys(key)
         hint = " (did you mean " + ", ".join("@" + c for c in close) + "?)" if close else ""
-        fix = None
-        if len(close) == 1 and cite.raw in (f"@{key}", f"@{{{key}}}"):
-            fix = replace(cite.span, cite.raw.replace(key, close[0]),
-                          f"Replace with @{close[0]}", "unsafe")
-        yield Hit(cite.span, f"unknown citekey @{key}: not in the bibliography and no paper "
-                  f"note{hint}", suggestion=("@" + close[0]) if close else None, fix=fix)
+        message = f"unknown citekey @{key}: not in the bibliography and no paper note{hint}"
+        fixed = cite.raw.replace(key, close[0]) if len(close) == 1 and cite.raw in (
+            f"@{key}", f"@{{{key}}}") else None
+        yield from each(note.citations, cite, lambda at: Hit(
+            at.span, message, suggestion=("@" + close[0]) if close else None,
+            fix=replace(at.span, fixed, f"Replace with @{close[0]}", "unsafe") if fixed else None))

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from vaultkit.checks._fixes import note_name, replace, retarget
 from vaultkit.checks._links import is_asset_link, resolved_links, show
-from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.checks.base import Hit, VaultContext, each
 from vaultkit.facts import NoteFacts
 from vaultkit.model import Fix, Link
 from vaultkit.references import heading_key
@@ -50,13 +50,16 @@ def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     close: dict[str, str | None] = {}  # the note a name is a typo of: asked once per name
     for link, res in resolved_links(note, ctx):
         if res.status == "missing" and not is_asset_link(link) and link.kind != "image":
-            fix = _backslash_fix(link, note, ctx) or _note_fix(link, note, ctx, close)
-            yield Hit(link.span, f"unresolved link '{show(link)}': no such note", fix=fix)
+            message = f"unresolved link '{show(link)}': no such note"
+            yield from each(note.links, link, lambda at: Hit(
+                at.span, message, fix=_backslash_fix(at, note, ctx) or _note_fix(at, note, ctx, close)))
         elif res.status == "no-heading":
-            yield Hit(link.span, f"'{res.path}' has no heading '{link.fragment}'",
-                      fix=_heading_fix(link, res.path, ctx))
+            message = f"'{res.path}' has no heading '{link.fragment}'"
+            yield from each(note.links, link, lambda at: Hit(
+                at.span, message, fix=_heading_fix(at, res.path, ctx)))
         elif res.status == "no-block":
-            yield Hit(link.span, f"'{res.path}' has no block '{link.fragment}'")
+            message = f"'{res.path}' has no block '{link.fragment}'"
+            yield from each(note.links, link, lambda at: Hit(at.span, message))
 
 
 def _backslash_fix(link: Link, note: NoteFacts, ctx: VaultContext) -> Fix | None:

@@ -29,7 +29,7 @@ from typing import Iterable
 
 from vaultkit.checks._fixes import case_of, retarget
 from vaultkit.checks._links import resolved_links, show
-from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.checks.base import Hit, VaultContext, each
 from vaultkit.facts import NoteFacts
 
 CODE = "VK204"
@@ -44,6 +44,7 @@ def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for link, res in resolved_links(note, ctx):
         if res.status == "case":
             fixed = case_of(link.target, res.path) if res.path else None
-            fix = retarget(link, fixed, f"Write it as the file is: '{fixed}'") if fixed else None
-            yield Hit(link.span, f"'{show(link)}' matches '{res.path}' only when case is ignored",
-                      suggestion=res.path, fix=fix)
+            message = f"'{show(link)}' matches '{res.path}' only when case is ignored"
+            yield from each(note.links, link, lambda at: Hit(
+                at.span, message, suggestion=res.path,
+                fix=retarget(at, fixed, f"Write it as the file is: '{fixed}'") if fixed else None))

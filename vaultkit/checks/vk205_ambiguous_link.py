@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks._links import resolved_links, show
-from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.checks.base import Hit, VaultContext, each
 from vaultkit.facts import NoteFacts
 
 CODE = "VK205"
@@ -38,4 +38,5 @@ def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for link, res in resolved_links(note, ctx):
         if res.status == "ambiguous":
             listed = ", ".join(res.candidates[:5])
-            yield Hit(link.span, f"'{show(link)}' matches {len(res.candidates)} files: {listed}")
+            message = f"'{show(link)}' matches {len(res.candidates)} files: {listed}"
+            yield from each(note.links, link, lambda at: Hit(at.span, message))

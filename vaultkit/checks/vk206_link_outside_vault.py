@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from vaultkit.checks._links import resolved_links, show
-from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.checks.base import Hit, VaultContext, each
 from vaultkit.facts import NoteFacts
 
 CODE = "VK206"
@@ -36,4 +36,5 @@ OPTIONS: dict[str, object] = {}
 def check(note: NoteFacts, ctx: VaultContext) -> Iterable[Hit]:
     for link, res in resolved_links(note, ctx):
         if res.status == "outside":
-            yield Hit(link.span, f"'{show(link)}' points outside the vault")
+            message = f"'{show(link)}' points outside the vault"
+            yield from each(note.links, link, lambda at: Hit(at.span, message))

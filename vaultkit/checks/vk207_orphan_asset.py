@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, VaultContext
+from vaultkit.packed import distinct
 from vaultkit.model import Span
 
 CODE = "VK207"
@@ -38,7 +39,7 @@ def check_vault(ctx: VaultContext) -> Iterable[Hit]:
     extensions = {str(e).lower().lstrip(".") for e in ctx.options["extensions"]}  # type: ignore[union-attr]
     linked: set[str] = set()
     for note in ctx.notes.values():
-        for link in note.links:
+        for link in distinct(note.links):  # where a link leads does not depend on its place
             if not link.is_url:
                 res = ctx.resolver.resolve(link, note.path)
                 if res.path:

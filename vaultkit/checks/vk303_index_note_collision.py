@@ -30,11 +30,12 @@ the reference manager owns the bibliography).
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Protocol
+from typing import Iterable, Mapping, Protocol, Sequence
 
 from vaultkit.checks.base import Hit, VaultContext
 from vaultkit.fsutil import NameClash, name_clashes
 from vaultkit.model import Citation, Span
+from vaultkit.packed import distinct
 from vaultkit.files import sanitize_key
 
 CODE = "VK303"
@@ -52,15 +53,15 @@ def message(clash: NameClash, path: str) -> str:
 
 
 class _Cites(Protocol):
-    citations: tuple[Citation, ...]
+    citations: Sequence[Citation]
 
 
 def first_citation(notes: Mapping[str, _Cites], keys: Iterable[str]) -> tuple[str, Span] | None:
     """Where the first of ``keys`` is cited first (by path, then position)."""
     wanted = set(keys)
     for path in sorted(notes):
-        spans = [c.span for c in notes[path].citations if c.key in wanted]
-        if spans:
+        spans = [c.span for c in distinct(notes[path].citations) if c.key in wanted]
+        if spans:  # the first of a shape is its first place
             return path, min(spans, key=lambda s: (s.line, s.column))
     return None
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Callable, Generic, Iterable, NamedTuple, TypeVar
 
 from vaultkit.model import Citation, Link, ListItem, Note, Tag
+from vaultkit.packed import between, distinct, occurrences, starting_in
 from vaultkit.schema.log import log_entries, log_section
 from vaultkit.schema.model import SessionSpec  # re-exported: its old home
 
@@ -310,7 +312,7 @@ class _SessionReader:
         heading = section.heading.text if section is not None and section.heading else None
         self.log_range = (section.start_line, section.end_line) if section is not None else (0, -1)
         self.session = Session(note.path, session_date(note, spec), linkable(heading))
-        self.citations = _ByLine(note.citations, lambda c: c.span.line)
+        self.citations = note.citations  # a table: looked up by bisection, never copied
         self.tags = _ByLine(note.tags, lambda t: t.span.line)
         self.item_at = {item.line: item for item in note.list_items}
         self.children: dict[int, list[ListItem]] = {}
@@ -324,13 +326,13 @@ class _SessionReader:
         self._entries = []
         self._unmatched: list = []
         self._heading_lines = [h.span.line for h in note.headings]
-        self._links = _ByLine((l for l in note.links if l.kind in ("image", "markdown") and not l.is_url
-                               and l.target_span is not None), _target_line)
-        links = _ByLine((l for l in note.links if l.kind == "markdown"), lambda l: l.span.line)
+        self._links = _ByLine((at for l in distinct(note.links) if l.kind in ("image", "markdown")
+                               and not l.is_url and l.target_span is not None
+                               for at, _ in occurrences(note.links, l, sys.maxsize)), _target_line)
         for entry in log_entries(note, schema):
             if entry.kind != "action" or entry.tag is None or entry.tag.argument_span is None:
                 continue
-            key, link = self._source(entry.tag, links, source_key)
+            key, link = self._source(entry.tag, source_key)
             if key is None and link is None:
                 continue
             if key is None:
@@ -342,8 +344,7 @@ class _SessionReader:
         self.owned.sort()
         self._owned_starts = [first for first, _, _ in self.owned]
 
-    def _source(self, tag: Tag, links: _ByLine,
-                source_key: Callable[[Link], str | None]) -> tuple[str | None, Link | None]:
+    def _source(self, tag: Tag, source_key: Callable[[Link], str | None]) -> tuple[str | None, Link | None]:
         """The key an action credits, or the link source that names no known paper."""
         where = tag.argument_span
         assert where is not None
@@ -353,12 +354,12 @@ class _SessionReader:
                 (span.end_line, span.end_column) <= (where.end_line, where.end_column))
 
         cite: Citation
-        for cite in self.citations.between(where.line, where.end_line):
+        for cite in starting_in(self.citations, where):
             if inside(cite.span):
                 return cite.key, None
         link: Link
-        for link in links.between(where.line, where.end_line):
-            if inside(link.span) and link.raw == (tag.argument or "").strip():
+        for link in starting_in(self.note.links, where):
+            if link.kind == "markdown" and inside(link.span) and link.raw == (tag.argument or "").strip():
                 key = source_key(link)
                 if link.is_url:
                     self.consulted[link.target] = key
@@ -383,12 +384,14 @@ class _SessionReader:
 
     def mentions(self) -> Iterable[PartMention]:
         contexts: dict[int, tuple[str, int]] = {}  # line -> (text without markup, its offset)
-        seen: set[tuple[str, int]] = set()  # one mention per key and line
-        for cite in self.citations.items:
+        first: dict[tuple[str, int], Citation] = {}  # one mention per key and line: its first
+        for shape in distinct(self.citations):
+            for cite, _ in occurrences(self.citations, shape, 1):
+                at = (cite.key, cite.span.line)
+                if at not in first or cite.span.column < first[at].span.column:
+                    first[at] = cite
+        for cite in sorted(first.values(), key=lambda c: (c.span.line, c.span.column)):
             line = cite.span.line
-            if (cite.key, line) in seen:
-                continue
-            seen.add((cite.key, line))
             owner = self.owner(line)
             if owner is not None and owner[2] == cite.key:
                 continue  # the action's own bullets
@@ -428,7 +431,7 @@ class _SessionReader:
         owner = self.item_at.get(tag.span.line)
         if owner is not None and not tag.payload:  # the thought is in the nested bullets
             last = owner.end_line
-        return {c.key for c in self.citations.between(first, last)}
+        return {c.key for c in between(self.citations, first, last)}
 
     def _section_of(self, line: int) -> str:
         # the last heading above a line owns it (a sub-heading is a section of its own)

@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from array import array
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import unquote
 
 from vaultkit.model import Citation, CodeSpan, Comment, Link, LinkKind, Span, Tag, Word
+from vaultkit.packed import Packed, Packer, link_shape, merge
 
 FILL = "\x00"
 """Stands in for masked characters: matched by no grammar, not a word character."""
@@ -54,8 +56,8 @@ _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 @dataclass(frozen=True, slots=True)
 class InlineResult:
-    links: tuple[Link, ...]
-    citations: tuple[Citation, ...]
+    links: Packed[Link]
+    citations: Packed[Citation]
     tags: tuple[Tag, ...]
     code_spans: tuple[CodeSpan, ...]
     comments: tuple[Comment, ...]
@@ -70,6 +72,7 @@ def scan_inline(
     span_of: Callable[[int, int], Span],
     skip: frozenset[int] = frozenset(),
     original: Callable[[Span], str] | None = None,
+    line_starts: Sequence[int] | None = None,
 ) -> InlineResult:
     """Find the inline elements of ``text``.
 
@@ -77,53 +80,112 @@ def scan_inline(
     blocks).  ``skip`` holds offsets of ``[`` that are task boxes, not tags.
     ``original`` slices a span from the file as written; given when ``text`` had its
     ``\r\n``/``\r`` line endings normalized, so that an element spanning lines keeps
-    the line endings of the file in its ``raw`` text.
+    the line endings of the file in its ``raw`` text.  ``line_starts``: where each
+    line of ``text`` starts, given when offsets in ``text`` are columns within a line (a
+    note's text; not a canvas string, where an escape is several characters of the file).
     """
     base = _mask(text, opaque)
     code_spans, comments, regions, comment_ranges = _scan_opaque(base, text, span_of)
     masked = _mask(base, regions)
     visible = _mask(text, comment_ranges, fill=" ")
 
-    links: list[Link] = []
-    hidden: list[tuple[int, int]] = []
-    for m in _WIKILINK.finditer(masked):
-        if not _PLACEHOLDER.search(m.group(2)):
-            links.append(_wikilink(m, text, span_of))
-        hidden.append((m.start(), m.end()))
-    masked = _mask(masked, hidden)
+    # Elements found on a line of a million links are packed as they are found (never
+    # a list of objects), and what they cover is masked by ``sub`` (never a list of
+    # ranges): wikilinks and autolinks never span lines, so their filler is one run.
+    wikilinks, hidden = _wikilinks(masked, text, span_of, line_starts)
+    masked = _mask(masked, hidden, presorted=True, one_line=True)
+    autolinks: Packer[Link] = Packer("link")
+    if "<" in masked:
+        masked = _mask(masked, (_autolink(autolinks, span_of, m) for m in _AUTOLINK.finditer(masked)),
+                       presorted=True, one_line=True)
 
-    hidden = []
-    for m in _AUTOLINK.finditer(masked):
-        links.append(
-            Link("autolink", m.group(), span_of(m.start(), m.end()), m.group(1), is_url=True,
-                 target_span=span_of(m.start(1), m.end(1)))
-        )
-        hidden.append((m.start(), m.end()))
-    masked = _mask(masked, hidden)
-
-    md_links, destinations = _markdown_links(masked, text, span_of)
-    links.extend(md_links)
+    md_links, destinations = _markdown_links(masked, text, span_of) if "](" in masked else ([], [])
     masked = _mask(masked, destinations)
-    masked = _mask(masked, [(m.start(), m.end()) for m in _BARE_URL.finditer(masked)])
+    if "://" in masked or "www." in masked or "mailto:" in masked:
+        masked = _mask(masked, (m.span() for m in _BARE_URL.finditer(masked)), presorted=True,
+                       one_line=True)
 
     tags = _tags(masked, text, span_of, skip)
-    citations = _citations(masked, text, span_of)
+    citations = _citations(masked, text, span_of, line_starts)
     key_words = _key_words(masked, text, span_of)
-    links.sort(key=lambda link: (link.span.line, link.span.column))
-    result = (tuple(links), citations, tags, tuple(code_spans), tuple(comments))
-    if original is not None:
-        result = tuple(
-            tuple(e._replace(raw=original(e.span)) if "\n" in e.raw else e for e in elements)
-            for elements in result
+    md_links.sort(key=lambda link: (link.span.line, link.span.column))
+    rest = (md_links, tags, code_spans, comments)
+    if original is not None:  # only these may span lines (a citation never does)
+        rest = tuple(
+            [e._replace(raw=original(e.span)) if "\n" in e.raw else e for e in elements]
+            for elements in rest
         )  # type: ignore[assignment]
-    return InlineResult(*result, visible, key_words)
+    markdown = Packer("link")
+    for link in rest[0]:
+        markdown.add_element(link)
+    links = merge("link", [wikilinks, autolinks.done(), markdown.done()])
+    return InlineResult(links, citations, tuple(rest[1]), tuple(rest[2]), tuple(rest[3]),
+                        visible, key_words)
+
+
+def _wikilinks(masked: str, text: str, span_of: Callable[[int, int], Span],
+               line_starts: Sequence[int] | None) -> tuple[Packed[Link], Iterator[tuple[int, int]]]:
+    """The wikilinks and embeds, and the ranges they cover (placeholders included).
+
+    With ``line_starts`` offsets are columns within a line, and since a wikilink never
+    spans a line its shape depends on its text alone: a line of one link repeated a
+    million times reads the link once and builds no span.
+    """
+    packer: Packer[Link] = Packer("link")
+    shapes: dict[str, int] = {}  # raw text -> shape id (-1: a placeholder, no link)
+    starts, ends = array("I"), array("I")
+    add_shape, add_offset, add_length = packer.rows()
+    for m in _WIKILINK.finditer(masked):
+        start, end = m.span()
+        starts.append(start)
+        ends.append(end)
+        if line_starts is None:
+            if not _PLACEHOLDER.search(m.group(2)):
+                span = span_of(start, end)
+                packer.add(link_shape(_wikilink(m, text, span_of), span), span)
+            continue
+        raw = m.group()
+        shape = shapes.get(raw)
+        if shape is None:
+            shape = shapes[raw] = -1 if _PLACEHOLDER.search(m.group(2)) else packer.shape_id(
+                link_shape(_wikilink(m, text, span_of), span_of(start, end)))
+        if shape >= 0:
+            add_shape(shape)
+            add_offset(start)
+            add_length(end - start)
+    return packer.done(line_starts or (0,)), zip(starts, ends)
+
+
+def _autolink(packer: Packer[Link], span_of: Callable[[int, int], Span], m: re.Match[str]) -> tuple[int, int]:
+    span = span_of(m.start(), m.end())
+    link = Link("autolink", m.group(), span, m.group(1), is_url=True,
+                target_span=span_of(m.start(1), m.end(1)))
+    packer.add(link_shape(link, span), span)
+    return m.span()
 
 
 # -- masking ----------------------------------------------------------------------------
-def _mask(text: str, ranges: Iterable[tuple[int, int]], fill: str = FILL) -> str:
+_FILL_BYTES = {c: bytes(ord(c) if b != 10 else 10 for b in range(256)) for c in (FILL, " ")}
+"""Translation tables for ASCII text: every byte becomes the filler, line breaks stay."""
+
+
+def _mask(text: str, ranges: Iterable[tuple[int, int]], fill: str = FILL, presorted: bool = False,
+          one_line: bool = False) -> str:
+    """``text`` with ``ranges`` replaced by ``fill`` (line breaks kept).
+
+    ASCII text (most notes) is masked in place in a byte buffer, so that a million
+    ranges cost no million string pieces; other text is joined from pieces.
+    ``presorted``: the ranges come in order and do not overlap; ``one_line``: and
+    none holds a line break (a grammar's matches that never span lines).
+    """
+    ordered = ranges if presorted else sorted(ranges)
+    if text.isascii():
+        if one_line:
+            return _mask_runs(text, ordered, _FILL_BYTES[fill][0:1])
+        return _mask_ascii(text, ordered, _FILL_BYTES[fill])
     parts: list[str] = []
     last = 0
-    for start, end in sorted(ranges):
+    for start, end in ordered:
         if end <= last:
             continue
         start = max(start, last)
@@ -135,6 +197,41 @@ def _mask(text: str, ranges: Iterable[tuple[int, int]], fill: str = FILL) -> str
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _mask_runs(text: str, ordered: Iterable[tuple[int, int]], filler: bytes) -> str:
+    buffer: bytearray | None = None
+    fillers: dict[int, bytes] = {}  # a run of filler per length
+    for start, end in ordered:
+        if buffer is None:
+            buffer = bytearray(text, "ascii")
+        run = fillers.get(end - start)
+        if run is None:
+            run = fillers[end - start] = filler * (end - start)
+        buffer[start:end] = run
+    return text if buffer is None else buffer.decode("ascii")
+
+
+def _mask_ascii(text: str, ordered: Iterable[tuple[int, int]], table: bytes) -> str:
+    buffer: bytearray | None = None
+    fillers: dict[int, bytes] = {}  # a run of filler per length, for ranges on one line
+    filler = table[0:1]
+    last = 0
+    for start, end in ordered:
+        if end <= last:
+            continue
+        if buffer is None:
+            buffer = bytearray(text, "ascii")
+        start = max(start, last)
+        if buffer.find(b"\n", start, end) == -1:
+            run = fillers.get(end - start)
+            if run is None:
+                run = fillers[end - start] = filler * (end - start)
+            buffer[start:end] = run
+        else:
+            buffer[start:end] = buffer[start:end].translate(table)
+        last = end
+    return text if buffer is None else buffer.decode("ascii")
 
 
 def _scan_opaque(
@@ -514,29 +611,48 @@ def _argument_pairs(s: str) -> dict[int, int]:
 
 # -- citations --------------------------------------------------------------------------
 def _citations(
-    masked: str, text: str, span_of: Callable[[int, int], Span]
-) -> tuple[Citation, ...]:
-    out: list[Citation] = []
+    masked: str, text: str, span_of: Callable[[int, int], Span], line_starts: Sequence[int] | None
+) -> Packed[Citation]:
+    out: Packer[Citation] = Packer("citation")
+    # with line starts no span is built: shape ids by text, plain / bracketed / suppressed
+    shapes: tuple[dict[str, int], ...] = ({}, {}, {})
+    add_shape, add_offset, add_length = out.rows()
     # The last "[", "]" and line break before each citation, found walking forward once
     # (searching backwards from every "@" is quadratic on a long line without "]").
     last = {"[": -1, "]": -1, "\n": -1}
     marks = _CITATION_CONTEXT.finditer(masked)
     mark = next(marks, None)
+    mark_at = mark.start() if mark is not None else len(masked)
     for m in _CITATION.finditer(masked):
         start = m.start()
-        while mark is not None and mark.start() < start:
-            last[mark.group()] = mark.start()
+        while mark_at < start:
+            last[mark.group()] = mark_at  # type: ignore[union-attr]
             mark = next(marks, None)
+            mark_at = mark.start() if mark is not None else len(masked)
         before = masked[start - 1] if start else ""
         if before.isalnum() or before == ".":
             continue  # an e-mail address or a handle glued to a word
         if before == "\\" and _escaped(masked, start):
             continue  # "\@key" is a literal at sign
-        key = m.group("curly") if m.group("curly") is not None else m.group("key")
+        raw = m.group()  # a citation holds no masked character: this is the text
         bracketed = last["["] > last["\n"] and last["["] > last["]"]
         suppress = bracketed and before == "-"
-        out.append(Citation(key, text[start : m.end()], span_of(start, m.end()), bracketed, suppress))
-    return tuple(out)
+        if line_starts is None:
+            out.add((_key(raw), raw, bracketed, suppress), span_of(start, m.end()))
+            continue
+        known = shapes[bracketed + suppress]
+        shape = known.get(raw)
+        if shape is None:
+            shape = known[raw] = out.shape_id((_key(raw), raw, bracketed, suppress))
+        add_shape(shape)
+        add_offset(start)
+        add_length(len(raw))
+    return out.done(line_starts or (0,))
+
+
+def _key(raw: str) -> str:
+    """The key of a citation's text: ``@key`` or ``@{key}``."""
+    return raw[2:-1] if raw.startswith("@{") else raw[1:]
 
 
 def _escaped(s: str, index: int) -> bool:

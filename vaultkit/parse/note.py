@@ -15,6 +15,7 @@ from vaultkit.parse.frontmatter import split_frontmatter
 from vaultkit.parse.canvas import CANVAS_SUFFIX, parse_canvas
 from vaultkit.parse.inline import frontmatter_links, scan_inline
 from vaultkit.markers import find_region, scan
+from vaultkit.packed import merge, pack
 from vaultkit.positions import SourceText
 
 _HEADING_LINE = re.compile(r"#{1,6}(?:[ \t]|\Z)")
@@ -73,10 +74,11 @@ def parse_text(path: str, decoded: str) -> Note:
     skip = frozenset(p.task_offset for p in item_parts if p.task_offset is not None)
 
     original = source.slice if source.original is not source.text else None
-    inline = scan_inline(text, opaque, source.span, skip, original)
+    inline = scan_inline(text, opaque, source.span, skip, original, source.line_starts)
     links = inline.links
     if fm.frontmatter is not None and isinstance(fm.frontmatter.data, dict):
-        links = frontmatter_links(text, 0, body_start, fm.frontmatter.data, source.span) + links
+        links = merge("link", [pack("link", frontmatter_links(text, 0, body_start, fm.frontmatter.data,
+                                                            source.span)), links])
     hidden = _hidden_lines(source, inline.visible)
 
     headings = tuple(

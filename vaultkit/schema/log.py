@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal, TypeVar
 
 from vaultkit.model import Link, ListItem, Note, Section, Span, Tag
+from vaultkit.packed import starting_in
 from vaultkit.schema.model import LogGrammar, Schema
 from vaultkit.schema.sections import first_placed
 
@@ -63,13 +64,8 @@ class _OnLine:
 
     def __init__(self, note: Note) -> None:
         self.tags = _by_line(note.tags)
-        self.citations = _by_line(note.citations)
-        self.links = _by_line(note.links)
-
-    @staticmethod
-    def within(group: dict[int, list[_T]], where: Span) -> Iterator[_T]:
-        for line in range(where.line, where.end_line + 1):
-            yield from group.get(line, ())
+        self.citations = note.citations  # tables: looked up by bisection
+        self.links = note.links
 
 
 def _by_line(elements: Iterable[_T]) -> dict[int, list[_T]]:
@@ -130,13 +126,13 @@ def _is_source(on_line: _OnLine, where: Span, source: str, grammar: LogGrammar) 
             (span.end_line, span.end_column) <= (where.end_line, where.end_column))
 
     if "citekey" in grammar.sources and any(
-        c.raw == source and inside(c.span) for c in on_line.within(on_line.citations, where)
+        c.raw == source and inside(c.span) for c in starting_in(on_line.citations, where)
     ):
         return True
     kinds = {"link": "markdown", "wikilink": "wikilink"}
     allowed = {kinds[k] for k in grammar.sources if k in kinds}
     return any(link.kind in allowed and link.raw == source and inside(link.span)
-               for link in on_line.within(on_line.links, where))
+               for link in starting_in(on_line.links, where))
 
 
 def _attempt(item: ListItem, grammar: LogGrammar) -> LogEntry:
@@ -176,7 +172,7 @@ def action_citekey(note: Note, entry: LogEntry) -> str | None:
     if entry.kind != "action" or entry.tag is None or entry.tag.argument_span is None:
         return None
     where = entry.tag.argument_span
-    for cite in note.citations:
+    for cite in starting_in(note.citations, where):
         if (where.line, where.column) <= (cite.span.line, cite.span.column) and (
                 (cite.span.end_line, cite.span.end_column) <= (where.end_line, where.end_column)):
             return cite.key
@@ -192,10 +188,6 @@ def action_links(note: Note, schema: Schema) -> tuple[Link, ...]:
     """
     if schema.log is None or "link" not in schema.log.sources:
         return ()
-    by_line: dict[int, list[Link]] = {}
-    for link in note.links:
-        if link.kind == "markdown":
-            by_line.setdefault(link.span.line, []).append(link)
     out = []
     for entry in log_entries(note, schema):
         tag = entry.tag
@@ -203,11 +195,10 @@ def action_links(note: Note, schema: Schema) -> tuple[Link, ...]:
             continue
         where = tag.argument_span
         source = (tag.argument or "").strip()
-        for line in range(where.line, where.end_line + 1):
-            found = next((l for l in by_line.get(line, ()) if l.raw == source and _within(l.span, where)), None)
-            if found is not None:
-                out.append(found)
-                break
+        found = next((l for l in starting_in(note.links, where)
+                      if l.kind == "markdown" and l.raw == source and _within(l.span, where)), None)
+        if found is not None:
+            out.append(found)
     return tuple(out)
 
 
