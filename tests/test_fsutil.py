@@ -189,6 +189,33 @@ def test_delete_only_what_was_read(tmp_path: Path) -> None:
     assert safe_delete(tmp_path, Path("n.md"), expected=b"edited") is False
 
 
+
+@pytest.mark.parametrize("newer", [False, True], ids=["restored", "a-newer-file-is-kept"])
+def test_a_save_landing_during_a_delete_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     newer: bool) -> None:
+    """An editor saving in place between the last compare and the unlink writes into the
+    inode about to go: the delete reads it again, puts the user's bytes back, and says
+    so (the prune plans again).  A file saved under the name since is the newer one."""
+    path = tmp_path / "n.md"
+    path.write_bytes(b"generated")
+    real_unlink = os.unlink
+
+    def save_then_unlink(name: str | os.PathLike[str], *args: object, **kwargs: object) -> None:
+        if Path(name) == path:
+            with open(path, "ab") as handle:  # in place, into the inode about to go
+                handle.write(b"\n- my note\n")
+        real_unlink(name, *args, **kwargs)  # type: ignore[arg-type]
+        if Path(name) == path and newer:
+            path.write_bytes(b"saved again")
+
+    monkeypatch.setattr(os, "unlink", save_then_unlink)
+    with pytest.raises(WriteConflict):
+        safe_delete(tmp_path, Path("n.md"), expected=b"generated")
+    monkeypatch.undo()
+    assert path.read_bytes() == (b"saved again" if newer else b"generated\n- my note\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.md"]  # no temp file left
+
+
 # -- stale temp files -------------------------------------------------------------------
 
 def _age(path: Path, seconds: float) -> None:

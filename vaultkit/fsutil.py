@@ -327,16 +327,29 @@ def _umask() -> int:
 def safe_delete(root: Path, target: Path, *, expected: bytes) -> bool:
     """Delete ``target`` if it still holds ``expected``; False when it is already gone.
 
-    Raises :class:`WriteConflict` when it holds anything else (same residual window as
-    :func:`safe_write`: between the last read and the unlink).
+    Raises :class:`WriteConflict` when it holds anything else.  The same post-check as
+    :func:`safe_write`: the file is compared and unlinked through one descriptor, then
+    read again through it (at once and a millisecond later); a save that landed in place
+    in between is put back as a new file -- unless a newer file already took the name --
+    and :class:`WriteConflict` says so.
     """
     path = check_inside(root, target)
-    current, _ = _read_current(path)
-    if current is None:
+    handle = _open_current(path)
+    if handle is None:
         return False
-    if current != expected:
-        raise WriteConflict(path, expected, current)
-    path.unlink()
+    with handle:
+        current = handle.read()
+        if current != expected:
+            raise WriteConflict(path, expected, current)
+        mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+        os.unlink(path)
+        late = _late_write(handle.fileno(), expected)
+    if late is not None:
+        try:
+            _write_temp_then(path, late, mode, lambda tmp: _create(tmp, path, late))
+        except WriteConflict:
+            pass  # a file was saved under the name since: it is the newer one, kept
+        raise WriteConflict(path, expected, late)
     return True
 
 
