@@ -33,8 +33,10 @@ def uri(root: Path, rel: str) -> str:
 async def session(root: Path, *, client: str = "visual-studio-code", options: dict | None = None,
                   encodings: list[str] | None = None, env: dict[str, str] | None = None,
                   capabilities: types.ClientCapabilities | None = None,
+                  folders: list[Path] | None = None,
                   ) -> AsyncIterator[tuple[LanguageClient, types.InitializeResult]]:
-    """A server on ``root`` and an initialized client; shut down cleanly at the end."""
+    """A server on ``root`` (or on every one of ``folders``, the first being the root
+    URI) and an initialized client; shut down cleanly at the end."""
     lsp = make_test_lsp_client()
     await lsp.start_io(sys.executable, "-m", "vaultkit", "lsp", env={**os.environ, **(env or {})})
     caps = capabilities or client_capabilities(client)
@@ -42,7 +44,8 @@ async def session(root: Path, *, client: str = "visual-studio-code", options: di
         caps.general = types.GeneralClientCapabilities(position_encodings=encodings)
     params = types.InitializeParams(
         capabilities=caps, root_uri=from_fs_path(str(root)),
-        workspace_folders=[types.WorkspaceFolder(from_fs_path(str(root)) or "", "vault")],
+        workspace_folders=[types.WorkspaceFolder(from_fs_path(str(f)) or "", f.name)
+                           for f in (folders or [root])],
         initialization_options=options)
     try:
         result = await asyncio.wait_for(lsp.initialize_session(params), TIMEOUT)

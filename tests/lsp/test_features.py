@@ -329,3 +329,58 @@ async def test_fix_all_equals_lint_fix(tmp_path: Path) -> None:
                    capture_output=True, cwd=other)
     assert edit.new_text == (other / rel).read_text(encoding="utf-8") != text
     assert (root / rel).read_text(encoding="utf-8") == text  # a code action writes nothing
+
+
+async def test_every_workspace_folder_is_a_vault_and_a_note_goes_to_its_own(tmp_path: Path) -> None:
+    """Two vaults in one workspace (and a third added later): each note is checked, completed
+    and followed against the vault that holds it, never the first folder's."""
+    first = copy_vault(tmp_path / "a")
+    second = copy_vault(tmp_path / "b")
+    third = copy_vault(tmp_path / "c")
+    # only the second vault knows this key; only the first has this note
+    bib = second / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{onlyInSecondVault2024,\n"
+                   "  title = {Second Vault Paper},\n  author = {Doe, Jane},\n  year = {2024}\n}\n",
+                   encoding="utf-8")
+    (first / "sessions" / "only-here.md").write_text("## tl;dr\nA note of the first vault.\n", encoding="utf-8")
+    text = ("## tl;dr\nSee @onlyInSecondVault2024 and [[only-here]].\n\n## Context\n## Done\n"
+            "## Learned\n## Next?\n## Log\n- [skim(@huLoRALowRankAdaptation2021)]\n")
+    for root in (first, second):
+        (root / "sessions" / "2024-06-01.md").write_text(text, encoding="utf-8")
+    async with session(first, folders=[first, second]) as (lsp, result):
+        assert result.capabilities.workspace.workspace_folders.supported
+        in_first = open_note(lsp, first, "sessions/2024-06-01.md")
+        in_second = open_note(lsp, second, "sessions/2024-06-01.md")
+        one = await diagnostics(lsp, in_first, lambda d: any(x.code == "VK201" for x in d))
+        two = await diagnostics(lsp, in_second, lambda d: any(x.code == "VK203" for x in d))
+        assert [x.code for x in one if "onlyInSecondVault2024" in x.message] == ["VK201"]
+        assert not any(x.code == "VK203" for x in one)  # [[only-here]] is in the first vault
+        assert not any(x.code == "VK201" for x in two)  # the second vault's .bib knows the key
+        assert [x.code for x in two if "only-here" in x.message] == ["VK203"]
+        # the whole-vault pass of each vault publishes its own planted finding
+        for root in (first, second):
+            await diagnostics(lsp, uri(root, "sessions/2023-02-24.md"), lambda d: any(x.code == "VK201" for x in d))
+        # completion after @ offers the second vault's key only in the second vault
+        await lsp.text_document_completion_async(types.CompletionParams(  # warm the key index
+            types.TextDocumentIdentifier(in_second), types.Position(1, 6)))
+        got = {}
+        for name, doc in (("first", in_first), ("second", in_second)):
+            items = await lsp.text_document_completion_async(types.CompletionParams(
+                types.TextDocumentIdentifier(doc), types.Position(1, len("See @onlyIn"))))
+            got[name] = [i.label for i in items.items]
+        assert got == {"first": [], "second": ["onlyInSecondVault2024"]}
+        # go to definition of @huLoRA… lands in the paper note of the note's own vault
+        for root, doc in ((first, in_first), (second, in_second)):
+            found = await lsp.text_document_definition_async(types.DefinitionParams(
+                types.TextDocumentIdentifier(doc), types.Position(8, 12)))
+            targets = [loc.uri for loc in (found if isinstance(found, list) else [found])]
+            assert targets[0] == uri(root, "papers/@huLoRALowRankAdaptation2021.md")
+        # a folder added to the workspace is served too; a removed one is not
+        lsp.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+            types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(uri(third, ""), "c")],
+                removed=[types.WorkspaceFolder(uri(second, ""), "b")])))
+        await diagnostics(lsp, uri(third, "sessions/2023-02-24.md"), lambda d: any(x.code == "VK201" for x in d))
+        in_third = open_note(lsp, third, "sessions/2023-04-05.md")
+        await diagnostics(lsp, in_third, lambda d: any(x.code == "VK201" for x in d))
+        await diagnostics(lsp, uri(second, "sessions/2023-02-24.md"), lambda d: d == [])  # cleared

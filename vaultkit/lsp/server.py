@@ -52,15 +52,34 @@ _CHANGE = {types.FileChangeType.Created: "created", types.FileChangeType.Changed
            types.FileChangeType.Deleted: "deleted"}
 
 
+class Folder:
+    """One vault of the workspace and what the server knows of it."""
+
+    def __init__(self, lv: LiveVault) -> None:
+        self.lv = lv
+        self.keys = KeyIndex()
+        self.doc_results: dict[str, tuple[int, list[Finding], str]] = {}
+        """path -> (generation, findings, result id) of the last check of that note."""
+        self.vault_results: dict[str, list[Finding]] = {}
+        self.published: set[str] = set()
+        self.vault_pass: asyncio.Task | None = None
+        self.vault_pass_wanted = False
+        self.pass_generation = -1
+        """The live vault's generation the last vault-wide pass started from."""
+
+    def uri_of(self, path: str) -> str:
+        return from_fs_path(str(self.lv.root / path)) or ""
+
+
 class VaultServer(LanguageServer):
-    """The server's state: the live vault, the negotiated codec and what was published."""
+    """The server's state: a live vault per workspace folder, the negotiated codec and
+    what was published.  A document belongs to the innermost vault that holds it."""
 
     def __init__(self) -> None:
         super().__init__("vaultkit", __version__,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.lv: LiveVault | None = None
+        self.folders: list[Folder] = []
         self.codec = Codec()
-        self.keys = KeyIndex()
         self.debounce = 0.075
         self.docs_url: str | None = None
         """initializationOptions.rulesDocsUrl: a template of the rules' documentation address."""
@@ -69,24 +88,41 @@ class VaultServer(LanguageServer):
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._applied: dict[str, int] = {}
         """uri -> document version last handed to the live vault."""
-        self._doc_results: dict[str, tuple[int, list[Finding], str]] = {}
-        """path -> (generation, findings, result id) of the last check of that note."""
-        self._vault_results: dict[str, list[Finding]] = {}
-        self._published: set[str] = set()
-        self._vault_pass: asyncio.Task | None = None
-        self._vault_pass_wanted = False
         self._tasks: set[asyncio.Task] = set()
-        self._pass_generation = -1
-        """The live vault's generation the last vault-wide pass started from."""
 
-    # -- paths ----------------------------------------------------------------------
-    def path_of(self, uri: str) -> str | None:
+    # -- folders and paths ------------------------------------------------------------
+    def add_folder(self, root: Path) -> Folder | None:
+        """Serve the vault at ``root`` (once: a second folder inside it is the same vault)."""
+        root = root.resolve()
+        if any(f.lv.root == root for f in self.folders):
+            return None
+        folder = Folder(LiveVault(root))
+        self.folders.append(folder)
+        return folder
+
+    def folder_of(self, uri: str) -> Folder | None:
+        """The innermost vault holding the file ``uri``."""
         fs = to_fs_path(uri)
-        return self.lv.rel(fs) if fs and self.lv is not None else None
+        if not fs:
+            return None
+        holding = [f for f in self.folders if f.lv.rel(fs) is not None]
+        return max(holding, key=lambda f: len(f.lv.root.parts), default=None)
 
-    def uri_of(self, path: str) -> str:
-        assert self.lv is not None
-        return from_fs_path(str(self.lv.root / path)) or ""
+    def locate(self, uri: str) -> tuple[Folder, str] | None:
+        """The vault of ``uri`` and its path in it."""
+        folder = self.folder_of(uri)
+        fs = to_fs_path(uri)
+        path = folder.lv.rel(fs) if folder is not None and fs else None
+        return (folder, path) if folder is not None and path is not None else None
+
+    def open_in(self, folder: Folder) -> dict[str, str]:
+        """Vault path -> uri of the open documents of one vault."""
+        out = {}
+        for uri in list(self.workspace.text_documents):
+            where = self.locate(uri)
+            if where is not None and where[0] is folder:
+                out[where[1]] = uri
+        return out
 
     # -- capabilities -------------------------------------------------------------------
     @property
@@ -111,44 +147,38 @@ class VaultServer(LanguageServer):
         return bool(window and window.work_done_progress)
 
     # -- text of open documents ----------------------------------------------------------
-    def sync(self, uri: str) -> str | None:
-        """Hand the newest buffer of ``uri`` to the live vault; its vault path."""
-        path = self.path_of(uri)
-        if path is None or self.lv is None:
+    def sync(self, uri: str) -> tuple[Folder, str] | None:
+        """Hand the newest buffer of ``uri`` to its live vault; the vault and the path."""
+        where = self.locate(uri)
+        if where is None:
             return None
+        folder, path = where
         doc = self.workspace.text_documents.get(uri)
         if not path.lower().endswith(".md"):
-            return path  # a .bib or an image open in the editor: the file on disk counts
+            return where  # a .bib or an image open in the editor: the file on disk counts
         if doc is not None and self._applied.get(uri) != doc.version:
-            self.lv.set_text(path, doc.source)
+            folder.lv.set_text(path, doc.source)
             self._applied[uri] = doc.version  # type: ignore[assignment]
-        return path
-
-    def lines_of(self, uri: str, path: str) -> Sequence[str]:
-        """The lines positions are counted on (the synced buffer's for an open note)."""
-        assert self.lv is not None
-        return self.lv.lines(path)
+        return where
 
     # -- diagnostics ---------------------------------------------------------------------
-    def findings_of(self, path: str) -> tuple[list[Finding], str]:
+    def findings_of(self, folder: Folder, path: str) -> tuple[list[Finding], str]:
         """The findings of one note now, and a result id that changes only with them."""
-        assert self.lv is not None
-        generation = self.lv.generation
-        cached = self._doc_results.get(path)
+        lv = folder.lv
+        generation = lv.generation
+        cached = folder.doc_results.get(path)
         if cached is not None and cached[0] == generation:
             return cached[1], cached[2]
-        findings = self.lv.note_findings(path)
-        whole = [f for f in self._vault_results.get(path, ()) if f.code in self.lv.WHOLE_VAULT_CODES]
+        findings = lv.note_findings(path)
+        whole = [f for f in folder.vault_results.get(path, ()) if f.code in lv.WHOLE_VAULT_CODES]
         if whole:
             findings = sorted(findings + whole, key=lambda f: f.sort_key)
-        rid = _result_id(findings, self.lv.complete)
-        self._doc_results[path] = (generation, findings, rid)
+        rid = _result_id(findings, lv.complete)
+        folder.doc_results[path] = (generation, findings, rid)
         return findings, rid
 
-    def diagnostics(self, path: str, findings: Sequence[Finding]) -> list[types.Diagnostic]:
-        assert self.lv is not None
-        uri = self.uri_of(path)
-        lines = self.lines_of(uri, path)
+    def diagnostics(self, folder: Folder, path: str, findings: Sequence[Finding]) -> list[types.Diagnostic]:
+        lines = folder.lv.lines(path)
         return [self.codec.diagnostic(f, lines, self.docs_url) for f in findings]
 
     def changed(self, uri: str) -> None:
@@ -164,60 +194,62 @@ class VaultServer(LanguageServer):
 
     def _check_open(self, uri: str) -> None:
         self._timers.pop(uri, None)
-        if self.lv is not None and (self.lv.checking or self.lv.opening):  # soon
+        folder = self.folder_of(uri)
+        if folder is not None and (folder.lv.checking or folder.lv.opening):  # soon
             self._timers[uri] = asyncio.get_running_loop().call_later(0.02, self._check_open, uri)
             return
-        path = self.sync(uri)
+        where = self.sync(uri)
         if self.pulls:
             return  # the client asks (textDocument/diagnostic) when it wants them
         doc = self.workspace.text_documents.get(uri)
-        if path is None or doc is None:
+        if where is None or doc is None:
             return
-        findings, _ = self.findings_of(path)
-        self._publish(uri, path, findings, doc.version)
+        findings, _ = self.findings_of(*where)
+        self._publish(where[0], uri, where[1], findings, doc.version)
 
-    def _publish(self, uri: str, path: str, findings: Sequence[Finding], version: int | None = None) -> None:
+    def _publish(self, folder: Folder, uri: str, path: str, findings: Sequence[Finding],
+                 version: int | None = None) -> None:
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, diagnostics=self.diagnostics(path, findings), version=version))
+            uri=uri, diagnostics=self.diagnostics(folder, path, findings), version=version))
         if findings:
-            self._published.add(path)
+            folder.published.add(path)
         else:
-            self._published.discard(path)
+            folder.published.discard(path)
 
     def _refresh(self) -> None:
         if self._refresh_supported():
             self.workspace_diagnostic_refresh(None)
 
-    def want_vault_pass(self) -> None:
-        """Re-check the whole vault soon, in slices (after a save or a change on disk)."""
-        self._vault_pass_wanted = True
-        if self._vault_pass is None or self._vault_pass.done():
-            self._vault_pass = asyncio.get_running_loop().create_task(self._run_vault_passes())
+    def want_vault_pass(self, folder: Folder) -> None:
+        """Re-check the whole vault soon (after a save or a change on disk)."""
+        folder.vault_pass_wanted = True
+        if folder.vault_pass is None or folder.vault_pass.done():
+            folder.vault_pass = asyncio.get_running_loop().create_task(self._run_vault_passes(folder))
 
-    async def _run_vault_passes(self) -> None:
-        while self._vault_pass_wanted and self.lv is not None and self.lv.complete:
-            self._vault_pass_wanted = False
+    async def _run_vault_passes(self, folder: Folder) -> None:
+        while folder.vault_pass_wanted and folder.lv.complete and folder in self.folders:
+            folder.vault_pass_wanted = False
             try:
-                await self._vault_pass_once()
+                await self._vault_pass_once(folder)
             except Exception:  # noqa: BLE001 - logged; the server carries on
                 self.log_error("vault-wide check failed", traceback.format_exc())
 
-    async def vault_findings(self) -> dict[str, list[Finding]]:
+    async def vault_findings(self, folder: Folder) -> dict[str, list[Finding]]:
         """Every file's findings, from a vault-wide pass made after the last change."""
-        while self._vault_pass is not None and not self._vault_pass.done():
-            await asyncio.shield(self._vault_pass)
-        if self.lv is not None and self._pass_generation != self.lv.generation:
-            await self._vault_pass_once()
-        return self._vault_results
+        while folder.vault_pass is not None and not folder.vault_pass.done():
+            await asyncio.shield(folder.vault_pass)
+        if folder.pass_generation != folder.lv.generation:
+            await self._vault_pass_once(folder)
+        return folder.vault_results
 
-    async def _vault_pass_once(self, progress: Callable[[str], None] | None = None) -> None:
+    async def _vault_pass_once(self, folder: Folder, progress: Callable[[str], None] | None = None) -> None:
         """Check the whole vault in a thread (the store serves what did not change) and
         publish what changed."""
-        assert self.lv is not None
-        for uri in list(self.workspace.text_documents):
+        opened = self.open_in(folder)
+        for uri in opened.values():
             self.sync(uri)
-        lv = self.lv
-        self._pass_generation = lv.generation
+        lv = folder.lv
+        folder.pass_generation = lv.generation
         results = await asyncio.get_running_loop().run_in_executor(None, lv.check_all, progress)
         if results is None:
             return
@@ -226,18 +258,17 @@ class VaultServer(LanguageServer):
             for finding in results.pop(path):
                 if finding.code == "VK000":  # a whole-vault rule crashed: said on the root
                     self.log_error(finding.message)
-        self._vault_results = results
-        self._doc_results.clear()
+        folder.vault_results = results
+        folder.doc_results.clear()
         if self.pulls:
             self._refresh()
             return
-        open_paths = {self.path_of(u): u for u in self.workspace.text_documents}
-        for path in sorted(set(results) | self._published):
-            uri = open_paths.get(path)
+        for path in sorted(set(results) | folder.published):
+            uri = opened.get(path)
             if uri is not None:
                 self._check_open(uri)
             else:
-                self._publish(self.uri_of(path), path, results.get(path, []))
+                self._publish(folder, folder.uri_of(path), path, results.get(path, []))
 
     def _background(self, job: Any) -> None:
         """Run a coroutine on the loop without waiting; keep a reference so it finishes."""
@@ -245,14 +276,13 @@ class VaultServer(LanguageServer):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def prewarm(self) -> None:
+    async def prewarm(self, folder: Folder) -> None:
         """Read the full bibliography and index the keys off the loop, before the first
         completion or hover needs them (a 5,000-entry .bib takes a second to read)."""
-        lv = self.lv
-        if lv is None or not lv.ready:
+        if not folder.lv.ready:
             return
         try:
-            await asyncio.get_running_loop().run_in_executor(None, self.keys.keys, lv)
+            await asyncio.get_running_loop().run_in_executor(None, folder.keys.keys, folder.lv)
         except Exception:  # noqa: BLE001 - the request that needs it will try again
             self.log_error("reading the bibliography failed", traceback.format_exc())
 
@@ -335,8 +365,8 @@ def build() -> VaultServer:
     @feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
-        root = _root(params, options)
-        server.lv = LiveVault(root)
+        for root in _roots(params, options):
+            server.add_folder(root)
         server.codec = Codec(server.workspace.position_encoding)  # type: ignore[arg-type]
         if "debounceMs" in options:
             server.debounce = max(0.0, float(options["debounceMs"]) / 1000)
@@ -346,7 +376,22 @@ def build() -> VaultServer:
     @feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
         _watch_files(server)
-        await _load(server)
+        await asyncio.gather(*(_load(server, f) for f in list(server.folders)))
+
+    @feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for removed in params.event.removed:
+            root = _folder_root(removed.uri)
+            for folder in [f for f in server.folders if f.lv.root == root]:
+                server.folders.remove(folder)
+                if not server.pulls:
+                    for path in sorted(folder.published):
+                        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                            uri=folder.uri_of(path), diagnostics=[]))
+        for added in params.event.added:
+            folder = server.add_folder(_folder_root(added.uri))
+            if folder is not None:
+                server._background(_load(server, folder))
 
     # -- documents ---------------------------------------------------------------------
     @feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -359,70 +404,73 @@ def build() -> VaultServer:
 
     @feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        server.sync(params.text_document.uri)
-        server.want_vault_pass()
+        where = server.sync(params.text_document.uri)
+        if where is not None:
+            server.want_vault_pass(where[0])
 
     @feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        path = server.path_of(uri)
+        where = server.locate(uri)
         server._applied.pop(uri, None)
         timer = server._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        if path is not None and server.lv is not None:
-            server.lv.close(path)
+        if where is not None:
+            folder, path = where
+            folder.lv.close(path)
             if not server.pulls:  # a closed note shows what the vault-wide check said
-                server._publish(uri, path, server._vault_results.get(path, []))
+                server._publish(folder, uri, path, folder.vault_results.get(path, []))
 
     @feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched(params: types.DidChangeWatchedFilesParams) -> None:
-        if server.lv is None:
-            return
-        changes: list[tuple[str, ChangeKind]] = []
+        changes: dict[int, tuple[Folder, list[tuple[str, ChangeKind]]]] = {}
         for change in params.changes:
-            path = server.path_of(change.uri)
-            if path is not None:
-                changes.append((path, _CHANGE.get(change.type, "changed")))  # type: ignore[arg-type]
-        kinds = server.lv.disk_changed(changes)
-        if "config" in kinds:
-            server._background(_load(server))
-        elif kinds:
-            server.want_vault_pass()
-            if "bibliography" in kinds:
-                server._background(server.prewarm())
+            where = server.locate(change.uri)
+            if where is not None:
+                changes.setdefault(id(where[0]), (where[0], []))[1].append(
+                    (where[1], _CHANGE.get(change.type, "changed")))  # type: ignore[arg-type]
+        for folder, found in changes.values():
+            kinds = folder.lv.disk_changed(found)
+            if "config" in kinds:
+                server._background(_load(server, folder))
+            elif kinds:
+                server.want_vault_pass(folder)
+                if "bibliography" in kinds:
+                    server._background(server.prewarm(folder))
 
     # -- diagnostics (pull) ----------------------------------------------------------------
     @feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
              types.DiagnosticOptions(identifier="vaultkit", inter_file_dependencies=True,
                                      workspace_diagnostics=True))
     def document_diagnostic(params: types.DocumentDiagnosticParams):
-        path = server.sync(params.text_document.uri)
-        if path is None:
+        where = server.sync(params.text_document.uri)
+        if where is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        findings, rid = server.findings_of(path)
+        findings, rid = server.findings_of(*where)
         if params.previous_result_id == rid:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
         return types.RelatedFullDocumentDiagnosticReport(
-            items=server.diagnostics(path, findings), result_id=rid)
+            items=server.diagnostics(*where, findings), result_id=rid)
 
     @feature(types.WORKSPACE_DIAGNOSTIC)
     def workspace_diagnostic(params: types.WorkspaceDiagnosticParams):
         previous = {p.uri: p.value for p in params.previous_result_ids}
         items: list = []
-        if server.lv is None or not server.lv.ready:
-            return types.WorkspaceDiagnosticReport(items=[])
-        open_paths = {server.path_of(u) for u in server.workspace.text_documents}
-        for path, findings in sorted(server._vault_results.items()):
-            if path in open_paths:
-                continue  # the document report covers it
-            uri = server.uri_of(path)
-            rid = _result_id(findings, True)
-            if previous.get(uri) == rid:
-                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=rid, version=None))
-            else:
-                items.append(types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=uri, items=server.diagnostics(path, findings), result_id=rid, version=None))
+        for folder in server.folders:
+            if not folder.lv.ready:
+                continue
+            open_paths = server.open_in(folder)
+            for path, findings in sorted(folder.vault_results.items()):
+                if path in open_paths:
+                    continue  # the document report covers it
+                uri = folder.uri_of(path)
+                rid = _result_id(findings, True)
+                if previous.get(uri) == rid:
+                    items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=rid, version=None))
+                else:
+                    items.append(types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=uri, items=server.diagnostics(folder, path, findings), result_id=rid, version=None))
         return types.WorkspaceDiagnosticReport(items=items)
 
     # -- completion, hover, navigation ---------------------------------------------------
@@ -430,98 +478,129 @@ def build() -> VaultServer:
              types.CompletionOptions(trigger_characters=["@", "[", "#", "^", "!"]))
     def completion(params: types.CompletionParams):
         uri = params.text_document.uri
-        path = server.path_of(uri)
-        if path is None or server.lv is None:
+        where = server.locate(uri)
+        if where is None:
             return None
+        folder, path = where
         doc = server.workspace.get_text_document(uri)
-        return complete(server.lv, server.keys, server.codec, path, split_lines(doc.source), params.position)
+        return complete(folder.lv, folder.keys, server.codec, path, split_lines(doc.source), params.position)
 
-    def navigator() -> Navigator:
-        assert server.lv is not None
-        return Navigator(server.lv, server.codec, server.uri_of)
+    def navigator(uri: str) -> tuple[Navigator, str] | None:
+        where = server.sync(uri)
+        if where is None:
+            return None
+        folder, path = where
+        return Navigator(folder.lv, server.codec, folder.uri_of), path
 
     @feature(types.TEXT_DOCUMENT_HOVER)
     def hover(params: types.HoverParams):
-        path = server.sync(params.text_document.uri)
-        return navigator().hover(path, params.position) if path else None
+        found = navigator(params.text_document.uri)
+        return found[0].hover(found[1], params.position) if found else None
 
     @feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(params: types.DefinitionParams):
-        path = server.sync(params.text_document.uri)
-        return navigator().definition(path, params.position) if path else None
+        found = navigator(params.text_document.uri)
+        return found[0].definition(found[1], params.position) if found else None
 
     @feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(params: types.ReferenceParams):
-        path = server.sync(params.text_document.uri)
-        if path is None:
-            return None
-        return navigator().references(path, params.position, params.context.include_declaration)
+        found = navigator(params.text_document.uri)
+        return found[0].references(found[1], params.position, params.context.include_declaration) if found else None
 
     @feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     def prepare_rename(params: types.PrepareRenameParams):
-        path = server.sync(params.text_document.uri)
-        return navigator().prepare_rename(path, params.position) if path else None
+        found = navigator(params.text_document.uri)
+        return found[0].prepare_rename(found[1], params.position) if found else None
 
     @feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     def rename(params: types.RenameParams):
-        path = server.sync(params.text_document.uri)
-        if path is None:
+        found = navigator(params.text_document.uri)
+        if found is None:
             return None
-        return navigator().rename(path, params.position, params.new_name, server._document_changes())
+        return found[0].rename(found[1], params.position, params.new_name, server._document_changes())
 
     # -- symbols and actions -------------------------------------------------------------
     @feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(params: types.DocumentSymbolParams):
-        path = server.sync(params.text_document.uri)
-        note = server.lv.note(path) if path and server.lv else None
-        return document_symbols(server.lv, server.codec, note) if note is not None and note.readable else []  # type: ignore[arg-type]
+        where = server.sync(params.text_document.uri)
+        if where is None:
+            return []
+        note = where[0].lv.note(where[1])
+        return document_symbols(where[0].lv, server.codec, note) if note is not None and note.readable else []
 
     @feature(types.WORKSPACE_SYMBOL)
     def workspace_symbol(params: types.WorkspaceSymbolParams):
-        if server.lv is None:
-            return []
-        return workspace_symbols(server.lv, server.codec, server.uri_of, params.query)
+        return [symbol for folder in server.folders
+                for symbol in workspace_symbols(folder.lv, server.codec, folder.uri_of, params.query)]
 
     @feature(types.TEXT_DOCUMENT_CODE_ACTION,
              types.CodeActionOptions(code_action_kinds=[
                  types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll,
                  types.CodeActionKind.SourceFixAll + ".vaultkit"]))
     def code_action(params: types.CodeActionParams):
-        uri = params.text_document.uri
-        path = server.sync(uri)
-        if path is None:
+        where = server.sync(params.text_document.uri)
+        if where is None:
             return []
-        findings, _ = server.findings_of(path)
-        return code_actions(server.codec, server.uri_of, findings, server.lines_of(uri, path),
+        folder, path = where
+        findings, _ = server.findings_of(folder, path)
+        return code_actions(server.codec, folder.uri_of, findings, folder.lv.lines(path),
                             params.range, params.context.only, server.docs_url,
-                            lambda: server.lv.fixed_text(path))  # type: ignore[union-attr]
+                            lambda: folder.lv.fixed_text(path))
 
     # -- commands ------------------------------------------------------------------------
     @command(COMMAND_PAPER)
     def paper_command(*args: Any) -> dict:
         key = _key_argument(args)
-        if server.lv is None or not server.lv.complete:
+        folder = _chosen(server, args, key)
+        if folder is None or not folder.lv.complete:
             return {"key": key, "known": False, "loading": True}
-        for uri in list(server.workspace.text_documents):
+        for uri in server.open_in(folder).values():
             server.sync(uri)
-        return papers.paper(server.lv, key)
+        return papers.paper(folder.lv, key)
 
     @command(COMMAND_LINT)
     async def lint_command(*args: Any) -> list:
-        lv = server.lv
-        if lv is None:
-            return []
-        await asyncio.get_running_loop().run_in_executor(None, lv.wait_loaded, 600)
-        if not lv.complete:
-            raise ValueError(f"the vault could not be loaded: {lv.error}")
-        results = await server.vault_findings()
-        return [f.to_json() for path in sorted(results) for f in results[path]]
+        out: list = []
+        many = len(server.folders) > 1
+        for folder in list(server.folders):
+            lv = folder.lv
+            await asyncio.get_running_loop().run_in_executor(None, lv.wait_loaded, 600)
+            if not lv.complete:
+                raise ValueError(f"the vault at {lv.root} could not be loaded: {lv.error}")
+            results = await server.vault_findings(folder)
+            for path in sorted(results):
+                for f in results[path]:
+                    out.append({**f.to_json(), "vault": str(lv.root)} if many else f.to_json())
+        return out
 
     @command(COMMAND_INDEX)
     async def index_command(*args: Any) -> dict:
-        return await _run_index(server, args)
+        folder = _chosen(server, args)
+        if folder is None:
+            raise ValueError("no vault is open")
+        return await _run_index(server, folder, args)
 
     return server
+
+
+def _chosen(server: VaultServer, args: Sequence[Any], key: str | None = None) -> Folder | None:
+    """The vault a command is for: ``{"vault": uri or path}`` in its arguments, else the
+    first that knows ``key``, else the first workspace folder."""
+    options = args[0] if args and isinstance(args[0], dict) else {}
+    given = options.get("vault")
+    if isinstance(given, str) and given:
+        target = Path(to_fs_path(given) if "://" in given else given).expanduser().resolve()
+        found = next((f for f in server.folders if f.lv.root == target), None)
+        found = found or server.folder_of(from_fs_path(str(target)) or "")
+        if found is None:
+            raise ValueError(f"{given}: not in a vault of this workspace")
+        return found
+    if key is not None:
+        for folder in server.folders:
+            vault = folder.lv.vault
+            if vault is not None and vault.facts.knows_key(key):
+                return folder
+    return server.folders[0] if server.folders else None
 
 
 def _key_argument(args: Sequence[Any]) -> str:
@@ -533,18 +612,29 @@ def _key_argument(args: Sequence[Any]) -> str:
     return value.strip().lstrip("@")
 
 
-def _root(params: types.InitializeParams, options: dict) -> Path:
-    from vaultkit.vault import find_root
-
+def _roots(params: types.InitializeParams, options: dict) -> list[Path]:
+    """The vaults to serve: ``initializationOptions.vault``, else one per workspace folder,
+    else the root URI (each moved up to the folder with ``.vaultkit.yaml`` or ``.obsidian/``)."""
     given = options.get("vault")
     if isinstance(given, str) and given:
-        return Path(given).expanduser().resolve()
-    uri = (params.workspace_folders[0].uri if params.workspace_folders else None) or params.root_uri
-    folder = Path(to_fs_path(uri)) if uri else (Path(params.root_path) if params.root_path else Path.cwd())
+        return [Path(given).expanduser().resolve()]
+    uris = [f.uri for f in params.workspace_folders or ()] or ([params.root_uri] if params.root_uri else [])
+    if not uris:
+        return [_vault_root(Path(params.root_path) if params.root_path else Path.cwd())]
+    return list(dict.fromkeys(_folder_root(u) for u in uris))
+
+
+def _folder_root(uri: str) -> Path:
+    return _vault_root(Path(to_fs_path(uri) or uri))
+
+
+def _vault_root(folder: Path) -> Path:
+    from vaultkit.vault import find_root
+
     try:
-        return find_root([folder], None)
+        return find_root([folder], None).resolve()
     except Exception:  # noqa: BLE001 - a folder that does not exist: serve it anyway
-        return folder
+        return folder.resolve()
 
 
 def _watch_files(server: VaultServer) -> None:
@@ -572,16 +662,16 @@ async def _progress(server: VaultServer, token: types.ProgressToken | None, titl
     return token
 
 
-async def _load(server: VaultServer) -> None:
-    """Open the vault (no note parsed: the open notes are checked at once from their
+async def _load(server: VaultServer, folder: Folder) -> None:
+    """Open a vault (no note parsed: its open notes are checked at once from their
     buffers and the stored facts), then check every note in a thread, with progress."""
-    lv = server.lv
-    assert lv is not None
+    lv = folder.lv
     loop = asyncio.get_running_loop()
     started = time.monotonic()
     lv.opening = True  # before a didOpen is handled: it waits for the vault, not parse twice
     opened = loop.run_in_executor(None, lv.load)
-    token = await _progress(server, None, "vaultkit: loading the vault")
+    title = "vaultkit: loading the vault" + (f" {lv.root.name}" if len(server.folders) > 1 else "")
+    token = await _progress(server, None, title)
     await opened
     if not lv.ready:
         if token is not None:
@@ -590,8 +680,8 @@ async def _load(server: VaultServer) -> None:
         server.window_show_message(types.ShowMessageParams(
             type=types.MessageType.Error, message=f"vaultkit: {lv.error}"))
         return
-    server._applied.clear()  # the loaded vault has the buffers; check them first
-    for uri in list(server.workspace.text_documents):
+    for uri in server.open_in(folder).values():  # the loaded vault has the buffers
+        server._applied.pop(uri, None)
         timer = server._timers.pop(uri, None)
         if timer is not None:  # a didOpen that waited for the vault: checked here
             timer.cancel()
@@ -605,28 +695,27 @@ async def _load(server: VaultServer) -> None:
                                       types.WorkDoneProgressReport(message=message))
 
     await asyncio.sleep(float(os.environ.get(SLOW_LOAD_ENV) or 0))
-    await server._vault_pass_once(report)
+    await server._vault_pass_once(folder, report)
     if token is not None:
         server.work_done_progress.end(token, types.WorkDoneProgressEnd(
             message=f"{len(lv.files())} files in {time.monotonic() - started:.1f} s"))
-    await server.prewarm()
+    await server.prewarm(folder)
     gc.freeze()  # what is loaded now stays: later collections need not walk it
 
 
-async def _run_index(server: VaultServer, args: Sequence[Any]) -> dict:
+async def _run_index(server: VaultServer, folder: Folder, args: Sequence[Any]) -> dict:
     """Regenerate the index from the files on disk, in a thread, with progress.
 
     Index notes open in the editor with unsaved changes are left alone (the write would
     be refused by the compare-and-swap anyway, or would clobber the buffer): they are
     listed under ``skipped``.
     """
-    lv = server.lv
-    if lv is None or not lv.complete:
+    lv = folder.lv
+    if not lv.complete:
         raise ValueError("the vault is still loading; run vaultkit.index again in a moment")
     options = args[0] if args and isinstance(args[0], dict) else {}
     token = await _progress(server, options.get("workDoneToken"), "vaultkit: regenerating the index")
-    dirty = {p for u in server.workspace.text_documents
-             if (p := server.path_of(u)) is not None and _unsaved(lv, server, u, p)}
+    dirty = {p for p, u in server.open_in(folder).items() if _unsaved(lv, server, u, p)}
 
     def job(report: Callable[[str, int], None]) -> dict:
         from vaultkit.index import apply, plan
@@ -661,7 +750,7 @@ async def _run_index(server: VaultServer, args: Sequence[Any]) -> dict:
             server.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
     changed = [(p, "changed") for p in summary["written"]]
     if changed and lv.disk_changed(changed):  # type: ignore[arg-type]
-        server.want_vault_pass()
+        server.want_vault_pass(folder)
     return summary
 
 
