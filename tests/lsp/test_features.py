@@ -168,8 +168,13 @@ async def test_rename_a_citekey_and_a_note(tmp_path: Path) -> None:
         text_edits = {unquote(c.text_document.uri.rsplit("/", 1)[1]): c.edits for c in edit.document_changes
                       if isinstance(c, types.TextDocumentEdit)}
         renames = [c for c in edit.document_changes if isinstance(c, types.RenameFile)]
-        assert set(text_edits) == {"2023-02-13.md", "2023-02-20.md", f"@{HU}.md"}
+        assert set(text_edits) == {"2023-02-13.md", "2023-02-20.md", f"@{HU}.md", "references.bib"}
         assert all(e.new_text == "huLoRA2021" for edits in text_edits.values() for e in edits)
+        # the .bib entry's key follows (as Better BibTeX writes it after a change in Zotero)
+        bib_line = (root / "references.bib").read_text(encoding="utf-8").split("\n").index(f"@misc{{{HU},")
+        [bib_edit] = text_edits["references.bib"]
+        assert (bib_edit.range.start.line, bib_edit.range.start.character, bib_edit.range.end.character) == (
+            bib_line, len("@misc{"), len("@misc{") + len(HU))
         assert len(text_edits["2023-02-20.md"]) == 2
         assert [(r.old_uri, r.new_uri) for r in renames] == [
             (uri(root, f"papers/@{HU}.md"), uri(root, "papers/@huLoRA2021.md"))]
@@ -186,6 +191,18 @@ async def test_rename_a_citekey_and_a_note(tmp_path: Path) -> None:
 
         nothing = await lsp.text_document_prepare_rename_async(types.PrepareRenameParams(ident, pos(10, 3)))
         assert nothing is None
+
+
+async def test_rename_leaves_the_bibliography_alone_when_asked(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path)
+    async with session(root, options={"renameInBibliography": False}) as (lsp, _):
+        doc = open_note(lsp, root, "sessions/2023-02-20.md")
+        await ready(lsp, root)
+        edit = await lsp.text_document_rename_async(types.RenameParams(
+            types.TextDocumentIdentifier(doc), pos(9, 20), "huLoRA2021"))
+        touched = {unquote(c.text_document.uri.rsplit("/", 1)[1]) for c in edit.document_changes
+                   if isinstance(c, types.TextDocumentEdit)}
+        assert touched == {"2023-02-13.md", "2023-02-20.md", f"@{HU}.md"}
 
 
 async def test_symbols(tmp_path: Path) -> None:

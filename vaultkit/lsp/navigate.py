@@ -23,8 +23,10 @@ _PREVIEW_LINES = 12
 
 
 class Navigator:
-    def __init__(self, lv: LiveVault, codec: Codec, uri_of: UriOf) -> None:
+    def __init__(self, lv: LiveVault, codec: Codec, uri_of: UriOf, *, rename_in_bibliography: bool = True) -> None:
         self.lv, self.codec, self.uri_of = lv, codec, uri_of
+        self.rename_in_bibliography = rename_in_bibliography
+        """A citekey renamed is renamed in the vault's .bib / CSL files too."""
 
     def location(self, path: str, span: Span) -> types.Location:
         return types.Location(self.uri_of(path), self.codec.range(self.lv.lines(path), span))
@@ -178,6 +180,8 @@ class Navigator:
         for path, cite in self.lv.citations(old):
             edits.setdefault(path, []).append(
                 types.TextEdit(self.codec.range(self.lv.lines(path), key_span(cite)), new))
+        if self.rename_in_bibliography:
+            self._bibliography_key(old, new, edits)
         renames: list[tuple[str, str]] = []
         paper = self.lv.paper_note(old)
         if paper is not None:
@@ -187,6 +191,20 @@ class Navigator:
                 self._link_edits(paper, new_path, edits)
                 renames.append((paper, new_path))
         return self._workspace_edit(edits, renames, document_changes)
+
+    def _bibliography_key(self, old: str, new: str, edits: dict[str, list[types.TextEdit]]) -> None:
+        """The entry's key in the bibliography file (``@article{old,`` / ``"id": "old"``),
+        as Better BibTeX would write it after the key changed in Zotero; only a file in
+        the vault (one elsewhere is not the workspace's to edit)."""
+        bib = self.lv.bibliography()
+        entry = bib.get(old) if bib is not None else None
+        if entry is None or entry.source not in self.lv.files():
+            return
+        lines = self.lv.lines(entry.source)
+        span = entry.span
+        if not (0 < span.line <= len(lines)) or lines[span.line - 1][span.column - 1 : span.end_column - 1] != old:
+            return  # the file changed since it was read: no edit on a guess
+        edits.setdefault(entry.source, []).append(types.TextEdit(self.codec.range(lines, span), new))
 
     def _frontmatter_key(self, path: str, old: str, new: str,
                          edits: dict[str, list[types.TextEdit]]) -> None:

@@ -84,6 +84,8 @@ class VaultServer(LanguageServer):
         self.docs_url: str | None = None
         """initializationOptions.rulesDocsUrl: a template of the rules' documentation address."""
         self.mode = "auto"
+        self.rename_in_bibliography = True
+        """initializationOptions.renameInBibliography: a citekey rename edits the .bib too."""
         self._last_change: dict[str, float] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._applied: dict[str, int] = {}
@@ -372,6 +374,7 @@ def build() -> VaultServer:
             server.debounce = max(0.0, float(options["debounceMs"]) / 1000)
         server.docs_url = str(options.get("rulesDocsUrl") or "") or None
         server.mode = str(options.get("diagnostics", "auto"))
+        server.rename_in_bibliography = options.get("renameInBibliography", True) is not False
 
     @feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
@@ -490,7 +493,8 @@ def build() -> VaultServer:
         if where is None:
             return None
         folder, path = where
-        return Navigator(folder.lv, server.codec, folder.uri_of), path
+        return Navigator(folder.lv, server.codec, folder.uri_of,
+                         rename_in_bibliography=server.rename_in_bibliography), path
 
     @feature(types.TEXT_DOCUMENT_HOVER)
     def hover(params: types.HoverParams):
