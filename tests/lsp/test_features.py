@@ -93,6 +93,12 @@ async def test_completion_of_keys_links_headings_blocks_embeds_tags_and_verbs(tm
 
 async def test_hover_shows_the_entry_and_the_reading_history(tmp_path: Path) -> None:
     root = copy_vault(tmp_path)
+    # a session that names the paper by its arXiv address, not its key: the index credits
+    # it to the entry with that eprint, and so does the hover's history
+    (root / "sessions" / "2023-05-10.md").write_text(
+        "## tl;dr\nLoRA again, from the arXiv page.\n\n## Context\n- Back to adapters.\n\n"
+        "## Done\n- Reread the method.\n\n## Learned\n- Rank 4 is enough.\n\n## Next?\n- Try it.\n\n"
+        "## Log\n- [skim([LoRA on arXiv](https://arxiv.org/abs/2106.09685))]\n", encoding="utf-8")
     async with session(root) as (lsp, _):
         doc = open_note(lsp, root, "sessions/2023-02-20.md")
         await ready(lsp, root)
@@ -102,7 +108,8 @@ async def test_hover_shows_the_entry_and_the_reading_history(tmp_path: Path) -> 
         assert "**LoRA: Low-Rank Adaptation of Large Language Models**" in text
         assert "Edward J. Hu" in text and "2021" in text
         assert "DOI [10.48550/arxiv.2106.09685](https://doi.org/10.48550/arxiv.2106.09685)" in text and "· arXiv" in text
-        assert "**deep-read** in 2 sessions, 2023-02-13 to 2023-02-20" in text
+        assert "**deep-read** in 3 sessions, 2023-02-13 to 2023-05-10" in text
+        assert "- 2023-05-10: skim" in text
         assert (hover.range.start.line, hover.range.start.character) == (8, 15)
 
         link = await lsp.text_document_hover_async(types.HoverParams(

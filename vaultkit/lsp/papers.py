@@ -54,9 +54,9 @@ def history(lv: LiveVault, key: str) -> dict[str, Any]:
     vault = lv.vault
     if vault is None:
         return empty
-    citing = {path for path, _ in lv.citations(key)}
+    citing = {path for path, _ in lv.citations(key)} | set(lv.sourcing(key))
     reading = collect(lv.subset(citing), lv.paper_note_path,  # type: ignore[arg-type]
-                      lambda note: session_schema(vault, note))
+                      lambda note: session_schema(vault, note), lv.source_key)
     facts = reading.papers.get(key)
     if facts is None:
         return empty

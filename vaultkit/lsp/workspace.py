@@ -406,6 +406,21 @@ class LiveVault:
         """(note path, citation) for every ``@key`` in the vault."""
         return self.vault.facts.citing(key) if self.vault is not None else []
 
+    def source_key(self, link) -> str | None:
+        """The citekey a Log action's link source names (``[read([Title](https://…))]``):
+        the bibliography entry with that DOI, arXiv id or URL, as the index credits it."""
+        if self.vault is None or not link.is_url:
+            return None
+        entry = self.vault.facts.entry_for_url(link.target)
+        return entry.key if entry is not None else None
+
+    def sourcing(self, key: str) -> list[str]:
+        """The notes with a Log action whose link source names ``key`` (see :meth:`source_key`)."""
+        if self.vault is None:
+            return []
+        return [facts.path for facts in self.vault.facts.notes.values()
+                if any(self.source_key(link) == key for link in facts.link_sources)]
+
     def subset(self, paths: Iterable[str]) -> "_Subset":
         """A vault-shaped view of some notes (for the index's collector)."""
         assert self.vault is not None
