@@ -75,16 +75,26 @@ def _by_line(elements: Iterable[_T]) -> dict[int, list[_T]]:
     return out
 
 
+_LAST: list[tuple[Note, Schema, tuple[LogEntry, ...]]] = []
+"""The last note's entries: VK106, VK110 and the engine's action links each ask for them,
+one after the other (a session of 20,000 actions classified three times)."""
+
+
 def log_entries(note: Note, schema: Schema) -> tuple[LogEntry, ...]:
     """Every top-level bullet of the Log, classified (linear in the note)."""
+    last = next(iter(_LAST), None)  # one read: another thread (the language server) may swap it
+    if last is not None and last[0] is note and last[1] is schema:  # both frozen: same answer
+        return last[2]
     section = log_section(note, schema)
     if section is None or schema.log is None:
         return ()
     on_line = _OnLine(note)
-    return tuple(
+    entries = tuple(
         _classify(on_line, item, schema.log)
         for item in note.items_in(section) if item.parent is None
     )
+    _LAST[:] = [(note, schema, entries)]  # one assignment: readers see the old or the new
+    return entries
 
 
 def _classify(on_line: _OnLine, item: ListItem, grammar: LogGrammar) -> LogEntry:
