@@ -49,3 +49,18 @@ def test_cap_repeats_keys_on_file_line_and_message() -> None:
     assert [(h.path, h.span.line, h.span.column, h.message) for h in kept] == [
         (None, 1, 1, "m"), (None, 1, 2, "m (and 2 more on this line)"),
         ("refs.bib", 1, 9, "m"), (None, 2, 1, "m"), (None, 1, 20, "n")]
+
+
+def test_links_equal_but_for_alias_share_the_cap_and_the_count(vk2) -> None:
+    # each distinct link is resolved once; [[x]] and [[x|a]] give the same message
+    found = vk2.findings({"a.md": "[[x]] " * 12 + "[[x|a]] " * 3 + "\n"}, select=("VK203",))
+    assert len(found) == REPEATS_PER_LINE
+    assert [f.message for f in found].count(MISSING) == REPEATS_PER_LINE - 1
+    assert found[-1].message == f"{MISSING} (and 5 more on this line)"  # 15 in all
+    assert len({(f.span.line, f.span.column) for f in found}) == REPEATS_PER_LINE
+
+
+def test_hits_standing_for_more_add_their_count() -> None:
+    hits = [Hit(Span(1, 1, 1, 2), "m", more=7), Hit(Span(1, 5, 1, 6), "m"), Hit(Span(1, 9, 1, 10), "m", more=2)]
+    kept = cap_repeats(hits, limit=2)
+    assert [(h.span.column, h.message) for h in kept] == [(1, "m"), (5, "m (and 10 more on this line)")]
