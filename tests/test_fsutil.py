@@ -12,7 +12,8 @@ import pytest
 
 from vaultkit import fsutil
 from vaultkit.fsutil import (
-    TextStyle, UnsafeWrite, WriteConflict, encode_like, remove_stale_temps, safe_delete, safe_write,
+    LateWrites, TextStyle, UnsafeWrite, WriteConflict, encode_like, remove_stale_temps, safe_delete,
+    safe_write,
 )
 
 
@@ -314,3 +315,42 @@ def test_a_late_save_and_an_append_after_the_rename_are_both_kept(tmp_path: Path
     with pytest.raises(WriteConflict):
         safe_write(tmp_path, Path("n.md"), b"vaultkit\n", expected=b"old\n")
     assert path.read_bytes() == b"old\nlate\nafter\n"
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_a_writer_descheduled_past_the_first_look_is_put_back_by_the_sweep(tmp_path: Path) -> None:
+    """A writer that opened the note before the rename and writes after safe_write's
+    own look (a loaded machine: it once lost an edit under the stress test) writes into
+    the replaced file; the job's sweep finds it there and puts it back."""
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old\n")
+    before = _open_fds()
+    slow = open(path, "ab")  # opened by name before the replace, writes only later
+    with LateWrites() as late:
+        assert safe_write(tmp_path, Path("n.md"), b"vaultkit\n", expected=b"old\n", late=late) == "updated"
+        assert path.read_bytes() == b"vaultkit\n"
+        slow.write(b"typed late\n")
+        slow.close()
+        conflicts = late.sweep()
+    assert path.read_bytes() == b"old\ntyped late\n"
+    assert conflicts == [(path.resolve(), b"old\ntyped late\n")]
+    assert _open_fds() == before  # every replaced file was let go
+    assert not _temps(tmp_path)
+
+
+def test_a_sweep_with_no_late_save_changes_nothing_and_holds_at_most_limit(tmp_path: Path) -> None:
+    for i in range(5):
+        (tmp_path / f"n{i}.md").write_bytes(b"old\n")
+    before = _open_fds() if Path("/proc/self/fd").is_dir() else None
+    with LateWrites(limit=2) as late:
+        for i in range(5):
+            safe_write(tmp_path, Path(f"n{i}.md"), b"new\n", expected=b"old\n", late=late)
+        assert len(late._held) == 2  # the oldest were looked at early
+        assert late.sweep() == []
+    assert all((tmp_path / f"n{i}.md").read_bytes() == b"new\n" for i in range(5))
+    if before is not None:
+        assert _open_fds() == before

@@ -13,6 +13,7 @@ read as the compare-and-swap guard.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from vaultkit.edits import EditError, splice, unified_diff
@@ -222,7 +223,7 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
     written through the one safe write, which refuses when the file no longer holds the
     bytes the fixes were computed from.
     """
-    from vaultkit.fsutil import UnsafeWrite, WriteConflict, safe_write
+    from vaultkit.fsutil import LateWrites, UnsafeWrite, WriteConflict, safe_write
     from vaultkit.parse.note import parse_note
     from vaultkit.safe_read import read_regular
 
@@ -231,37 +232,54 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
     others: list[Finding] = []
-    for path in sorted(set(targets)):
-        found = by_path.pop(path, [])
-        note = vault.notes.get(path)
-        if note is None or not applicable(found, unsafe):
-            others.extend(found)
-            continue
-        absolute = vault.files.absolute(path)
-        try:
-            data = read_regular(absolute, vault.root)
-        except OSError:
-            others.extend(found)
-            continue
-        relint = relinter(vault, path)
-        # the findings at hand were computed from these bytes unless the note changed since
-        initial = found if parse_note(path, data).lines == note.lines else None
-        outcome = fix_bytes(path, data, relint, unsafe=unsafe, initial=initial)
-        report.outcomes.append(outcome)
-        if outcome.changed and write:
+    written: dict[Path, tuple[str, FixOutcome]] = {}
+    with LateWrites() as late:
+        for path in sorted(set(targets)):
+            found = by_path.pop(path, [])
+            note = vault.notes.get(path)
+            if note is None or not applicable(found, unsafe):
+                others.extend(found)
+                continue
+            absolute = vault.files.absolute(path)
             try:
-                safe_write(vault.root, absolute, outcome.after, expected=outcome.before)
-            except (WriteConflict, UnsafeWrite):
-                report.conflicts.append(path)
-                outcome.after = outcome.before
-                outcome.applied = []
-                outcome.remaining = relint(outcome.before)
-        report.findings.extend(outcome.remaining)
+                data = read_regular(absolute, vault.root)
+            except OSError:
+                others.extend(found)
+                continue
+            relint = relinter(vault, path)
+            # the findings at hand were computed from these bytes unless the note changed since
+            initial = found if parse_note(path, data).lines == note.lines else None
+            outcome = fix_bytes(path, data, relint, unsafe=unsafe, initial=initial)
+            report.outcomes.append(outcome)
+            if outcome.changed and write:
+                try:
+                    safe_write(vault.root, absolute, outcome.after, expected=outcome.before, late=late)
+                    written[absolute.resolve()] = (path, outcome)
+                except (WriteConflict, UnsafeWrite):
+                    _conflict(report, path, outcome, relint(outcome.before))
+                    continue
+            report.findings.extend(outcome.remaining)
+        # a save written into a note just replaced (a writer descheduled past the write's
+        # own look): put back by the sweep, so the note is as the user saved it, unfixed
+        for absolute, current in late.sweep():
+            path, outcome = written[absolute]
+            report.findings[:] = [f for f in report.findings if f.path != path]
+            _conflict(report, path, outcome, relinter(vault, path)(current))
     for rest in by_path.values():
         others.extend(rest)
     report.findings.extend(others)
     report.findings.sort(key=lambda f: f.sort_key)
     return report
+
+
+def _conflict(report: "FixReport", path: str, outcome: "FixOutcome", remaining: list[Finding]) -> None:
+    """``path`` changed under the fix: nothing of it was applied; what is left is what
+    its current bytes have."""
+    report.conflicts.append(path)
+    outcome.after = outcome.before
+    outcome.applied = []
+    outcome.remaining = remaining
+    report.findings.extend(remaining)
 
 
 def relinter(vault: "Vault", path: str) -> Callable[[bytes], list[Finding]]:

@@ -122,7 +122,64 @@ def check_inside(root: Path, target: Path) -> Path:
     return resolved
 
 
-def safe_write(root: Path, target: Path, data: bytes, *, expected: bytes | None) -> WriteOutcome:
+class LateWrites:
+    """The files one job replaced, watched until the job ends.
+
+    A writer that opened a note just before :func:`safe_write` renamed the new bytes over
+    it writes into the old file, which no name points to any more.  ``safe_write`` looks
+    at the old file a moment after the rename; a writer descheduled for longer (a loaded
+    machine) would still be lost.  Handed a ``LateWrites``, ``safe_write`` keeps the old
+    file open, and :meth:`sweep`, when the job's writes are done, looks again at every
+    one: a late save found there is put back (as ``safe_write`` does at once) and
+    reported.  At most ``limit`` files are held open; beyond that the oldest are swept
+    early.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self._held: list[tuple[Path, int, bytes, bytes, int, tuple[int, int]]] = []
+        self.conflicts: list[tuple[Path, bytes]] = []
+        """(path, what the file holds now) of every late save found, in order."""
+
+    def hold(self, path: Path, fd: int, expected: bytes, ours: bytes, mode: int) -> None:
+        info = os.fstat(fd)
+        self._held.append((path, fd, expected, ours, mode, (info.st_size, info.st_mtime_ns)))
+        if len(self._held) > self.limit:
+            self._check(self._held.pop(0))
+
+    def sweep(self, grace: float = 0.02) -> list[tuple[Path, bytes]]:
+        """Look at every old file once more (after ``grace`` seconds, once for all);
+        the late saves found, put back.  Every file is released."""
+        if self._held:
+            time.sleep(grace)
+        held, self._held = self._held, []
+        for item in held:
+            self._check(item)
+        return self.conflicts
+
+    def _check(self, item: tuple[Path, int, bytes, bytes, int, tuple[int, int]]) -> None:
+        path, fd, expected, ours, mode, seen = item
+        try:
+            info = os.fstat(fd)
+            if (info.st_size, info.st_mtime_ns) == seen:
+                return
+            late = _pread_all(fd)
+            if late != expected:
+                self.conflicts.append((path, _restore(path, late, ours, mode)))
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> "LateWrites":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for item in self._held:
+            os.close(item[1])
+        self._held = []
+
+
+def safe_write(root: Path, target: Path, data: bytes, *, expected: bytes | None,
+               late: LateWrites | None = None) -> WriteOutcome:
     """Write ``data`` to ``target`` inside ``root`` if it holds ``expected`` and differs.
 
     ``expected`` is what the caller read (``None``: no file).  Raises
@@ -130,7 +187,8 @@ def safe_write(root: Path, target: Path, data: bytes, *, expected: bytes | None)
     a path outside the vault or through a symlink, ``PermissionError`` for a file
     without write permission (vaultkit does not replace what the user made read-only),
     and any other ``OSError`` of the write (a full disk, a read-only mount) with the file
-    left as it was.
+    left as it was.  With ``late``, the replaced file is watched until the caller's
+    :meth:`LateWrites.sweep` (a job writing many notes sweeps once, at its end).
     """
     path = check_inside(root, target)
     current, mode = _read_current(path)
@@ -145,11 +203,15 @@ def safe_write(root: Path, target: Path, data: bytes, *, expected: bytes | None)
         check_inside(root, path)  # the folders we just made cannot be links, but be sure
         return _write_temp_then(path, data, 0o666 & ~_umask(), lambda tmp: _create(tmp, path, data))
     assert expected is not None and mode is not None
-    late = _write_temp_then(path, data, mode, lambda tmp: _replace_if_unchanged(tmp, path, expected))
-    if late is not None:
+    kept: list[int] = []
+    landed = _write_temp_then(path, data, mode, lambda tmp: _replace_if_unchanged(
+        tmp, path, expected, keep=kept if late is not None else None))
+    if landed is not None:
         # A save landed in the old file between the last compare and the rename: put
         # it back over our own bytes, and let the caller plan again from it.
-        raise WriteConflict(path, expected, _restore(path, late, data, mode))
+        raise WriteConflict(path, expected, _restore(path, landed, data, mode))
+    if late is not None and kept:
+        late.hold(path, kept[0], expected, data, mode)
     return "updated"
 
 
@@ -215,11 +277,13 @@ def _create(tmp: Path, path: Path, data: bytes) -> WriteOutcome:
     return "created"
 
 
-def _replace_if_unchanged(tmp: Path, path: Path, expected: bytes, verify: bool = True) -> bytes | None:
+def _replace_if_unchanged(tmp: Path, path: Path, expected: bytes, verify: bool = True,
+                          keep: list[int] | None = None) -> bytes | None:
     """Rename ``tmp`` over ``path`` if it holds ``expected``: the last compare, as close
     to the rename as it can be.  Then look at the file just replaced, through the
     descriptor the compare read it with: a save that landed there in between (an
-    editor writing in place) would be lost with it; returns those bytes, or None."""
+    editor writing in place) would be lost with it; returns those bytes, or None.
+    With ``keep``, a duplicate of that descriptor is put there, for a later look."""
     handle = _open_current(path)
     if handle is None:
         raise WriteConflict(path, expected, None)
@@ -228,7 +292,10 @@ def _replace_if_unchanged(tmp: Path, path: Path, expected: bytes, verify: bool =
         if current != expected:
             raise WriteConflict(path, expected, current)
         os.replace(tmp, path)
-        return _late_write(handle.fileno(), expected) if verify else None
+        seen = _late_write(handle.fileno(), expected) if verify else None
+        if seen is None and keep is not None:
+            keep.append(os.dup(handle.fileno()))
+        return seen
 
 
 LATE_WRITE_GRACE = 0.001

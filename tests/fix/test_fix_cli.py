@@ -120,6 +120,30 @@ def test_a_note_saved_during_the_fix_is_left_alone(runner, vault, monkeypatch):
     assert "Fixed 0 findings in 0 notes." in result.stdout
 
 
+def test_a_save_written_late_into_the_replaced_note_is_put_back(runner, vault, monkeypatch):
+    """A writer that opened the note before the fix replaced it and wrote only after the
+    write's own look (a loaded machine) is found by the run's sweep: the save is put
+    back, the fix is not counted, the note is named."""
+    from vaultkit import fsutil
+
+    note = vault / LEARNED
+    before = note.read_bytes()
+    slow = open(note, "ab")  # opened by name before the replace, writes only later
+    real_sweep = fsutil.LateWrites.sweep
+
+    def late_save_then_sweep(self, grace: float = 0.02):
+        slow.write(b"- typed in the editor, late\n")
+        slow.close()
+        return real_sweep(self, grace)
+
+    monkeypatch.setattr(fsutil.LateWrites, "sweep", late_save_then_sweep)
+    result = lint(runner, str(vault), "--fix")
+    assert note.read_bytes() == before + b"- typed in the editor, late\n"
+    assert f"vaultkit: {LEARNED} changed while it was being fixed; left as it was" in result.stderr
+    assert "Fixed 0 findings in 0 notes." in result.stdout
+    assert f"{LEARNED}:" in result.stdout  # its finding is still reported, from its bytes now
+
+
 NOTE = "sessions/2023-05-03.md"  # a clean session of example-vault
 
 # (old text of the note -> planted text, the text --fix must write back, flags)

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import vaultkit.index as index_module
+from vaultkit import fsutil
 from tests.conftest import write_vault
 from vaultkit.cli import main
 
@@ -88,6 +89,35 @@ def test_an_edit_saved_between_plan_and_apply_is_kept(tmp_path: Path, monkeypatc
     assert "2 updated" in out  # the note and the overview
 
 
+def test_a_save_written_into_a_replaced_note_late_is_put_back_and_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer that opened the index note before vaultkit replaced it, and wrote only
+    after safe_write's own look (a loaded machine), is found by the run's sweep."""
+    root = vault(tmp_path)
+    assert run(root)[0] == 0
+    note = root / "papers" / "@alpha2020.md"
+    (root / "sessions" / "2024-01-03.md").write_text(session("alpha2020"), encoding="utf-8")
+    before = note.read_bytes()
+    slow: list = []
+    edit_after_planning(monkeypatch, lambda: slow.append(open(note, "ab")))
+    real_sweep = fsutil.LateWrites.sweep
+
+    def late_save_then_sweep(self, grace: float = 0.02):
+        slow[0].write(b"typed late\n")  # into the replaced file: no name points to it
+        slow[0].close()
+        return real_sweep(self, grace)
+
+    monkeypatch.setattr(fsutil.LateWrites, "sweep", late_save_then_sweep)
+    code, out, err = run(root)
+    assert note.read_bytes() == before + b"typed late\n"  # put back, not lost
+    assert code == 1
+    assert "papers/@alpha2020.md" in out + err and "changed while indexing" in out + err
+    monkeypatch.undo()
+    assert run(root)[0] == 0  # the next run indexes it, keeping the save
+    text = note.read_text(encoding="utf-8")
+    assert "typed late\n" in text and "2024-01-03" in text
+
+
 def test_a_note_created_by_hand_meanwhile_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = vault(tmp_path)
     note = root / "papers" / "@beta2020.md"
@@ -121,13 +151,14 @@ def test_a_note_that_keeps_changing_is_skipped_with_a_finding(tmp_path: Path,
     real_write = index_module.safe_write
     typed: list[bytes] = []
 
-    def write_while_typing(root_: Path, target: Path, data: bytes, *, expected: bytes | None):
+    def write_while_typing(root_: Path, target: Path, data: bytes, *, expected: bytes | None,
+                           late=None):
         if target.name == note.name:  # the user saves again before every attempt
             line = f"edit {len(typed)}\n".encode()
             typed.append(line)
             with open(note, "ab") as handle:
                 handle.write(line)
-        return real_write(root_, target, data, expected=expected)
+        return real_write(root_, target, data, expected=expected, late=late)
 
     monkeypatch.setattr(index_module, "safe_write", write_while_typing)
     code, out, err = run(root)
@@ -223,6 +254,18 @@ def test_markers_in_frontmatter_and_code_are_not_the_region(tmp_path: Path) -> N
     before = mtimes(root)
     assert run(root)[0] == 0
     assert mtimes(root) == before
+
+
+def test_marker_examples_in_a_fence_opened_on_a_list_item_line_are_not_the_region(tmp_path: Path) -> None:
+    note = (f"---\ncitekey: alpha2020\ntitle: Alpha\n---\n# Alpha\n\n"
+            f"- ```markdown\n  {BEGIN}\n  example\n  {END}\n  ```\n"
+            f"1. ~~~\n   {BEGIN}\n   numbered\n   {END}\n   ~~~\n")
+    root = vault(tmp_path, {"papers/@alpha2020.md": note})
+    assert run(root)[0] == 0
+    text = (root / "papers" / "@alpha2020.md").read_text(encoding="utf-8")
+    assert text.startswith(note)  # both examples untouched
+    assert "notes on alpha2020" in text[len(note):]
+    assert run(root)[0] == 0 and (root / "papers" / "@alpha2020.md").read_text(encoding="utf-8") == text
 
 
 # -- 5. colliding keys -------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Literal
 from vaultkit.checks import vk303_index_note_collision as vk303
 from vaultkit.edits import BOM_BYTES, dominant_newline, line_starts, splice
 from vaultkit.fsutil import (
-    UnsafeWrite, WriteConflict, check_inside, read_existing, remove_stale_temps,
+    LateWrites, UnsafeWrite, WriteConflict, check_inside, read_existing, remove_stale_temps,
     safe_delete, safe_write,
 )
 from vaultkit.index import pages, parts, render, state
@@ -303,8 +303,16 @@ def apply(vault: "Vault", result: IndexPlan, *, attempts: int = ATTEMPTS) -> Non
     for folder in sorted(folders):
         for removed in remove_stale_temps(vault.root, Path(folder)):
             result.removed_temps.append(removed.relative_to(vault.root.resolve()).as_posix())
-    for change in result.changes:
-        result.done[change.path] = _apply_one(vault.root, change, result, attempts)
+    with LateWrites() as late:
+        for change in result.changes:
+            result.done[change.path] = _apply_one(vault.root, change, result, attempts, late)
+        # a save that opened a note just before its replacement and wrote after it (a
+        # loaded machine): put back by the sweep, and the note left for the next run
+        root = vault.root.resolve()
+        for path, _ in late.sweep():
+            rel = path.relative_to(root).as_posix()
+            result.done[rel] = "conflict"
+            result.problems.append(IndexProblem(rel, Span(1, 1, 1, 1), "VK301", CHANGED_WHILE_INDEXING))
     _settle(vault, result)
 
 
@@ -336,7 +344,8 @@ def _settle(vault: "Vault", result: IndexPlan) -> None:
         state.save(vault, result.prune, after, outcomes, result)
 
 
-def _apply_one(root: Path, change: Change, result: IndexPlan, attempts: int) -> Done:
+def _apply_one(root: Path, change: Change, result: IndexPlan, attempts: int,
+               late: LateWrites | None = None) -> Done:
     def problem(code: str, message: str, line: int = 1) -> None:
         result.problems.append(IndexProblem(change.path, Span(line, 1, line, 1), code, message))
 
@@ -352,7 +361,7 @@ def _apply_one(root: Path, change: Change, result: IndexPlan, attempts: int) -> 
                 safe_delete(root, Path(change.path), expected=expected)
                 return "pruned"
             assert new is not None
-            return safe_write(root, Path(change.path), new, expected=expected)
+            return safe_write(root, Path(change.path), new, expected=expected, late=late)
         except WriteConflict as conflict:
             if change.redo is None:  # a prune: the note was edited, so it stays
                 break
