@@ -32,6 +32,17 @@ def lines(text: str) -> list[str]:
     (f"    ```\n{B}\n{E}\n", (1, 2)),                          # indented 4: not a fence
     (f"```\nexample\n```\n{B}\nx\n{E}\n", (3, 5)),              # after a closed fence
     (f"~~~\n```\n~~~\n{B}\n{E}\n", (3, 4)),
+    # a fence opened in a list item holds the item's indented lines
+    (f"- example:\n- ```markdown\n  {B}\n  {E}\n  ```\n", None),
+    (f"1. ```\n   {B}\n   {E}\n   ```\n{B}\n{E}\n", (4, 5)),
+    (f"- ```\n  {B}\n\n  {E}\n  ```\n", None),                # a blank line stays in the item
+    (f"- ```\n  code\n{B}\nx\n{E}\n", (2, 4)),                # the item ended: so did its fence
+    (f"- ```\n  ```\n{B}\n{E}\n", (2, 3)),                     # closed inside the item
+    (f"- ~~~\n  ```\n  {B}\n  {E}\n  ~~~\n", None),
+    # and one opened in a block quote, the quote's lines
+    (f"> ```\n> {B}\n> {E}\n> ```\n", None),
+    (f"> ```\n>{B}\n>{E}\n", None),
+    (f"> ```\n> x\n{B}\n{E}\n", (2, 3)),                       # the quote ended, and the fence
 ])
 def test_region_lines(text: str, expected: tuple[int, int] | None) -> None:
     assert find_region(lines(text), "index") == expected

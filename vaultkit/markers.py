@@ -8,7 +8,12 @@ wrote down), not indented four spaces or more (an indented code block), so inden
 most three spaces.  Fences follow CommonMark: an opening run of three or more backticks
 or tildes indented at most three spaces, closed by a run of the same character at least
 as long with nothing after it but spaces; a fence that is never closed runs to the end
-of the note.  One pass over the lines, so the cost is linear in the note.
+of the note.  A fence may also open in a list item (a bullet followed by a fence) or a block quote
+(``>`` followed by a fence): it then holds the item's indented lines (the quote's ``>`` lines) up to its
+closing fence, or until the item (the quote) ends -- a line indented less than the item's
+text, a line without ``>`` -- as CommonMark closes a fence with its container.  Nested
+containers are read as their outermost one.  One pass over the lines, so the cost is
+linear in the note.
 """
 
 from __future__ import annotations
@@ -26,6 +31,49 @@ _FRONTMATTER_OPEN = re.compile(r"---[ \t]*\Z")
 _FRONTMATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
 _FENCE_OPEN = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
 _FENCE_CLOSE = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})[ \t]*\Z")
+_CONTAINER = re.compile(r"(?P<quote> {0,3}>[ ]?)|(?P<item> {0,3}(?:[-*+]|\d{1,9}[.)])[ ]{1,4})")
+"""A block quote's ``>`` or a list item's marker with the spaces after it, at a line start."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Fence:
+    line: int
+    char: str
+    run: int
+    quote: bool = False
+    """Opened in a block quote: its lines start with ``>``."""
+    indent: int = 0
+    """Opened in a list item: the column its text starts at (its lines are indented so)."""
+
+    def inner(self, line: str) -> str | None:
+        """The line as the fence sees it, or None when the fence's container ended."""
+        if self.quote:
+            m = re.match(r" {0,3}>[ ]?", line)
+            return line[m.end():] if m else None
+        if self.indent:
+            if not line.strip():
+                return ""
+            width = len(line) - len(line.lstrip(" "))
+            return line[self.indent:] if width >= self.indent else None
+        return line
+
+
+def _opening(index: int, line: str) -> _Fence | None:
+    """The fence ``line`` opens, at the top level or right after a container's marker."""
+    container = _CONTAINER.match(line)
+    rest, quote, indent = line, False, 0
+    if container is not None:
+        rest = line[container.end():]
+        quote = container.group("quote") is not None
+        indent = 0 if quote else container.end()
+    opening = _FENCE_OPEN.match(rest) if container is None else re.match(
+        r"(?P<run>`{3,}|~{3,})(?P<info>.*)\Z", rest)
+    if opening is None:
+        return None
+    run = opening.group("run")
+    if run[0] == "`" and "`" in opening.group("info"):
+        return None  # not a fence: an inline code span
+    return _Fence(index, run[0], len(run), quote, indent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,28 +112,27 @@ def frontmatter_end(lines: Sequence[str]) -> int:
 def scan(lines: Sequence[str]) -> MarkerScan:
     """Every top-level marker line of ``lines`` (the note's lines, without line breaks)."""
     markers: list[tuple[int, str, str]] = []
-    fence: tuple[int, str, int] | None = None  # (opening line, character, run length)
+    fence: _Fence | None = None
     fenced: set[str] = set()
     for index in range(frontmatter_end(lines), len(lines)):
         line = lines[index]
         if fence is not None:
-            close = _FENCE_CLOSE.match(line)
-            if close and close.group("run")[0] == fence[1] and len(close.group("run")) >= fence[2]:
-                fence = None
-                fenced.clear()
-            elif m := MARKER_LINE.match(line):
-                fenced.add(m.group("name"))
-            continue
+            inner = fence.inner(line)
+            if inner is not None:
+                close = _FENCE_CLOSE.match(inner)
+                if close and close.group("run")[0] == fence.char and len(close.group("run")) >= fence.run:
+                    fence = None
+                    fenced.clear()
+                elif m := MARKER_LINE.match(inner) or MARKER_LINE.match(line):
+                    fenced.add(m.group("name"))
+                continue
+            fence = None  # its list item or quote ended, and the fence with it
+            fenced.clear()
         if m := MARKER_LINE.match(line):
             markers.append((index, m.group("edge"), m.group("name")))
             continue
-        opening = _FENCE_OPEN.match(line)
-        if opening:
-            run = opening.group("run")
-            if run[0] == "`" and "`" in opening.group("info"):
-                continue  # not a fence: an inline code span
-            fence = (index, run[0], len(run))
-    return MarkerScan(tuple(markers), fence[0] if fence else None, frozenset(fenced))
+        fence = _opening(index, line)
+    return MarkerScan(tuple(markers), fence.line if fence else None, frozenset(fenced))
 
 
 def find_region(lines: Sequence[str], name: str,
