@@ -206,10 +206,7 @@ def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
     def paper_path(key: str) -> str:
         return template.replace("{key}", sanitize_key(key))
 
-    gathered = parts.gather(vault)
-    reading = assemble(gathered.parts, lambda link, source: vault.facts.resolve(link, source).path,
-                       paper_path)
-    built = pages.build(vault, paper_path, reading)
+    built, exact = _build(vault, paper_path)
     # Keys that would share one file (after sanitising, or on a case-insensitive file
     # system): pages.build gave the file to one of them; one finding per group says so.
     for clash in built.clashes:
@@ -228,7 +225,16 @@ def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
                                 "be indexed (VK000 above)")
     elif prune:
         _plan_prune(vault, built.indexed, result)
-    return result, gathered.exact
+    return result, exact
+
+
+def _build(vault: "Vault", paper_path: Callable[[str], str]) -> tuple[pages.Built, bool]:
+    """Every index note's region, from the sessions' parts (dropped on return, before
+    the notes are read and spliced)."""
+    gathered = parts.gather(vault)
+    reading = assemble(gathered.parts, lambda link, source: vault.facts.resolve(link, source).path,
+                       paper_path)
+    return pages.build(vault, paper_path, reading), gathered.exact
 
 
 def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
@@ -252,8 +258,9 @@ def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[byte
     if isinstance(new, RegionError):
         result.problems.append(IndexProblem(path, Span(new.line, 1, new.line, 1), "VK302", new.message))
         return Change(path, "skip", old, None)
-    outcome: Outcome = "create" if old is None else "unchanged" if new == old else "update"
-    return Change(path, outcome, old, new, redo)
+    if new == old:  # nothing to write: one copy of the bytes, and no region kept for a redo
+        return Change(path, "unchanged", old, old)
+    return Change(path, "create" if old is None else "update", old, new, redo)
 
 
 def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
