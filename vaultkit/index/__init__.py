@@ -260,7 +260,19 @@ def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[byte
         return Change(path, "skip", old, None)
     if new == old:  # nothing to write: one copy of the bytes, and no region kept for a redo
         return Change(path, "unchanged", old, old)
+    if old is None and isinstance(body, str):
+        prefix = create("")
+        if create(body) == prefix + body:  # the new note ends with the region: keep it once
+            return Change(path, "create", old, new, _redo_from(new, len(prefix.encode("utf-8")), name))
     return Change(path, "create" if old is None else "update", old, new, redo)
+
+
+def _redo_from(new: bytes, start: int, name: str) -> Callable[[bytes | None], bytes | RegionError]:
+    """The redo of a note to create whose region is ``new[start:]``: the same splice as
+    :func:`_plan_file`'s, without holding the region a second time."""
+    def redo(data: bytes | None) -> bytes | RegionError:
+        return new if data is None else splice_region(data, name, new[start:].decode("utf-8"))
+    return redo
 
 
 def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
