@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import msgspec
 
+from vaultkit.engine import code_stamp as engine_code_stamp
 from vaultkit.index.collect import SessionPart, read_session
 from vaultkit.model import Link, Note
 from vaultkit.parse.note import parse_note
@@ -93,8 +94,14 @@ class Gathered:
 
 
 def key(vault: "Vault") -> str:
-    """What a part depends on besides the note's bytes and its link sources' keys."""
-    return hashlib.sha256(f"{vault.checker.cfg}\n{code_stamp()}".encode()).hexdigest()[:20]
+    """What a part (and the index plan) depends on besides the notes' bytes and the link
+    sources' keys: the configuration but for which rules run and how loud (a lint with
+    ``--select VK301`` reads the parts an index stored), the schemas, vaultkit's code."""
+    config = replace(vault.config, select=None, extend_select=(), ignore=(), severity=(),
+                     per_path_ignores=(), rule_options=())
+    blob = "\n".join([version_key(), engine_code_stamp(), code_stamp(), config.fingerprint(),
+                      repr(vault.schemas)])
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def prepare(vault: "Vault") -> "Checker":
