@@ -13,7 +13,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -35,6 +34,7 @@ from vaultkit.safe_read import read_regular
 from vaultkit.schema import Schema, applicable, builtin_rules_dir, lookalikes
 from vaultkit.schema.log import action_links
 from vaultkit.store import NoteRow, Stat, Store, decode_findings, encode, version_key
+from vaultkit.workers import process_pool
 
 __all__ = [
     "IGNORE_KEY", "ActiveRule", "Checker", "Suppressions", "VaultRun", "active_rules", "lint",
@@ -570,8 +570,8 @@ class Checker:
         tell(done, total)
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(todo) >= self.PARALLEL_THRESHOLD:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                     initargs=(self.config, self.schemas, self.derive)) as pool:
+            with process_pool(workers, initializer=_init_worker,
+                              initargs=(self.config, self.schemas, self.derive)) as pool:
                 for result in pool.map(check_note, todo, chunksize=32):
                     self._take(result)
                     done += 1

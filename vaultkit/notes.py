@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from vaultkit.model import Note, Problem, Span
+from vaultkit.workers import process_pool
 from vaultkit.parse.note import parse_note
 from vaultkit.safe_read import read_regular
 from vaultkit.store import cache_dir
@@ -105,7 +105,7 @@ class LazyNotes(Mapping[str, Note]):
         tell(done, total)
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with process_pool(workers) as pool:
                 items = [(p, str(self._absolute(p))) for p in todo]
                 for path, note in zip(todo, pool.map(_read_pair, items, chunksize=64)):
                     self._parsed[path] = note

@@ -9,14 +9,13 @@ disagree, once per key, naming both places; the first definition is the one kept
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from vaultkit.bib.bibtex import load_bibtex
 from vaultkit.bib.common import read_source
-from vaultkit.bib.csl import load_csl_json, load_csl_yaml
 from vaultkit.bib.model import (
     BROKEN_ENTRY,
     DUPLICATE_KEY,
@@ -38,13 +37,15 @@ class _Loader(Protocol):
     ) -> tuple[list[BibEntry], list[BibIssue]]: ...
 
 
-_LOADERS: dict[str, _Loader] = {
-    ".bib": load_bibtex,
-    ".bibtex": load_bibtex,
-    ".json": load_csl_json,
-    ".yaml": load_csl_yaml,
-    ".yml": load_csl_yaml,
+_LOADERS: dict[str, tuple[str, str]] = {
+    ".bib": ("vaultkit.bib.bibtex", "load_bibtex"),
+    ".bibtex": ("vaultkit.bib.bibtex", "load_bibtex"),
+    ".json": ("vaultkit.bib.csl", "load_csl_json"),
+    ".yaml": ("vaultkit.bib.csl", "load_csl_yaml"),
+    ".yml": ("vaultkit.bib.csl", "load_csl_yaml"),
 }
+"""Each format's loader by module and name, imported when a file of it is first read: a
+run served by the stored bibliography never imports bibtexparser (nor pylatexenc)."""
 SUFFIXES = frozenset(_LOADERS)
 """The file suffixes :func:`load_file` understands (lower case)."""
 
@@ -53,7 +54,9 @@ def _read(
     path: Path, source: str, *, full: bool, detail: frozenset[str] = frozenset()
 ) -> tuple[list[BibEntry], list[BibIssue]]:
     """Every definition in one file, in file order, and the file's reading issues."""
-    loader = _LOADERS.get(path.suffix.lower())
+    where = _LOADERS.get(path.suffix.lower())
+    loader: _Loader | None = (getattr(importlib.import_module(where[0]), where[1])
+                              if where is not None else None)
     if loader is None:
         message = f"{source} is not a bibliography (expected {', '.join(sorted(SUFFIXES))})"
         return [], [BibIssue(source, Span(1, 1, 1, 1), BROKEN_ENTRY, message)]
