@@ -256,7 +256,7 @@ def _report(opts: LintOptions, vault: "Vault", targets: tuple[str, ...],
         from vaultkit.settings import bibliography_summary, schema_hint
 
         hint = fix_summary(shown, opts.unsafe_fixes)
-        stray = schema_hint(vault)
+        stray = schema_hint(vault, targets)
         click.echo(f"{summary(shown, ctx.notes_checked)} {bibliography_summary(vault)}"
                    + (f" {stray}" if stray else "") + (f" {hint}" if hint else ""),
                    err=to_stderr)

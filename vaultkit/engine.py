@@ -436,7 +436,7 @@ class Checker:
         against its file's stat when first read; it becomes complete on a full refresh."""
         self.rows = store.note_rows() if complete else {}
         self._checked: set[str] = set()
-        self._summaries: dict[str, NoteSummary] | None = None
+        self._summaries: dict[str, tuple[str, bool, str]] | None = None
         self.facts = VaultFacts(files, config, bibliography, load=self._stored_facts,
                                 full_bibliography=full_bibliography, summary=self._summary)
         self._results: dict[str, NoteResult] = {}
@@ -489,7 +489,9 @@ class Checker:
             # run that saw the note (the paths in hand are checked, as above)
             if self._summaries is None:
                 self._summaries = self.store.summaries(self.cfg)
-            return self._summaries.get(path)
+            found = self._summaries.get(path)
+            return None if found is None else NoteSummary(_lines(found[0]), found[1],
+                                                          _lines(found[2]))
         row = self.rows.get(path)
         if row is None or row.cfg != self.cfg:
             return None

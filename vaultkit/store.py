@@ -26,12 +26,12 @@ import msgspec
 from vaultkit import __version__
 from vaultkit.memo import cache_dir
 from vaultkit.bib.model import BibEntry, BibIssue, Bibliography
-from vaultkit.facts import NoteFacts, NoteSummary
+from vaultkit.facts import NoteFacts
 from vaultkit.files import VaultFiles
 from vaultkit.model import Finding
 from vaultkit.packed import decode_hook, encode_hook
 
-FORMAT = "vaultkit-store-5"
+FORMAT = "vaultkit-store-6"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
 _T = TypeVar("_T")
@@ -263,10 +263,11 @@ class Store:
         """The sealed, well-typed row of one note, or ``None``."""
         return self._rows("WHERE path = ?", (path,)).get(path)
 
-    def summaries(self, cfg: str) -> dict[str, NoteSummary]:
+    def summaries(self, cfg: str) -> dict[str, tuple[str, bool, str]]:
         """What every note cites, whether vaultkit wrote all of it and which schemas it
-        almost is, by path, for rows stored under ``cfg``: one narrow read (no findings,
-        no seal: a value of the wrong type is dropped, and the note read again)."""
+        almost is (each one a line), by path, for rows stored under ``cfg``: one narrow
+        read (no findings, no seal: a value of the wrong type is dropped, and the note
+        read again); split by the caller for the notes it asks about."""
         if self._db is None:
             return {}
         try:
@@ -275,10 +276,7 @@ class Store:
         except sqlite3.Error:
             self._broken()
             return {}
-        empty: frozenset[str] = frozenset()
-        return {path: NoteSummary(frozenset(cites.split("\n")) if cites else empty, bool(gen),
-                                  frozenset(like.split("\n")) if like else empty)
-                for path, cites, gen, like in rows
+        return {path: (cites, bool(gen), like) for path, cites, gen, like in rows
                 if isinstance(path, str) and isinstance(cites, str) and type(gen) is int
                 and isinstance(like, str)}
 

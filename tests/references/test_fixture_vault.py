@@ -55,3 +55,13 @@ def test_the_fixture_vault_summary(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["lint", str(root), "--format", "json"])
         assert result.exit_code == 1, run  # VK201, VK202, VK206 are errors
         assert hint in result.stderr, run
+
+
+def test_the_hint_speaks_of_the_linted_notes_only(tmp_path: Path) -> None:
+    root = shutil.copytree(FIXTURE, tmp_path / "vault")
+    (root / "README.md").unlink()
+    one = CliRunner().invoke(main, ["lint", str(root / S), "--format", "json"])
+    assert f"1 note ({S}) has most of the session schema's sections" in one.stderr
+    other = CliRunner().invoke(main, ["lint", str(root / "projects"), "--format", "json"])
+    assert "Bibliography:" in other.stderr  # the closing line, without the hint
+    assert "most of the session schema's sections" not in other.stderr

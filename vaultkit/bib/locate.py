@@ -47,7 +47,7 @@ def locate(
 ) -> BibliographyFiles:
     """The bibliography files of the vault at ``root`` whose files are ``paths``."""
     # a plain string split: PurePosixPath per path was most of a warm lint's locate step
-    candidates = tuple(p for p in paths if _suffix(p) in SUFFIXES)
+    candidates = tuple(p for p in paths if p.lower().endswith(_ENDINGS) and _suffix(p) in SUFFIXES)
     if not explicit:
         spec = pathspec.GitIgnoreSpec.from_lines(["/" + g for g in patterns])
         found = [p for p in candidates if spec.match_file(p) and p != ".vaultkit.yaml"
@@ -68,6 +68,9 @@ def locate(
                 seen.add(display)
                 files.append((absolute, display))
     return BibliographyFiles(tuple(files), "bibliography: " + ", ".join(patterns))
+
+
+_ENDINGS = tuple(SUFFIXES)
 
 
 def _suffix(path: str) -> str:

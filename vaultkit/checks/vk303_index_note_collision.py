@@ -70,7 +70,7 @@ def check_vault(ctx: VaultContext) -> Iterable[Hit]:
     # every note's cited keys from the store's summaries: the full facts (with spans) are
     # read only for the notes that cite a losing key
     cited = ctx.facts.cited_keys()
-    keys = {k for ks in cited.values() for k in ks if ctx.facts.knows_key(k)}
+    keys = {k for k in set().union(*cited.values()) if ctx.facts.knows_key(k)}  # each key once
     template = ctx.config.index.path
     for clash in name_clashes(keys, sanitize_key):
         losers = set(clash.losers)
