@@ -262,7 +262,9 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
         # a save written into a note just replaced (a writer descheduled past the write's
         # own look): put back by the sweep, so the note is as the user saved it, unfixed
         for absolute, current in late.sweep():
-            path, outcome = written[absolute]
+            if (entry := written.get(absolute)) is None:
+                continue  # not a note this loop wrote (cannot happen: each write is held by its path)
+            path, outcome = entry
             report.findings[:] = [f for f in report.findings if f.path != path]
             _conflict(report, path, outcome, relinter(vault, path)(current))
     for rest in by_path.values():
