@@ -31,7 +31,10 @@ _FRONTMATTER_OPEN = re.compile(r"---[ \t]*\Z")
 _FRONTMATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
 _FENCE_OPEN = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
 _FENCE_CLOSE = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})[ \t]*\Z")
-_CONTAINER = re.compile(r"(?P<quote> {0,3}>[ ]?)|(?P<item> {0,3}(?:[-*+]|\d{1,9}[.)])[ ]{1,4})")
+_QUOTE = re.compile(r" {0,3}>[ ]?")
+_CONTAINER = re.compile(rf"(?P<quote>{_QUOTE.pattern})|(?P<item> {{0,3}}(?:[-*+]|\d{{1,9}}[.)])[ ]{{1,4}})")
+_FENCE_AFTER_MARKER = re.compile(r"(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
+"""A fence right after a container's marker (its indentation is the container's)."""
 """A block quote's ``>`` or a list item's marker with the spaces after it, at a line start."""
 
 
@@ -48,7 +51,7 @@ class _Fence:
     def inner(self, line: str) -> str | None:
         """The line as the fence sees it, or None when the fence's container ended."""
         if self.quote:
-            m = re.match(r" {0,3}>[ ]?", line)
+            m = _QUOTE.match(line)
             return line[m.end():] if m else None
         if self.indent:
             if not line.strip():
@@ -66,8 +69,7 @@ def _opening(index: int, line: str) -> _Fence | None:
         rest = line[container.end():]
         quote = container.group("quote") is not None
         indent = 0 if quote else container.end()
-    opening = _FENCE_OPEN.match(rest) if container is None else re.match(
-        r"(?P<run>`{3,}|~{3,})(?P<info>.*)\Z", rest)
+    opening = (_FENCE_OPEN if container is None else _FENCE_AFTER_MARKER).match(rest)
     if opening is None:
         return None
     run = opening.group("run")
