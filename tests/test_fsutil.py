@@ -12,7 +12,7 @@ import pytest
 
 from vaultkit import fsutil
 from vaultkit.fsutil import (
-    LateWrites, TextStyle, UnsafeWrite, WriteConflict, encode_like, remove_stale_temps, safe_delete,
+    LateWrites, UnsafeWrite, WriteConflict, remove_stale_temps, safe_delete,
     safe_write,
 )
 
@@ -56,20 +56,6 @@ def test_refuses_symlinked_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(UnsafeWrite, match="symlink"):
         safe_write(vault, Path("linked/n.md"), b"x", expected=None)
     assert outside.read_bytes() == b"keep"
-
-
-@pytest.mark.parametrize(("data", "newline", "bom"), [
-    (b"a\nb\n", "\n", False),
-    (b"a\r\nb\r\n", "\r\n", False),
-    (b"\xef\xbb\xbfa\r\nb", "\r\n", True),
-    (b"a\rb\r", "\r", False),
-    (b"", "\n", False),
-])
-def test_text_style_round_trip(data: bytes, newline: str, bom: bool) -> None:
-    style = TextStyle.of(data)
-    assert (style.newline, style.bom) == (newline, bom)
-    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    assert encode_like(text, style) == data
 
 
 # -- compare-and-swap -------------------------------------------------------------------

@@ -223,7 +223,7 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
     written through the one safe write, which refuses when the file no longer holds the
     bytes the fixes were computed from.
     """
-    from vaultkit.fsutil import LateWrites, UnsafeWrite, WriteConflict, safe_write
+    from vaultkit.fsutil import LateWrites, UnsafeWrite, WriteConflict, check_inside, safe_write
     from vaultkit.parse.note import parse_note
     from vaultkit.safe_read import read_regular
 
@@ -254,7 +254,8 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
             if outcome.changed and write:
                 try:
                     safe_write(vault.root, absolute, outcome.after, expected=outcome.before, late=late)
-                    written[absolute.resolve()] = (path, outcome)
+                    # keyed as safe_write names the file it holds, so the sweep finds it
+                    written[check_inside(vault.root, absolute)] = (path, outcome)
                 except (WriteConflict, UnsafeWrite):
                     _conflict(report, path, outcome, relint(outcome.before))
                     continue
@@ -262,9 +263,7 @@ def fix_vault(vault: "Vault", targets: Iterable[str], findings: list[Finding], *
         # a save written into a note just replaced (a writer descheduled past the write's
         # own look): put back by the sweep, so the note is as the user saved it, unfixed
         for absolute, current in late.sweep():
-            if (entry := written.get(absolute)) is None:
-                continue  # not a note this loop wrote (cannot happen: each write is held by its path)
-            path, outcome = entry
+            path, outcome = written[absolute]
             report.findings[:] = [f for f in report.findings if f.path != path]
             _conflict(report, path, outcome, relinter(vault, path)(current))
     for rest in by_path.values():

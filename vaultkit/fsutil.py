@@ -4,8 +4,7 @@ Every write goes through :func:`safe_write`: only inside the vault, never throug
 symlink, only when the bytes change, only if the file still holds the bytes the caller
 read (compare-and-swap), atomically (a temp file in the same folder, then a rename),
 keeping the file's permission bits.  Callers build the new bytes with
-:func:`vaultkit.edits.splice` (or :func:`encode_like` for a new file) so every byte they
-did not mean to change stays as it was.
+:func:`vaultkit.edits.splice` so every byte they did not mean to change stays as it was.
 
 The contract, for every caller (``lint --fix``, the language server, ``index``):
 
@@ -53,7 +52,6 @@ try:  # POSIX: advisory locks tell a live temp file from a dead run's
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from vaultkit.positions import BOM, SourceText
 from vaultkit.safe_read import NotRegularFile, kind_of
 
 WriteOutcome = Literal["created", "updated", "unchanged"]
@@ -82,26 +80,6 @@ class WriteConflict(Exception):
         self.current = current
 
 
-@dataclass(frozen=True, slots=True)
-class TextStyle:
-    """How a file spells its text: kept when vaultkit rewrites it."""
-
-    newline: str = "\n"
-    bom: bool = False
-
-    @classmethod
-    def of(cls, data: bytes) -> TextStyle:
-        source = SourceText.from_str(data.decode("utf-8", errors="replace"))
-        return cls(source.newline, source.has_bom)
-
-
-def encode_like(text: str, style: TextStyle) -> bytes:
-    """``text`` uses ``\\n``; give it the file's line endings and BOM."""
-    if style.newline != "\n":
-        text = text.replace("\n", style.newline)
-    return ((BOM if style.bom else "") + text).encode("utf-8")
-
-
 def check_inside(root: Path, target: Path) -> Path:
     """The target's absolute path, refusing anything outside ``root`` or via a symlink."""
     root = root.resolve()
@@ -122,6 +100,19 @@ def check_inside(root: Path, target: Path) -> Path:
     return resolved
 
 
+@dataclass(slots=True)
+class _Held:
+    """One replaced file kept open: what was expected there, what we wrote, how it looked."""
+
+    path: Path
+    fd: int
+    expected: bytes
+    ours: bytes
+    mode: int
+    seen: tuple[int, int]
+    """(size, mtime_ns) of the old file when it was taken: unchanged means no late save."""
+
+
 class LateWrites:
     """The files one job replaced, watched until the job ends.
 
@@ -137,13 +128,13 @@ class LateWrites:
 
     def __init__(self, limit: int = 256) -> None:
         self.limit = limit
-        self._held: list[tuple[Path, int, bytes, bytes, int, tuple[int, int]]] = []
+        self._held: list[_Held] = []
         self.conflicts: list[tuple[Path, bytes]] = []
         """(path, what the file holds now) of every late save found, in order."""
 
     def hold(self, path: Path, fd: int, expected: bytes, ours: bytes, mode: int) -> None:
         info = os.fstat(fd)
-        self._held.append((path, fd, expected, ours, mode, (info.st_size, info.st_mtime_ns)))
+        self._held.append(_Held(path, fd, expected, ours, mode, (info.st_size, info.st_mtime_ns)))
         if len(self._held) > self.limit:
             self._check(self._held.pop(0))
 
@@ -157,24 +148,23 @@ class LateWrites:
             self._check(item)
         return self.conflicts
 
-    def _check(self, item: tuple[Path, int, bytes, bytes, int, tuple[int, int]]) -> None:
-        path, fd, expected, ours, mode, seen = item
+    def _check(self, held: _Held) -> None:
         try:
-            info = os.fstat(fd)
-            if (info.st_size, info.st_mtime_ns) == seen:
+            info = os.fstat(held.fd)
+            if (info.st_size, info.st_mtime_ns) == held.seen:
                 return
-            late = _pread_all(fd)
-            if late != expected:
-                self.conflicts.append((path, _restore(path, late, ours, mode)))
+            late = _pread_all(held.fd)
+            if late != held.expected:
+                self.conflicts.append((held.path, _restore(held.path, late, held.ours, held.mode)))
         finally:
-            os.close(fd)
+            os.close(held.fd)
 
     def __enter__(self) -> "LateWrites":
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for item in self._held:
-            os.close(item[1])
+        for held in self._held:
+            os.close(held.fd)
         self._held = []
 
 
