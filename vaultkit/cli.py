@@ -167,9 +167,7 @@ def explain(code: str) -> None:
     click.echo(f"{rule.code} {rule.name}")
     click.echo(f"Default severity: {rule.severity}" + (
         f" (runs at '{rule.enabled_severity}' when selected)" if rule.severity == "off" else ""))
-    scopes = {"note": "one note at a time", "vault": "the whole vault",
-              "engine": "raised by the engine itself"}
-    click.echo(f"Scope: {scopes.get(rule.scope, rule.scope)}")
+    click.echo(f"Scope: {rule.scope_text}")
     if rule.options:
         click.echo("Options (set under rules.%s in .vaultkit.yaml):" % rule.code)
         for key, value in rule.options.items():

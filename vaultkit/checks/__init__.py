@@ -10,6 +10,9 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
+_SCOPES = {"note": "one note at a time", "vault": "the whole vault",
+           "engine": "raised by the engine itself"}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -23,6 +26,11 @@ class Rule:
     options: dict[str, Any]
     doc: str
     module: ModuleType
+
+    @property
+    def scope_text(self) -> str:
+        """The scope in words, as ``vaultkit explain`` and the rule pages say it."""
+        return _SCOPES.get(self.scope, self.scope)
 
     @property
     def summary(self) -> str:

@@ -25,9 +25,6 @@ from vaultkit.checks import Rule, all_rules, rule_by_code
 PAGES = Path(__file__).resolve().parents[2] / "docs" / "rules"
 """The pages in a source checkout (absent from an installed wheel)."""
 
-_SCOPES = {"note": "one note at a time", "vault": "the whole vault",
-           "engine": "raised by the engine itself"}
-
 
 def page(rule: Rule) -> str:
     """One rule's page: its name, severity and scope, options and docstring body."""
@@ -35,7 +32,7 @@ def page(rule: Rule) -> str:
     severity = f"Default severity: **{rule.severity}**"
     if rule.severity == "off":
         severity += f" (runs at `{rule.enabled_severity}` when selected)"
-    out += [severity + ".  ", f"Scope: {_SCOPES.get(rule.scope, rule.scope)}.", ""]
+    out += [severity + ".  ", f"Scope: {rule.scope_text}.", ""]
     if rule.options:
         out.append(f"Options (under `rules.{rule.code}` in `.vaultkit.yaml`):")
         out += [f"- `{key}`: default `{value!r}`" for key, value in rule.options.items()]
