@@ -70,6 +70,14 @@ def _index(bench: Bench, row: str, root: Path, name: str) -> Ran:
     return ran
 
 
+def _known_keys_vault(bench: Bench, name: str, count: int) -> Path:
+    """One session reading ``count`` papers, every one in the bibliography."""
+    return _vault(bench, name, {
+        "sessions/2023-03-14.md": "## Log\n" + "".join(f"- [skim(@key{i})]\n" for i in range(count)),
+        "refs.bib": "".join(f"@article{{key{i}, title={{Paper {i}}}}}\n" for i in range(count)),
+    })
+
+
 def long_line_rows(bench: Bench) -> None:
     size = int(LINE_MB * 1_000_000)
     line = (UNIT * (size // len(UNIT) + 1))[:size]
@@ -85,10 +93,7 @@ def long_line_rows(bench: Bench) -> None:
 
 
 def many_keys_rows(bench: Bench) -> None:
-    known = _vault(bench, "known-keys", {
-        "sessions/2023-03-14.md": "## Log\n" + "".join(f"- [skim(@key{i})]\n" for i in range(KEYS)),
-        "refs.bib": "".join(f"@article{{key{i}, title={{Paper {i}}}}}\n" for i in range(KEYS)),
-    })
+    known = _known_keys_vault(bench, "known-keys", KEYS)
     row = f"hostile: lint {KEYS:,} known keys, one session"
     _lint(bench, row, known, "known-keys")
     _judge(bench, row, 5)
@@ -103,10 +108,7 @@ def many_keys_rows(bench: Bench) -> None:
 
 
 def index_keys_rows(bench: Bench) -> None:
-    root = _vault(bench, "index-keys", {
-        "sessions/2023-03-14.md": "## Log\n" + "".join(f"- [skim(@key{i})]\n" for i in range(INDEX_KEYS)),
-        "refs.bib": "".join(f"@article{{key{i}, title={{Paper {i}}}}}\n" for i in range(INDEX_KEYS)),
-    })
+    root = _known_keys_vault(bench, "index-keys", INDEX_KEYS)
     row = f"hostile: index {INDEX_KEYS:,} known keys, one session"
     _index(bench, row, root, "index-keys")
     written = sum(p.stat().st_size for p in (root / "papers").rglob("*.md")) if (root / "papers").is_dir() else 0
