@@ -33,9 +33,9 @@ _FENCE_OPEN = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
 _FENCE_CLOSE = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})[ \t]*\Z")
 _QUOTE = re.compile(r" {0,3}>[ ]?")
 _CONTAINER = re.compile(rf"(?P<quote>{_QUOTE.pattern})|(?P<item> {{0,3}}(?:[-*+]|\d{{1,9}}[.)])[ ]{{1,4}})")
+"""A block quote's ``>`` or a list item's marker with the spaces after it, at a line start."""
 _FENCE_AFTER_MARKER = re.compile(r"(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
 """A fence right after a container's marker (its indentation is the container's)."""
-"""A block quote's ``>`` or a list item's marker with the spaces after it, at a line start."""
 
 
 @dataclass(frozen=True, slots=True)
