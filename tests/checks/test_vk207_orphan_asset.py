@@ -40,3 +40,12 @@ def test_extensions_option(vk2) -> None:
     files: dict[str, str | bytes] = {"n.md": "x", "asset/a.png": PNG, "data/t.csv": "a,b"}
     options = (("VK207", (("extensions", ["csv"]),)),)
     assert vk2(files, select=("VK207",), rule_options=options) == [("data/t.csv", 1, 1, "VK207")]
+
+
+def test_a_canvas_link_counts(vk2) -> None:
+    card = '{"id": "%s", "x": 0, "y": 0, "width": 1, "height": 1, %s}'
+    canvas = ('{"nodes": [' + card % ("a", '"type": "file", "file": "asset/a.png"') + ", "
+              + card % ("b", '"type": "text", "text": "see ![[b.png]]"') + '], "edges": []}')
+    files: dict[str, str | bytes] = {"board.canvas": canvas, "n.md": "nothing",
+                                     **{f"asset/{name}.png": PNG for name in "abc"}}
+    assert vk2(files, select=("VK207",)) == [("asset/c.png", 1, 1, "VK207")]

@@ -2,7 +2,8 @@
 
 ## What it does
 Reports an attachment (image, PDF, audio, video) that no note links to or embeds.  Off
-by default: select it by code (`--select VK207`) when tidying a vault.
+by default: select it by code (`--select VK207`) when tidying a vault.  A link from a
+canvas (a file card, or a link in a text card) counts, as in Obsidian.
 
 ## Why is this bad?
 Orphans are usually left behind by a deleted paragraph or a re-exported figure; they
