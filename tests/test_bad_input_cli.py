@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,27 @@ def test_a_collector_crash_on_one_session_is_vk000_and_the_rest_is_indexed(
     assert "2023-03-15" in (root / "papers" / "@k2020.md").read_text()
     result = CliRunner().invoke(main, ["index", "--prune", "--vault", str(root)])
     assert "refusing to prune" in result.output and result.exit_code == 1
+
+
+@pytest.mark.parametrize("command", [["lint", "--no-cache"], ["index"]])
+def test_an_unforeseen_error_is_exit_2_with_a_short_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    import vaultkit.vault as vault_module
+
+    def explode(*args, **kwargs):  # a bug outside any rule or the parser
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(vault_module, "_discover", explode)
+    monkeypatch.delenv("VAULTKIT_TRACEBACK", raising=False)
+    root = write_vault(tmp_path / "v", {"sessions/2023-03-14.md": "## Log\n- [read(@k)]\n"})
+    result = CliRunner().invoke(main, [*command, "--vault", str(root)])
+    assert result.exit_code == 2  # 1 would read as "findings" to a hook
+    assert isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    # where in vaultkit it failed: the innermost frame of vaultkit's own code
+    assert re.fullmatch(r"vaultkit: internal error: KeyError: 'a bug' at \w+\.py:\d+ in \w+", lines[0])
+    assert "Traceback" not in result.stderr
+    assert "VAULTKIT_TRACEBACK=1" in lines[1]
+    monkeypatch.setenv("VAULTKIT_TRACEBACK", "1")
+    result = CliRunner().invoke(main, [*command, "--vault", str(root)])
+    assert result.exit_code == 2 and "Traceback (most recent call last)" in result.stderr

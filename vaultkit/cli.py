@@ -1,14 +1,16 @@
 """The ``vaultkit`` command: lint, index, rules, explain.
 
 Exit codes (a contract for pre-commit and scripts): 0 no error-level findings (no
-warnings either with ``--strict``), 1 findings, 2 usage or configuration error.
+warnings either with ``--strict``), 1 findings, 2 usage or configuration error -- and an
+error vaultkit did not foresee (a bug), so that a hook never reads a crash as findings.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -54,7 +56,38 @@ def _located(located: "Located") -> "Located":
     return located
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+TRACEBACK_VARIABLE = "VAULTKIT_TRACEBACK"
+"""Set to 1 to see the whole traceback of an internal error."""
+
+
+class _Guarded(click.Group):
+    """A command that fails in a way vaultkit did not foresee ends with exit 2 and a
+    short report (what failed, where, what to do), not a bare traceback and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            _crash(error)
+
+
+def _crash(error: Exception) -> NoReturn:
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if f"{os.sep}vaultkit{os.sep}" in f.filename] or frames
+    where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno} in {ours[-1].name}" if ours else ""
+    if os.environ.get(TRACEBACK_VARIABLE) == "1":
+        traceback.print_exception(error, file=sys.stderr)
+    click.echo(f"vaultkit: internal error: {type(error).__name__}: {error}{where}\n"
+               f"This is a bug in vaultkit, not in your vault. Please report it (run again with {TRACEBACK_VARIABLE}=1 for the traceback).",
+               err=True)
+    sys.exit(2)
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vaultkit")
 def main() -> None:
     """Lint, validate and index an Obsidian vault of paper-reading sessions."""
