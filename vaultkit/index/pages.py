@@ -79,7 +79,8 @@ def build(vault: "Vault", paper_path: Callable[[str], str], reading: Reading) ->
     # only papers that have an index note: a dangling key is the linter's to report
     for key, found in company(reading.log_keys.values(), indexed.__contains__, config.max_read_with).items():
         papers[key].read_with, papers[key].read_with_more = list(found.shown), found.more
-    linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []))
+    linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []),
+                           vault.config.link_format)
     options = render.PaperOptions(verbs(vault), config.log, config.compact_above)
     built = Built(indexed=indexed, clashes=clashes, failed=reading.failed)
     rows: list[tuple[render.PaperMeta, PaperFacts]] = []

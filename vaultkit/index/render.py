@@ -55,28 +55,44 @@ class PaperMeta:
 
 
 class Linker:
-    """Links in the vault's style that resolve from the note they are written in."""
+    """Links in the vault's style that resolve from the note they are written in.
 
-    def __init__(self, style: str, same_name: Callable[[str], list[str]]) -> None:
+    ``style`` is wikilink or markdown (``useMarkdownLinks``); ``link_format`` is how
+    Obsidian writes a new link's path (``newLinkFormat``): ``shortest`` (the bare name
+    when no other file has it, else the path from the vault root), ``relative`` (from
+    the note's folder) or ``absolute`` (from the vault root).
+    """
+
+    def __init__(self, style: str, same_name: Callable[[str], list[str]],
+                 link_format: str = "shortest") -> None:
         self.style = style
         self.same_name = same_name
         """Vault paths of the files with a given (lower-cased) file name."""
+        self.link_format = link_format
 
     def to(self, target: str, source: str, label: str | None = None, fragment: str | None = None) -> str:
         is_note = target.lower().endswith(".md")
         stem = target[:-3] if is_note else target
         name = posixpath.basename(stem)
         if self.style == "markdown":
-            rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
             text = label or name + (f" › {fragment}" if fragment else "")
             anchor = "#" + quote(fragment, safe="^") if fragment else ""
-            return f"[{_escape_brackets(text)}]({quote(rel)}{anchor})"
+            return f"[{_escape_brackets(text)}]({quote(self._path(target, source, posixpath.basename(target)))}{anchor})"
+        ref = self._path(stem, source, name, lookup=(name + ".md") if is_note else name)
+        ref += f"#{fragment}" if fragment else ""
+        return f"[[{ref}|{label}]]" if label and label != ref else f"[[{ref}]]"
+
+    def _path(self, path: str, source: str, name: str, lookup: str | None = None) -> str:
+        """``path`` (a vault path) as ``link_format`` writes it in ``source``."""
+        if self.link_format == "relative":
+            return posixpath.relpath(path, posixpath.dirname(source) or ".")
+        if self.link_format == "absolute":
+            return path
         # Unique means no *other* file has the name: whether the target exists yet (a
         # note this run creates) must not change the link, or runs would not converge.
-        lookup = (name + ".md") if is_note else name
-        others = [p for p in self.same_name(lookup.lower()) if p != target]
-        ref = (stem if others else name) + (f"#{fragment}" if fragment else "")
-        return f"[[{ref}|{label}]]" if label and label != ref else f"[[{ref}]]"
+        target = path if lookup is None else path + lookup[len(name):]
+        others = [p for p in self.same_name((lookup or name).lower()) if p != target]
+        return path if others else name
 
 
 def status(facts: PaperFacts, verbs: tuple[str, ...]) -> str:
