@@ -201,10 +201,12 @@ class VaultRun:
     facts: VaultFacts
     schemas: tuple[Schema, ...] = ()
     stale_index: tuple[str, ...] = ()
+    targets: frozenset[str] | None = None
+    """The notes reported on, when a whole-vault rule may skip the rest (a few paths)."""
 
     def context(self, active: ActiveRule, schemas: tuple[Schema, ...] = ()) -> VaultContext:
         return VaultContext(self.config, rule_options(active.rule, self.config), schemas,
-                            facts=self.facts, stale_index=self.stale_index)
+                            facts=self.facts, stale_index=self.stale_index, targets=self.targets)
 
     def schemas_of(self, facts: NoteFacts) -> tuple[Schema, ...]:
         names = set(facts.schemas)
@@ -436,9 +438,9 @@ class Checker:
         against its file's stat when first read; it becomes complete on a full refresh."""
         self.rows = store.note_rows() if complete else {}
         self._checked: set[str] = set()
-        self._summaries: dict[str, tuple[str, bool, str]] | None = None
         self.facts = VaultFacts(files, config, bibliography, load=self._stored_facts,
-                                full_bibliography=full_bibliography, summary=self._summary)
+                                full_bibliography=full_bibliography, summary=self._summary,
+                                prefetch=self._check_rows, every_note=self._every_note)
         self._results: dict[str, NoteResult] = {}
         self._dirty: dict[str, NoteRow] = {}
         self._fresh_facts: dict[str, NoteFacts] = {}
@@ -471,28 +473,43 @@ class Checker:
         """The stored row of ``path`` if it is that of the file as it is now."""
         if self._complete or path in self._checked or path not in self.facts.files.path_set:
             return self.rows.get(path)
+        self._check_row(path, self.rows.get(path) or self.store.note_row(path))
+        return self.rows.get(path)
+
+    def _check_row(self, path: str, row: NoteRow | None) -> None:
+        """Keep ``row`` for ``path`` only if its file's stat is still the stored one (a
+        few-path checker trusts no row it did not check: the note may have been edited
+        since, outside vaultkit)."""
         self._checked.add(path)
-        row = self.rows.get(path) or self.store.note_row(path)
         if row is not None and row.cfg == self.cfg and row.stat == _stat(self._absolute(path)):
             self.rows[path] = row
-            return row
-        self.rows.pop(path, None)
-        return None
+        else:
+            self.rows.pop(path, None)
+
+    def _check_rows(self, paths: Iterable[str]) -> None:
+        """:meth:`_row` for many paths, read in one query (the paper notes of a vault)."""
+        if self._complete:
+            return
+        files = self.facts.files.path_set
+        todo = [p for p in paths if p not in self._checked and p in files]
+        stored = self.store.note_rows_of(todo) if todo else {}
+        for path in todo:
+            self._check_row(path, self.rows.get(path) or stored.get(path))
+
+    def _every_note(self) -> None:
+        """A question about every note: a few-path checker becomes complete (every note's
+        stat checked, what changed read again), so the answer is that of the files."""
+        if not self._complete:
+            self.refresh()
 
     def _absolute(self, path: str) -> str:
         files = self.facts.files
         return os.path.join(str(files.root), files.real.get(path, path))
 
     def _summary(self, path: str) -> NoteSummary | None:
-        if not self._complete and path not in self._checked:
-            # a few paths: every note's summary in one narrow read, as stored by the last
-            # run that saw the note (the paths in hand are checked, as above)
-            if self._summaries is None:
-                self._summaries = self.store.summaries(self.cfg)
-            found = self._summaries.get(path)
-            return None if found is None else NoteSummary(_lines(found[0]), found[1],
-                                                          _lines(found[2]))
-        row = self.rows.get(path)
+        # a few paths: the row is read, and checked against the file, on first use; a
+        # note changed since it was stored has no summary here (its facts are read again)
+        row = self._row(path)
         if row is None or row.cfg != self.cfg:
             return None
         return NoteSummary(_lines(row.cites), row.generated_only, _lines(row.lookalike))
@@ -602,7 +619,8 @@ class Checker:
         if not self._refreshed:
             self.refresh(targets=target_set)
         stale = stale_index() if needs_index_plan(self.rules) else ()
-        run = VaultRun(self.config, self.rules, self.facts, self.schemas, stale)
+        run = VaultRun(self.config, self.rules, self.facts, self.schemas, stale,
+                       None if self._complete else frozenset(target_set))
         # a few paths: the vault's fingerprint is not known (it reads every row), so
         # their vault-scoped findings are computed now, and not stored
         vfp = self.vault_key() if self._complete else None

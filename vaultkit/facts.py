@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from vaultkit.bib import Bibliography, BibEntry
 from vaultkit.config import Config
-from vaultkit.files import VaultFiles, paper_note_pattern, paper_notes, sanitize_key
+from vaultkit.files import NOTE_SUFFIX, VaultFiles, paper_note_pattern, paper_notes, sanitize_key
+from vaultkit.fsutil import fold_name
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span, Word
 from vaultkit.packed import EMPTY_CITATIONS, EMPTY_LINKS, Packed, as_packed, distinct
@@ -231,11 +232,18 @@ class VaultFacts:
     def __init__(self, files: VaultFiles, config: Config, bibliography: Bibliography,
                  load: Callable[[str], NoteFacts | None] | None = None,
                  full_bibliography: Callable[[], Bibliography] | None = None,
-                 summary: Callable[[str], NoteSummary | None] | None = None) -> None:
+                 summary: Callable[[str], NoteSummary | None] | None = None,
+                 prefetch: Callable[[Iterable[str]], None] | None = None,
+                 every_note: Callable[[], None] | None = None) -> None:
         self.config = config
         self.bibliography = bibliography
         self._full = full_bibliography
         self._stored_summary = summary
+        self._prefetch = prefetch
+        """Told which notes' summaries are about to be asked, to read them in one go."""
+        self._every_note = every_note
+        """Brings every note's facts up to date with its file before a question about
+        every note (a checker made for a few paths reads only the rows it needs)."""
         self.notes = FactsMap(lambda: self.files.documents, load)
         self.set_files(files)
 
@@ -243,6 +251,8 @@ class VaultFacts:
         """A new file list (a file was created, deleted or renamed)."""
         self.files = files
         self._keys: tuple[dict[str, str], frozenset[str]] | None = None
+        self._key_known: dict[str, bool] = {}
+        self._folds: dict[str, tuple[set[str], set[str]]] | None = None
         self.resolver = Resolver(files, self.notes)
         self._suggester: KeySuggester | None = None
 
@@ -262,8 +272,10 @@ class VaultFacts:
         if self._keys is None:
             # A paper note vaultkit wholly generated repeats the bibliography: it must not
             # keep a deleted or renamed key alive (#10 item 10).
-            papers = {key: path for key, path in paper_notes(self.files, self.config).items()
-                      if not self._generated_only(path)}
+            found = paper_notes(self.files, self.config)
+            if self._prefetch is not None:
+                self._prefetch(found.values())
+            papers = {key: path for key, path in found.items() if not self._generated_only(path)}
             self._keys = (papers, frozenset(self.bibliography.keys()) | frozenset(papers))
         return self._keys
 
@@ -287,7 +299,10 @@ class VaultFacts:
                            frozenset(facts.lookalike))
 
     def cited_keys(self) -> dict[str, frozenset[str]]:
-        """Every note's distinct citekeys, by path (notes citing nothing left out)."""
+        """Every note's distinct citekeys, by path (notes citing nothing left out): of the
+        files as they are now (every note's facts are brought up to date first)."""
+        if self._every_note is not None:
+            self._every_note()
         out = {}
         for path in self.files.documents:
             found = self.summary(path)
@@ -297,7 +312,44 @@ class VaultFacts:
 
     # -- citekeys ---------------------------------------------------------------------
     def knows_key(self, key: str) -> bool:
-        return key in self.bibliography or sanitize_key(key) in self.paper_notes
+        if key in self.bibliography:
+            return True
+        if self._keys is not None:
+            return sanitize_key(key) in self._keys[0]
+        # one key alone: its paper note's path, and that note's summary only (a lint of
+        # one note asks a few keys; every paper note's summary is read for known_keys)
+        known = self._key_known.get(key)
+        if known is None:
+            path = self.paper_note_path(key)
+            known = self._key_known[key] = path is not None and not self._generated_only(path)
+        return known
+
+    def paper_note_path(self, key: str) -> str | None:
+        """The paper note ``key`` would have (``papers/@{key}.md``, sanitized), if it exists;
+        a wholly generated one included."""
+        before, _, after = self.config.paper_notes.partition("{key}")
+        path = before + sanitize_key(key) + after
+        if path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX) and "/" not in (
+                path[len(before):len(path) - len(after)]):
+            return path
+        return None
+
+    def may_share_a_file_name(self, key: str) -> bool:
+        """Whether another known key could share ``key``'s index-note file name (the
+        same fold once sanitized, :func:`vaultkit.fsutil.name_clashes`), judged from the
+        bibliography's keys and the paper notes' names alone: ``False`` means no citation
+        anywhere can clash with a citation of ``key``."""
+        if self._folds is None:
+            folds: dict[str, tuple[set[str], set[str]]] = {}
+            for known in self.bibliography.keys():
+                folds.setdefault(_fold(sanitize_key(known)), (set(), set()))[0].add(known)
+            for paper in paper_notes(self.files, self.config):
+                folds.setdefault(_fold(sanitize_key(paper)), (set(), set()))[1].add(paper)
+            self._folds = folds
+        keys, papers = self._folds.get(_fold(sanitize_key(key)), ((), ()))
+        # two keys of the bibliography or paper notes, or a key known through a paper note
+        # of another name (`x:y2020` through `@x_y2020.md`) that another spelling may cite
+        return len({*keys, *papers}) > 1 or any(p != key for p in papers)
 
     def suggest_keys(self, key: str, n: int = 3) -> list[str]:
         """The known keys closest to ``key`` (did-you-mean)."""
@@ -377,6 +429,11 @@ class VaultFacts:
     def set_bibliography(self, bibliography: Bibliography) -> None:
         self.bibliography = bibliography
         self.set_files(self.files)
+
+
+def _fold(name: str) -> str:
+    """:func:`vaultkit.fsutil.fold_name`, without normalizing what is ASCII already."""
+    return name.lower() if name.isascii() else fold_name(name)
 
 
 def _digest(parts: list[str]) -> str:

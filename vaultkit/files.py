@@ -29,6 +29,7 @@ CANVAS_SUFFIX = ".canvas"
 DOCUMENT_SUFFIXES = (NOTE_SUFFIX, CANVAS_SUFFIX)
 """What is parsed: notes, and canvases for their links."""
 _UNSAFE_IN_NAMES = re.compile(r'[*"\\/<>:|?]')
+_UNSAFE_CHARS = frozenset('*"\\/<>:|?')
 
 
 def find_root(paths: list[Path], vault: Path | None) -> Path:
@@ -55,7 +56,9 @@ def find_root(paths: list[Path], vault: Path | None) -> Path:
 
 def sanitize_key(key: str) -> str:
     """The file-name form of a citekey, as the Zotero citation plugins write it."""
-    return _UNSAFE_IN_NAMES.sub("_", key)
+    # most keys need nothing: a set test is a tenth of a regex substitution, and a
+    # vault-wide question sanitizes every key of the bibliography
+    return key if _UNSAFE_CHARS.isdisjoint(key) else _UNSAFE_IN_NAMES.sub("_", key)
 
 
 def nfc(text: str) -> str:
@@ -259,9 +262,10 @@ def paper_note_pattern(template: str) -> re.Pattern[str]:
 def paper_notes(files: VaultFiles, config: Config) -> dict[str, str]:
     """Sanitized citekey -> path of its paper note (``papers/@{key}.md``)."""
     pattern = paper_note_pattern(config.paper_notes)
+    before, _, after = config.paper_notes.partition("{key}")
     out: dict[str, str] = {}
     for path in files.notes:
-        m = pattern.match(path)
+        m = pattern.match(path) if path.startswith(before) and path.endswith(after) else None
         if m:
             out[m.group("key")] = path
     return out

@@ -263,22 +263,13 @@ class Store:
         """The sealed, well-typed row of one note, or ``None``."""
         return self._rows("WHERE path = ?", (path,)).get(path)
 
-    def summaries(self, cfg: str) -> dict[str, tuple[str, bool, str]]:
-        """What every note cites, whether vaultkit wrote all of it and which schemas it
-        almost is (each one a line), by path, for rows stored under ``cfg``: one narrow
-        read (no findings, no seal: a value of the wrong type is dropped, and the note
-        read again); split by the caller for the notes it asks about."""
-        if self._db is None:
-            return {}
-        try:
-            rows = self._db.execute("SELECT path, cites, generated_only, lookalike FROM notes "
-                                    "WHERE cfg = ?", (cfg,)).fetchall()
-        except sqlite3.Error:
-            self._broken()
-            return {}
-        return {path: (cites, bool(gen), like) for path, cites, gen, like in rows
-                if isinstance(path, str) and isinstance(cites, str) and type(gen) is int
-                and isinstance(like, str)}
+    def note_rows_of(self, paths: list[str]) -> dict[str, NoteRow]:
+        """The sealed, well-typed rows of ``paths`` (keyed reads, a few hundred a query)."""
+        out: dict[str, NoteRow] = {}
+        for start in range(0, len(paths), 500):
+            chunk = tuple(paths[start:start + 500])
+            out.update(self._rows(f"WHERE path IN ({','.join('?' * len(chunk))})", chunk))
+        return out
 
     def count(self, cfg: str) -> int:
         """How many note rows are stored under ``cfg``."""

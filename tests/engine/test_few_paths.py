@@ -81,14 +81,18 @@ def vault(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def no_full_read(monkeypatch: pytest.MonkeyPatch) -> None:
+def refuse_full_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(self: Store) -> dict:
         if self.enabled:  # (the --no-cache runs compared with have no store to read)
             raise AssertionError("a lint of a few paths read every row of the store")
         return {}
 
     monkeypatch.setattr(Store, "note_rows", refuse)
+
+
+@pytest.fixture
+def no_full_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    refuse_full_reads(monkeypatch)
 
 
 TARGET = "sessions/2023-03-05.md"
@@ -189,3 +193,82 @@ def test_a_folder_in_doubt_is_walked_again(vault: Path, walks: list[Path]) -> No
     Vault.load(vault)
     Vault.load(vault)
     assert len(walks) == 2
+
+
+# -- what a few-path lint reads of the notes it does not lint follows the disk ------------
+GENERATED = (
+    "---\ncitekey: lee2022\ntitle: Lee\ngenerated-by: vaultkit\n---\n\n# Lee\n\n"
+    "%% vaultkit:begin index %%\n## Reading log\n- [[2023-03-01]]\n%% vaultkit:end index %%\n"
+)
+
+
+def later(root: Path, path: str) -> None:
+    """An edit made outside vaultkit, its stat sure (and unlike the stored one)."""
+    when = time.time() - 50
+    os.utime(root / path, (when, when))
+
+
+def test_a_paper_note_edited_on_disk_decides_its_key(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _files()
+    files["papers/@lee2022.md"] = GENERATED  # wholly generated: it makes no key known
+    files[TARGET] = SESSION.format(date="2023-03-05").replace("the paper", "the paper [@lee2022]")
+    root = write_vault(tmp_path / "v", files)
+    backdate(root)
+    assert rows(root, []) == rows(root, [], use_cache=False)  # every row stored
+    refuse_full_reads(monkeypatch)
+    assert [code for *_, code in rows(root, [TARGET])] == ["VK201"]
+    # the user writes in it (not through vaultkit): now it is theirs, and the key known
+    edit(root, "papers/@lee2022.md", "# Lee\n", "# Lee\n\nMy notes on it.\n")
+    later(root, "papers/@lee2022.md")
+    assert rows(root, [TARGET]) == rows(root, [TARGET], use_cache=False) == []
+    # and back: the generated text alone knows no key again
+    (root / "papers" / "@lee2022.md").write_text(GENERATED, encoding="utf-8")
+    os.utime(root / "papers" / "@lee2022.md", (time.time() - 40, time.time() - 40))
+    got = rows(root, [TARGET])
+    assert [code for *_, code in got] == ["VK201"] and got == rows(root, [TARGET], use_cache=False)
+
+
+CLASH = "@article{Smith2020, title = {A}}\n@article{smith2020, title = {B}}\n"
+
+
+def test_another_note_edited_on_disk_moves_an_index_collision(tmp_path: Path) -> None:
+    """VK303 is reported at the first citation of the key that loses its file: when an
+    earlier note starts citing it, outside vaultkit, the linted note is no longer the first."""
+    files = _files()
+    files["references.bib"] = CLASH
+    for day in range(1, 15):  # every session cites @Smith2020, the winner...
+        path = f"sessions/2023-03-{day:02d}.md"
+        files[path] = str(files[path]).replace("[read(@smith2020)]", "[read(@Smith2020)]")
+    files[TARGET] = str(files[TARGET]).replace("the paper", "the paper [@smith2020]")  # ...it the loser
+    root = write_vault(tmp_path / "v", files)
+    backdate(root)
+    assert rows(root, []) == rows(root, [], use_cache=False)
+    assert [(p, c) for p, _, _, c in rows(root, [TARGET]) if c == "VK303"] == [(TARGET, "VK303")]
+    edit(root, "sessions/2023-03-01.md", "[read(@Smith2020)]", "[read(@smith2020)]")
+    later(root, "sessions/2023-03-01.md")  # now the first citation of the loser
+    got = rows(root, [TARGET])
+    assert "VK303" not in {c for *_, c in got}
+    assert got == rows(root, [TARGET], use_cache=False)
+    assert [p for p, _, _, c in rows(root, [], use_cache=False) if c == "VK303"] == [
+        "sessions/2023-03-01.md"]
+
+
+def test_a_note_without_a_clashing_key_reads_no_other_row(vault: Path, no_full_read: None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no key that can share a file name, VK303 asks nothing of the other notes:
+    every read of the notes' table names its paths."""
+    statements: list[str] = []
+    real = Store._open
+
+    def traced(self: Store):  # type: ignore[no-untyped-def]
+        db = real(self)
+        if db is not None:
+            db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(Store, "_open", traced)
+    edit(vault, TARGET, "the paper", "the paper [@jones2021]")
+    assert rows(vault, [TARGET]) == []
+    reads = [s for s in statements if "FROM notes" in s and "count(*)" not in s]
+    assert reads and all("WHERE path" in s for s in reads), reads

@@ -104,6 +104,9 @@ class VaultContext(NoteContext):
     stale_index: tuple[str, ...] = ()
     """Index notes whose generated region differs from what ``vaultkit index`` would
     write (computed by the caller, only when VK301 runs)."""
+    targets: frozenset[str] | None = None
+    """The notes findings are reported on when not every note (a pre-commit hook's
+    staged notes): a whole-vault rule may skip what cannot land on them."""
 
     @property
     def files(self) -> VaultFiles:

@@ -67,6 +67,8 @@ def first_citation(notes: Mapping[str, _Cites], keys: Iterable[str]) -> tuple[st
 
 
 def check_vault(ctx: VaultContext) -> Iterable[Hit]:
+    if ctx.targets is not None and not _may_clash_in(ctx, ctx.targets):
+        return  # a lint of a few notes: none of them cites a key that can lose its file
     # every note's cited keys from the store's summaries: the full facts (with spans) are
     # read only for the notes that cite a losing key
     cited = ctx.facts.cited_keys()
@@ -79,3 +81,16 @@ def check_vault(ctx: VaultContext) -> Iterable[Hit]:
         if where is not None:
             path, span = where
             yield Hit(span, message(clash, template.replace("{key}", sanitize_key(clash.winner))), path=path)
+
+
+def _may_clash_in(ctx: VaultContext, paths: Iterable[str]) -> bool:
+    """Whether a finding could be reported on one of ``paths``: one of them cites a known
+    key that another known key may share a file name with.  Answered from the notes'
+    own facts, the bibliography and the paper notes' names, so that a lint of one note
+    reads no other note (most vaults have no such key at all)."""
+    for path in paths:
+        found = ctx.facts.summary(path)
+        if found is not None and any(ctx.facts.knows_key(key) and ctx.facts.may_share_a_file_name(key)
+                                     for key in found.cites):
+            return True
+    return False
