@@ -154,3 +154,25 @@ def test_one_changed_note_is_the_only_one_parsed(monkeypatch: pytest.MonkeyPatch
     fresh = Vault.load(root, use_cache=False).lint()
     assert [f.to_json() for f in found] == [f.to_json() for f in fresh]
     assert os.environ["VAULTKIT_CACHE_DIR"]  # never the user's cache
+
+
+def test_a_stored_bibliography_is_read_again_by_new_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A bibliography parsed by an older loader (a development install edits it in place)
+    is parsed again, as findings are: its row is keyed by the code too."""
+    import vaultkit.vault as vault_module
+
+    root = write_vault(tmp_path / "v", {"refs.bib": "@article{k1, title={T}}\n", "n.md": "@k1\n"})
+    past = 1_600_000_000
+    os.utime(root / "refs.bib", (past, past))  # not "just changed": its parse is stored
+    parsed: list[str] = []
+    real = vault_module.load_bibliography
+
+    def counting(*args, **kwargs):
+        parsed.append("bib")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(vault_module, "load_bibliography", counting)
+    for stamp, expected in (("old", 1), ("old", 1), ("new", 2)):
+        monkeypatch.setattr(vault_module, "code_stamp", lambda s=stamp: s)
+        assert "k1" in Vault.load(root, Config()).bibliography
+        assert len(parsed) == expected

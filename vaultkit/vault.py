@@ -377,4 +377,5 @@ def _stamp(files: list[tuple[Path, str]]) -> str | None:
         if info.st_mtime_ns > time.time_ns() - DOUBT_NS:
             return None
         parts.append(f"{source}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    parts.append(code_stamp())  # a bibliography read by an older loader is read again
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
