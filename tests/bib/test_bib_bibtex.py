@@ -108,6 +108,20 @@ def test_title_normalisation(tmp_path: Path, written: str, expected: str) -> Non
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
+        ("one paragraph\n    wrapped", "one paragraph wrapped"),
+        ("First\n    one.\n\n    Second.\n  \t\n\n  Third.", "First one.\n\nSecond.\n\nThird."),
+        ("First.\\par Second.\\par\nThird \\emph{x}.", "First.\n\nSecond.\n\nThird x."),
+        ("\\paragraph-like \\parbox words", "paragraph-like parbox words"),  # \par as a word only
+    ],
+)
+def test_abstract_keeps_its_paragraphs(tmp_path: Path, written: str, expected: str) -> None:
+    entries, _ = load(tmp_path, f"@article{{k, abstract = {{{written}}}}}\n")
+    assert entries[0].abstract == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
         ("Vaswani, Ashish and Noam Shazeer", ("Vaswani, Ashish", "Shazeer, Noam")),
         ("van der Berg, Jan and Jan van der Berg", ("van der Berg, Jan", "van der Berg, Jan")),
         ("King, Jr, Martin Luther", ("King, Martin Luther, Jr",)),

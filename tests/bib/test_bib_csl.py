@@ -216,3 +216,9 @@ def test_csl_yaml_duplicate_id(tmp_path: Path) -> None:
     assert [(i.code, i.span, i.message) for i in issues] == [
         ("VK208", Span(3, 7, 3, 8), "citekey 'a' is defined twice in refs.yaml (lines 1 and 3); the first is used"),
     ]
+
+
+def test_csl_abstract_keeps_zotero_paragraphs(tmp_path: Path) -> None:
+    text = json.dumps([{"id": "k", "abstract": "First  one.\nSecond.\n\n  Third.  "}])
+    entries, _ = load(tmp_path, "refs.json", text)
+    assert entries[0].abstract == "First one.\n\nSecond.\n\nThird."

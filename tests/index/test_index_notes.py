@@ -155,7 +155,8 @@ def test_source_links_of_a_known_entry(tmp_path: Path) -> None:
         " · [[smith.pdf|PDF 2]]"
         " · [Zotero](zotero://select/items/@smith2023)"
     )
-    assert "\n> [!abstract]-\n> First paragraph of the abstract." in text  # folded: closed until clicked
+    # folded (closed until clicked); the paragraphs stay paragraphs, a wrapped line is joined
+    assert "\n> [!abstract]-\n> First paragraph of the abstract.\n>\n> Second paragraph.\n" in text
 
 
 def test_no_bibliography_entry_no_source_line(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from bibtexparser.model import Block, DuplicateFieldKeyBlock, Entry, ParsingFail
 
 from vaultkit.bib.common import person, year_of
 from vaultkit.bib.ids import arxiv_id, clean_url, normalize_doi
-from vaultkit.bib.latex import latex_to_text
+from vaultkit.bib.latex import latex_paragraphs, latex_to_text
 from vaultkit.bib.model import BROKEN_ENTRY, BibEntry, BibIssue
 from vaultkit.positions import SourceText
 
@@ -293,7 +293,7 @@ def _full_entry(
         url=url,
         eprint=_arxiv(raw_field, doi, url),
         file=raw_field("file"),
-        abstract=_text_field(fields, "abstract", strings),
+        abstract=_text_field(fields, "abstract", strings, paragraphs=True),
         venue=next((v for name in _VENUE if (v := _text_field(fields, name, strings))), None),
     )
 
@@ -363,11 +363,13 @@ def _string_macros(raws: list[str]) -> dict[str, str]:
     return macros
 
 
-def _text_field(fields: Mapping[str, str], name: str, strings: Mapping[str, str]) -> str | None:
+def _text_field(fields: Mapping[str, str], name: str, strings: Mapping[str, str],
+                paragraphs: bool = False) -> str | None:
     raw = fields.get(name)
     if raw is None:
         return None
-    return latex_to_text(_value_text(raw, strings)) or None
+    text = _value_text(raw, strings)
+    return (latex_paragraphs(text) if paragraphs else latex_to_text(text)) or None
 
 
 def _value_text(raw: str, strings: Mapping[str, str]) -> str:

@@ -219,7 +219,7 @@ def _csl_entry(
     return BibEntry(
         key, source, span, entry_type, " ".join(title.split()) or None, authors, year,
         doi=doi, url=url, eprint=eprint, file=_str(field.get("file")) or None,
-        abstract=" ".join(_str(field.get("abstract")).split()) or None,
+        abstract=_paragraphs(_str(field.get("abstract"))) or None,
         venue=next((" ".join(v.split()) for name in ("container-title", "event-title",
                     "collection-title", "publisher") if (v := _str(field.get(name)))), None),
     )
@@ -281,6 +281,12 @@ def _str(value: Any) -> str:
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         return str(value).strip()
     return ""
+
+
+def _paragraphs(text: str) -> str:
+    """An abstract's paragraphs, one blank line apart: Zotero keeps each paragraph on a
+    line of its own (CSL JSON and YAML alike), so every newline ends one."""
+    return "\n\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 def _kind(value: Any) -> str:

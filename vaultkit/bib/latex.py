@@ -47,6 +47,17 @@ _TOKEN = re.compile(
 _SPECIAL = re.compile(r"[\\{}~]|--")
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\\par(?![A-Za-z])\s*")
+"""A blank line or ``\\par``: where LaTeX (and a Better BibTeX export) ends a paragraph."""
+
+
+def latex_paragraphs(value: str) -> str:
+    """Plain text of a long field (an abstract): paragraphs kept, separated by one blank
+    line; inside each, whitespace collapsed (a single newline is only wrapping)."""
+    paragraphs = (latex_to_text(p) for p in _PARAGRAPH_BREAK.split(value))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def latex_to_text(value: str) -> str:
     """Plain text of a field value, whitespace collapsed to single spaces."""
     if _SPECIAL.search(value):
