@@ -16,7 +16,7 @@ from vaultkit.model import Note, Problem, Span
 from vaultkit.workers import process_pool
 from vaultkit.parse.note import parse_note
 from vaultkit.safe_read import read_regular
-from vaultkit.store import cache_dir
+from vaultkit.memo import cache_dir
 
 __all__ = ["LazyNotes", "cache_dir", "read_bytes", "read_note"]
 
