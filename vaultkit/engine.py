@@ -658,8 +658,14 @@ class Checker:
 
     # -- one note at a time (the live vault) ----------------------------------------------
     def update(self, note: Note, digest: str) -> NoteFacts:
-        """New text for one note (unsaved or from disk): its facts now, nothing stored."""
-        result = _checked(note, digest, None, self.config, self.schemas, self.rules)
+        """New text for one note (unsaved or from disk): its facts now, nothing stored.
+        The verdicts of its last check (this buffer's, else the stored row's) are handed
+        on: a keystroke below the frontmatter validates nothing again (nor imports
+        jsonschema for an editor's first note)."""
+        last = self._live.get(note.path)
+        row = self._row(note.path) if last is None else None
+        verdicts = last.verdicts if last is not None else (row.verdicts if row is not None else "")
+        result = _checked(note, digest, None, self.config, self.schemas, self.rules, verdicts)
         assert result.facts is not None
         self._live[note.path] = result
         self.facts.set_note(result.facts)
@@ -674,17 +680,18 @@ class Checker:
         self._results.pop(path, None)
         self.facts.remove(path)
 
-    def note_findings(self, note: Note, stale_index: Callable[[], tuple[str, ...]] = tuple
-                      ) -> list[Finding]:
-        """Every finding on one note as it is now (per-note and vault-scoped rules)."""
+    def note_findings(self, note: Note) -> list[Finding]:
+        """Every finding on one note as it is now (per-note and vault-scoped rules).  The
+        whole-vault rules are not run, so the index is not planned (VK301's stale notes
+        are :meth:`findings`' question): with an editor's unsaved text in the vault that
+        would be a full plan on every keystroke."""
         live = self._live.get(note.path)
         if live is None:  # not updated since it was read from disk
             stored = self.rows.get(note.path)
             self.update(note, stored.hash if stored is not None else "")
             live = self._live[note.path]
         assert live.facts is not None
-        stale = stale_index() if needs_index_plan(self.rules) else ()
-        run = VaultRun(self.config, self.rules, self.facts, self.schemas, stale)
+        run = VaultRun(self.config, self.rules, self.facts, self.schemas)
         out = list(live.findings)
         out.extend(keep(run.note_findings(live.facts), self.config, self.facts.note))
         return sorted(out, key=lambda f: f.sort_key)
