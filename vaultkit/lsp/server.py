@@ -197,7 +197,7 @@ class VaultServer(LanguageServer):
     def _check_open(self, uri: str) -> None:
         self._timers.pop(uri, None)
         folder = self.folder_of(uri)
-        if folder is not None and (folder.lv.checking or folder.lv.opening):  # soon
+        if folder is not None and folder.lv.opening:  # checked once the vault is open
             self._timers[uri] = asyncio.get_running_loop().call_later(0.02, self._check_open, uri)
             return
         where = self.sync(uri)
@@ -255,6 +255,7 @@ class VaultServer(LanguageServer):
         results = await asyncio.get_running_loop().run_in_executor(None, lv.check_all, progress)
         if results is None:
             return
+        folder.pass_generation = lv.checked_generation  # its vault is now the live one
         known = set(lv.files())
         for path in [p for p in results if p not in known]:
             for finding in results.pop(path):

@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from collections.abc import Mapping
@@ -37,6 +38,9 @@ COLD = 400
 """A first check with at least this many notes not in the store runs ``vaultkit lint``'s
 parallel parse in a child process first (its workers fork from that process's main
 thread), then reads the facts it stored."""
+SLOW_CHECK_ENV = "VAULTKIT_LSP_SLOW_CHECK"
+"""Seconds each vault-wide check is held before it hands its vault over: how the tests
+see a keystroke answered while the check runs."""
 ChangeKind = Literal["created", "changed", "deleted"]
 FileKind = Literal["note", "bibliography", "config", "other"]
 
@@ -63,15 +67,19 @@ class LiveVault:
         self.opening = False
         """:meth:`load` runs (a fraction of a second: files are listed, nothing parsed):
         an open note is checked once it is done, from the vault, not twice."""
-        self.checking = False
-        """A :meth:`check_all` holds the vault: a change to a buffer waits for it."""
         self.generation = 0
         """Bumped on every change: results computed at an older generation are stale."""
+        self.checked_generation = -1
+        """The generation the last :meth:`check_all`'s findings are those of."""
         self._open: dict[str, str] = {}
         self._early: Early | None = None
         self._loaded = threading.Event()
         self._lock = threading.RLock()
         """Held while the loader thread hands the new vault over, and by buffer updates."""
+        self._epoch = 0
+        """Bumped when the config changes: a vault-wide check begun before is dropped."""
+        self._during: list[tuple[str, ChangeKind]] | None = None
+        """Files changed on disk while a vault-wide check runs: handed to its vault too."""
 
     # -- loading --------------------------------------------------------------------
     @property
@@ -96,6 +104,7 @@ class LiveVault:
 
     def _open_vault(self) -> Vault:
         vault = Vault.load(self.root, jobs=LOAD_JOBS)
+        vault.open_partial()  # the open notes read the rows they need, not every row
         with self._lock:
             for path, text in list(self._open.items()):  # buffers opened while it loaded
                 vault.update(path, text.encode("utf-8"))
@@ -106,28 +115,76 @@ class LiveVault:
     def check_all(self, progress: Callable[[str], None] | None = None) -> dict[str, list[Finding]] | None:
         """Every file's findings, as ``vaultkit lint`` gives them, unsaved text included
         (blocking: off the event loop).  Files unchanged since the store saw them are not
-        read; the others are parsed, and their facts and findings stored."""
-        vault = self.vault
-        if vault is None:
-            return None
-        if not self.complete:
-            stale = _not_stored(vault)
-            if stale >= COLD and self._warm_store(stale, progress):
-                vault = self._open_vault()  # a new vault reads the store the child filled
-        if progress is not None:
-            progress(f"checking {len(vault.files.documents)} notes")
+        read; the others are parsed, and their facts and findings stored.
+
+        The check runs on a vault of its own (the files on disk and the buffers as they
+        are when it starts), never holding the live one: a keystroke meanwhile is checked
+        at once.  When it is done that vault, complete and up to date, becomes the live
+        one, with what changed meanwhile (buffers, files on disk) handed to it first.
+        """
         with self._lock:
-            self.checking = True
-            try:
-                found = vault.lint_targets(vault.targets())
-            finally:
-                self.checking = False
+            if self.vault is None:
+                return None
+            epoch, started = self._epoch, self.generation
+            buffers = dict(self._open)
+            self._during = []
+        try:
+            vault = self._disk_vault(progress)
+            stale = self._stale(vault)
+            for path, text in buffers.items():
+                vault.update(path, text.encode("utf-8"))
+            found = vault.lint_targets(vault.targets(), stale_index=stale)
+            for path in buffers:  # what a keystroke reads first, read here (off the loop)
+                vault.findings(path)
+            time.sleep(float(os.environ.get(SLOW_CHECK_ENV) or 0))
+        finally:
+            with self._lock:
+                during, self._during = self._during, None
+        with self._lock:
+            if epoch != self._epoch:  # the config changed meanwhile: this vault is dropped
+                return None
+            for path, text in self._open.items():
+                if buffers.get(path) != text:
+                    vault.update(path, text.encode("utf-8"))
+            for path in buffers.keys() - self._open.keys():
+                vault.update(path)  # closed meanwhile: the file on disk again
+            self._apply_disk(vault, during or [])
+            current = self.generation == started  # nothing changed while it ran
+            self.vault = vault
+            self.generation += 1
+            self.checked_generation = self.generation if current else started
             self.complete = True
         self._loaded.set()
         results: dict[str, list[Finding]] = {}
         for finding in found:
             results.setdefault(finding.path, []).append(finding)
         return results
+
+    def _disk_vault(self, progress: Callable[[str], None] | None) -> Vault:
+        """A new vault on the files as they are now (the store filled first, in a child
+        process, when the server starts on many notes it has not seen)."""
+        vault = Vault.load(self.root, jobs=LOAD_JOBS)
+        if not self.complete:
+            stale = _not_stored(vault)
+            if stale >= COLD and self._warm_store(stale, progress):
+                vault = Vault.load(self.root, jobs=LOAD_JOBS)  # reads what the child stored
+        if progress is not None:
+            progress(f"checking {len(vault.files.documents)} notes")
+        return vault
+
+    @staticmethod
+    def _stale(vault: Vault) -> tuple[str, ...] | None:
+        """VK301's stale index notes, from the files on disk (what ``vaultkit index`` would
+        write: it reads no buffer), by the saved plan when nothing changed since it was
+        made; ``None`` when VK301 does not run.  Asked before any buffer is in ``vault``:
+        with unsaved text in it, the index would be planned again from every session."""
+        from vaultkit.engine import active_rules, needs_index_plan
+
+        if not needs_index_plan(active_rules(vault.config)):
+            return None
+        from vaultkit.index import stale_index
+
+        return stale_index(vault)
 
     def _warm_store(self, stale: int, progress: Callable[[str], None] | None) -> bool:
         """Parse the notes in a child process (``vaultkit lint``'s parallel parse, which
@@ -274,18 +331,24 @@ class LiveVault:
                 self.vault = None
                 self.complete = False
                 self._loaded.clear()
+                self._epoch += 1
                 self.generation += 1
             return kinds
         with self._lock:
-            for path, change in changes:
-                if path in self._open and path.lower().endswith(NOTE_SUFFIX):
-                    continue  # the buffer wins until it is closed
-                if change == "deleted":
-                    vault.remove(path)
-                else:
-                    vault.update(path)  # created or changed: read again (a new file joins)
+            self._apply_disk(vault, changes)
+            if self._during is not None:
+                self._during.extend(changes)
             self.generation += 1
         return kinds
+
+    def _apply_disk(self, vault: Vault, changes: Iterable[tuple[str, ChangeKind]]) -> None:
+        for path, change in changes:
+            if path in self._open and path.lower().endswith(NOTE_SUFFIX):
+                continue  # the buffer wins until it is closed
+            if change == "deleted":
+                vault.remove(path)
+            else:
+                vault.update(path)  # created or changed: read again (a new file joins)
 
     # -- findings ---------------------------------------------------------------------
     WHOLE_VAULT_CODES = frozenset({"VK207", "VK208", "VK210", "VK301"})
@@ -454,8 +517,9 @@ def _anchors(note: Note) -> tuple:
 
 
 def _not_stored(vault: Vault) -> int:
-    """How many notes the store has no row for, or a row of other bytes (by their stat)."""
-    rows = vault.store.note_rows()
+    """How many notes the store has no row for, or a row of other bytes (by their stat).
+    The rows are the checker's: the lint that follows reads them once, not twice."""
+    rows = vault.checker.rows
     files = vault.files
     stale = 0
     for path in files.documents:
