@@ -28,6 +28,8 @@ def rows(bench) -> None:
     for key, what, unit in (("first_diagnostics_s", "lsp: initialize to first diagnostics (warm)", "s"),
                             ("did_change_median_ms", "lsp: didChange to diagnostics, median", "ms"),
                             ("did_change_p99_ms", "lsp: didChange to diagnostics, p99", "ms"),
+                            ("did_change_during_save_check_max_ms",
+                             "lsp: didChange during a save's vault-wide check, max", "ms"),
                             ("completion_median_ms", "lsp: completion after @, median", "ms"),
                             ("memory_mb", "lsp: server peak memory", "MB")):
         value, limit = got.get(key), got["targets"][key]

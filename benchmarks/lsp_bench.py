@@ -10,10 +10,14 @@ A real client (pygls) drives the server over stdio, as an editor would:
   the clock stops at the first diagnostics of that note that are its final ones (equal to
   what the server publishes for it once the whole vault is checked, vault-wide rules
   included).  The first diagnostics of any content, and the end of the vault's
-  ``$/progress`` (every note checked), are reported too.
+  ``$/progress`` (every note checked), are reported too, and the server's CPU time
+  (user + system) when its first diagnostics arrive: the figure a loaded machine moves least.
 - **didChange → diagnostics**: a session note edited ``--changes`` times (each change a
   different dangling key, after a pause longer than the debounce, as typing with pauses),
   from sending ``didChange`` to receiving the diagnostics of that version.
+- **didChange during a save's check**: ``--saves`` times, the note is saved (the server
+  checks the whole vault again, in a thread) and 0.1 s later edited: from ``didChange`` to
+  the diagnostics of that version, while the vault-wide check runs.
 - **completion after @**: ``--completions`` requests after ``@`` with prefixes of real keys
   and title words; the bibliography of the generated vault has max(50, N/2) entries
   (5,000 at 10,000 sessions).
@@ -41,6 +45,7 @@ from pygls.uris import from_fs_path
 
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = {"first_diagnostics_s": 1.5, "did_change_median_ms": 50, "did_change_p99_ms": 150,
+           "did_change_during_save_check_max_ms": 150,
            "completion_median_ms": 30, "memory_mb": 300}
 
 
@@ -125,6 +130,16 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The process's CPU time so far (user + system): what the machine's load does not
+    inflate as it does the wall clock."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 3)
+
+
 def session_note(vault: Path) -> Path:
     """A session with a planted dangling citekey (a VK201: a vault-wide rule, so its first
     diagnostics are right only once the vault's keys are known), else the first one."""
@@ -154,7 +169,8 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def bench(vault: Path, changes: int, completions: int) -> dict[str, Any]:
+async def bench(vault: Path, changes: int, completions: int, saves: int = 20,
+                settle: float = 2.0) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     note = session_note(vault)
     uri = from_fs_path(str(note)) or ""
@@ -167,9 +183,11 @@ async def bench(vault: Path, changes: int, completions: int) -> dict[str, Any]:
     await stop(client)
 
     client, t0 = await start(vault, env)
+    pid = client._server.pid if client._server else None  # type: ignore[attr-defined]
     client.text_document_did_open(types.DidOpenTextDocumentParams(
         types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)))
     first_any, _ = await client.wait_for(lambda w, p: p.uri == uri)
+    first_cpu = cpu_seconds(pid) if pid else None
     await client.wait_loaded()
     await asyncio.sleep(1)  # the whole vault is checked: what it publishes now is final
     final = [p for _, p in client.published if p.uri == uri][-1]
@@ -177,6 +195,7 @@ async def bench(vault: Path, changes: int, completions: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "first_diagnostics_any_s": round(first_any - t0, 3),
         "first_diagnostics_s": round(first_full - t0, 3),
+        "first_diagnostics_cpu_s": first_cpu if first_full == first_any else None,
         "vault_loaded_s": round((client.loaded_at or first_full) - t0, 3),
     }
     await asyncio.sleep(3)  # let the vault-wide pass publish the other notes first
@@ -196,11 +215,30 @@ async def bench(vault: Path, changes: int, completions: int) -> dict[str, Any]:
     result["did_change_median_ms"] = round(statistics.median(latencies), 1)
     result["did_change_p99_ms"] = round(pct(latencies, 0.99), 1)
 
+    # a keystroke while the whole vault is checked again after a save
+    during = []
+    version = changes + 2
+    for round_ in range(saves):
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
+        await asyncio.sleep(0.1)  # the vault-wide check has started
+        version += 1
+        edited = lines[:insert_at] + [f"- typing @benchSave{round_}Key here"] + lines[insert_at:]
+        sent = time.perf_counter()
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [types.TextDocumentContentChangeWholeDocument(text="\n".join(edited))]))
+        got, _ = await client.wait_for(lambda w, p, v=version: p.uri == uri and p.version == v and w >= sent)
+        during.append((got - sent) * 1000)
+        await asyncio.sleep(settle)  # the check ends before the next save
+    if during:
+        result["did_change_during_save_check_median_ms"] = round(statistics.median(during), 1)
+        result["did_change_during_save_check_max_ms"] = round(max(during), 1)
+
     words = keys_and_words(vault)
     rng = random.Random(1)
     base = "\n".join(lines + ["", "See @"])
     client.text_document_did_change(types.DidChangeTextDocumentParams(
-        types.VersionedTextDocumentIdentifier(uri=uri, version=changes + 10),
+        types.VersionedTextDocumentIdentifier(uri=uri, version=version + 10),
         [types.TextDocumentContentChangeWholeDocument(text=base)]))
     timings = []
     line_no = len(lines) + 1
@@ -209,7 +247,7 @@ async def bench(vault: Path, changes: int, completions: int) -> dict[str, Any]:
         prefix = word[: rng.randint(0, min(5, len(word)))]
         current = base + prefix
         client.text_document_did_change(types.DidChangeTextDocumentParams(
-            types.VersionedTextDocumentIdentifier(uri=uri, version=changes + 11 + i),
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version + 11 + i),
             [types.TextDocumentContentChangeWholeDocument(text=current)]))
         sent = time.perf_counter()
         await client.text_document_completion_async(types.CompletionParams(
@@ -218,10 +256,21 @@ async def bench(vault: Path, changes: int, completions: int) -> dict[str, Any]:
     result["completion_median_ms"] = round(statistics.median(timings), 1)
     result["completion_p99_ms"] = round(pct(timings, 0.99), 1)
     result["bibliography_entries"] = len([w for w in words if any(c.isdigit() for c in w[-4:])])
-    pid = client._server.pid if client._server else None  # type: ignore[attr-defined]
     result["memory_mb"] = round(peak_rss_mb(pid), 1) if pid else None
     await stop(client)
     return result
+
+
+def byte_compiled(scratch: Path) -> None:
+    """Run the server as installed, byte-compiled (as ``benchmarks/run.py`` does; it sets
+    the folder itself): with ``PYTHONDONTWRITEBYTECODE`` set, every start would compile
+    vaultkit's source again, a quarter of a second of the first diagnostics."""
+    if "PYTHONPYCACHEPREFIX" in os.environ:
+        return
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "vaultkit")],
+                   check=False, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -231,6 +280,10 @@ def main() -> None:
     parser.add_argument("--vault", type=Path, help="an existing vault (default: generate one)")
     parser.add_argument("--changes", type=int, default=200)
     parser.add_argument("--completions", type=int, default=200)
+    parser.add_argument("--saves", type=int, default=20,
+                        help="saves, each followed by a keystroke during the vault-wide check")
+    parser.add_argument("--settle", type=float, default=2.0,
+                        help="seconds after each of those keystrokes (the check ends)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "lsp.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vaultkit-lsp-bench-") as scratch:
@@ -240,7 +293,8 @@ def main() -> None:
             subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), str(vault),
                             "--sessions", str(args.sessions), "--seed", str(args.seed)], check=True)
         os.environ.setdefault("VAULTKIT_CACHE_DIR", str(Path(scratch) / "cache"))
-        result = asyncio.run(bench(vault.resolve(), args.changes, args.completions))
+        byte_compiled(Path(scratch))
+        result = asyncio.run(bench(vault.resolve(), args.changes, args.completions, args.saves, args.settle))
     result["sessions"] = args.sessions if args.vault is None else None
     result["targets"] = TARGETS
     args.out.parent.mkdir(parents=True, exist_ok=True)
