@@ -27,6 +27,8 @@ class Navigator:
         self.lv, self.codec, self.uri_of = lv, codec, uri_of
         self.rename_in_bibliography = rename_in_bibliography
         """A citekey renamed is renamed in the vault's .bib / CSL files too."""
+        self.notices: list[str] = []
+        """What the user must be told about the last rename (a file it could not edit)."""
 
     def location(self, path: str, span: Span) -> types.Location:
         return types.Location(self.uri_of(path), self.codec.range(self.lv.lines(path), span))
@@ -198,12 +200,22 @@ class Navigator:
         the vault (one elsewhere is not the workspace's to edit)."""
         bib = self.lv.bibliography()
         entry = bib.get(old) if bib is not None else None
-        if entry is None or entry.source not in self.lv.files():
+        if entry is None:
+            return
+        where = self.lv.bibliography_file(entry.source)
+        if entry.source not in self.lv.files():
+            self.notices.append(
+                f"vaultkit renamed @{old} to @{new} in the vault, but not in {where}: that "
+                f"bibliography is outside the vault, so it still holds @{old} (line "
+                f"{entry.span.line}). Change the key in Zotero (Better BibTeX) or in that file.")
             return
         lines = self.lv.lines(entry.source)
         span = entry.span
         if not (0 < span.line <= len(lines)) or lines[span.line - 1][span.column - 1 : span.end_column - 1] != old:
-            return  # the file changed since it was read: no edit on a guess
+            self.notices.append(  # the file changed since it was read: no edit on a guess
+                f"vaultkit renamed @{old} to @{new} in the notes, but not in {where}: it changed "
+                f"since vaultkit read it, so it may still hold @{old}. Check that file.")
+            return
         edits.setdefault(entry.source, []).append(types.TextEdit(self.codec.range(lines, span), new))
 
     def _frontmatter_key(self, path: str, old: str, new: str,

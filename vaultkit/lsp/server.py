@@ -522,7 +522,10 @@ def build() -> VaultServer:
         found = navigator(params.text_document.uri)
         if found is None:
             return None
-        return found[0].rename(found[1], params.position, params.new_name, server._document_changes())
+        edit = found[0].rename(found[1], params.position, params.new_name, server._document_changes())
+        for notice in found[0].notices:  # a file the edit leaves holding the old key
+            server.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=notice))
+        return edit
 
     # -- symbols and actions -------------------------------------------------------------
     @feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -589,9 +592,17 @@ def build() -> VaultServer:
 
 
 def _chosen(server: VaultServer, args: Sequence[Any], key: str | None = None) -> Folder | None:
-    """The vault a command is for: ``{"vault": uri or path}`` in its arguments, else the
-    first that knows ``key``, else the first workspace folder."""
+    """The vault a command is for: ``{"vault": uri or path}`` or the vault of
+    ``{"uri": document}`` in its arguments, else the first that knows ``key``, else the
+    vault of the document edited last, else the only one.  With several vaults and
+    nothing to go by, an error says how to choose."""
     options = args[0] if args and isinstance(args[0], dict) else {}
+    document = options.get("uri")
+    if isinstance(document, str) and document:
+        found = server.folder_of(document)
+        if found is None:
+            raise ValueError(f"{document}: not in a vault of this workspace")
+        return found
     given = options.get("vault")
     if isinstance(given, str) and given:
         target = Path(to_fs_path(given) if "://" in given else given).expanduser().resolve()
@@ -605,7 +616,17 @@ def _chosen(server: VaultServer, args: Sequence[Any], key: str | None = None) ->
             vault = folder.lv.vault
             if vault is not None and vault.facts.knows_key(key):
                 return folder
-    return server.folders[0] if server.folders else None
+    if len(server.folders) <= 1:
+        return server.folders[0] if server.folders else None
+    edited = sorted(server._last_change, key=server._last_change.__getitem__, reverse=True)
+    for uri in edited:
+        if uri in server.workspace.text_documents and (found := server.folder_of(uri)) is not None:
+            return found
+    if key is not None:
+        return server.folders[0]  # a key no vault knows: the answer is the same in each
+    roots = ", ".join(str(f.lv.root) for f in server.folders)
+    raise ValueError(f"several vaults are open ({roots}): say which, with "
+                     '[{"uri": "<a document in it>"}] or [{"vault": "<its folder>"}]')
 
 
 def _key_argument(args: Sequence[Any]) -> str:
@@ -719,7 +740,8 @@ async def _run_index(server: VaultServer, folder: Folder, args: Sequence[Any]) -
     if not lv.complete:
         raise ValueError("the vault is still loading; run vaultkit.index again in a moment")
     options = args[0] if args and isinstance(args[0], dict) else {}
-    token = await _progress(server, options.get("workDoneToken"), "vaultkit: regenerating the index")
+    title = "vaultkit: regenerating the index" + (f" of {lv.root.name}" if len(server.folders) > 1 else "")
+    token = await _progress(server, options.get("workDoneToken"), title)
     dirty = {p for p, u in server.open_in(folder).items() if _unsaved(lv, server, u, p)}
 
     def job(report: Callable[[str, int], None]) -> dict:
@@ -735,7 +757,7 @@ async def _run_index(server: VaultServer, folder: Folder, args: Sequence[Any]) -
         report("writing", 80)
         apply(vault, result)
         counts = result.counts()
-        return {**counts, "skipped": skipped,
+        return {"vault": str(lv.root), **counts, "skipped": skipped,
                 "written": [c.path for c in result.changes if c.outcome in ("create", "update", "prune")],
                 "problems": [{"path": p.path, "code": p.code, "message": p.message,
                               "line": p.span.line, "column": p.span.column} for p in result.problems],

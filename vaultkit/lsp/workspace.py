@@ -436,6 +436,14 @@ class LiveVault:
     def bibliography_files(self) -> tuple[str, ...]:
         return self.vault.bibliography_files if self.vault is not None else ()
 
+    def bibliography_file(self, source: str) -> Path:
+        """The file on disk of a bibliography (``source``: as an entry names it)."""
+        if self.vault is not None:
+            for absolute, display in self.vault.bibliography_sources.files:
+                if display == source:
+                    return absolute
+        return self.root / source
+
     def paper_note(self, key: str) -> str | None:
         if self.vault is None:
             return None
