@@ -46,3 +46,38 @@ def test_neovim_gets_diagnostics_completion_and_definition(tmp_path: Path) -> No
 
     assert [(Path(d["uri"].removeprefix("file://")).name, d["line"]) for d in got["definition"]] == [
         ("references.bib", entry_line)]
+
+
+FOLDERS = Path(__file__).parent / "nvim" / "folders.lua"
+
+
+@pytest.mark.skipif(NVIM is None, reason="nvim is not installed (.ci/run installs Debian's neovim)")
+def test_neovim_with_two_workspace_folders_checks_each_note_in_its_own_vault(tmp_path: Path) -> None:
+    """One Neovim client, two workspace folders: a note is checked against the vault
+    holding it (only the second vault's .bib knows the key; only the first has the note
+    the link names)."""
+    first = copy_vault(tmp_path / "a")
+    second = copy_vault(tmp_path / "b")
+    bib = second / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{onlyInSecondVault2024,\n"
+                   "  title = {Second Vault Paper},\n  author = {Doe, Jane},\n  year = {2024}\n}\n",
+                   encoding="utf-8")
+    (first / "sessions" / "only-here.md").write_text("## tl;dr\nA note of the first vault.\n", encoding="utf-8")
+    note = "sessions/2024-06-01.md"
+    text = ("## tl;dr\nSee @onlyInSecondVault2024 and [[only-here]].\n\n## Context\n## Done\n"
+            "## Learned\n## Next?\n## Log\n- [skim(@huLoRALowRankAdaptation2021)]\n")
+    for root in (first, second):  # on disk, nothing to find; the buffers hold ``text``
+        (root / note).write_text(text.replace("See @onlyInSecondVault2024 and [[only-here]].", "Plain."),
+                                 encoding="utf-8")
+    out = tmp_path / "nvim.json"
+    env = {**os.environ, "VK_ROOT": str(first), "VK_ROOT2": str(second), "VK_NOTE": note,
+           "VK_OUT": str(out), "VK_PYTHON": sys.executable, "VK_TEXT": text.rstrip("\n")}
+    run = subprocess.run([NVIM, "--headless", "--clean", "-n", "-u", "NONE", "-c", f"luafile {FOLDERS}"],
+                         env=env, capture_output=True, text=True, timeout=180, cwd=first)
+    assert out.is_file(), f"nvim wrote nothing: {run.stdout}\n{run.stderr}"
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got["errors"] == []
+    seen = {root: sorted((d["code"], d["lnum"]) for d in found) for root, found in got["diagnostics"].items()}
+    assert seen == {str(first): [("VK201", 1)], str(second): [("VK203", 1)]}
+    assert "onlyInSecondVault2024" in got["diagnostics"][str(first)][0]["message"]
+    assert "only-here" in got["diagnostics"][str(second)][0]["message"]
