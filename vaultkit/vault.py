@@ -170,6 +170,17 @@ class Vault:
                 self.store.put_bibliography(kind, stamp, found)
         return found
 
+    def share_bibliography(self, other: Vault) -> None:
+        """Take the bibliographies ``other`` has read when they are of the same files as
+        this vault's (an editor's next vault of the same folder: nothing read, decoded or
+        indexed again).  Before anything here reads the bibliography."""
+        stamp = self.bibliography_stamp()
+        if stamp is None or "checker" in self.__dict__ or stamp != other.bibliography_stamp():
+            return
+        for name in ("bibliography", "full_bibliography"):
+            if name in other.__dict__ and name not in self.__dict__:
+                self.__dict__[name] = other.__dict__[name]
+
     def bibliography_stamp(self) -> str | None:
         """The stats of the bibliography files, or ``None`` when one is in doubt or
         unreadable: what a result computed from the bibliography is keyed by."""
