@@ -59,7 +59,7 @@ class KeyIndex:
     def keys(self, lv: LiveVault) -> list[_Key]:
         bib = lv.bibliography()
         papers = lv.paper_keys()
-        if bib is not self._source[0] or papers is not self._source[1] or not self._keys:
+        if bib is not self._source[0] or papers != self._source[1] or not self._keys:
             self._keys = self._build(bib, papers)
             self._lowers = [k.lower for k in self._keys]
             self._words = sorted((w, i) for i, k in enumerate(self._keys) for w in k.words)

@@ -12,6 +12,7 @@ references) until the buffer is closed.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -44,6 +45,43 @@ see a keystroke answered while the check runs."""
 ChangeKind = Literal["created", "changed", "deleted"]
 FileKind = Literal["note", "bibliography", "config", "other"]
 
+
+
+class _Collector:
+    """The garbage collector while vault-wide checks run.
+
+    A check builds a whole vault's rows and facts beside the live vault; a full collection
+    triggered meanwhile -- on the event loop's thread by a keystroke's allocations as
+    often as on the check's -- walks all of it with the GIL held, and the keystroke waits.
+    So no collection runs while a check does; when the last one has handed its vault
+    over, one collection (off the event loop) frees the vault it replaced, and what
+    survives is frozen, so later collections do not walk it again.
+    """
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._lock = threading.Lock()
+
+    def begin(self) -> None:
+        with self._lock:
+            self._running += 1
+            gc.disable()
+
+    def end(self) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0:
+                gc.enable()
+
+    def settle(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+
+
+_checks = _Collector()
 
 
 @dataclass(frozen=True)
@@ -129,6 +167,7 @@ class LiveVault:
             buffers = dict(self._open)
             self._during = []
         try:
+            _checks.begin()
             vault = self._disk_vault(progress)
             stale = self._stale(vault)
             for path, text in buffers.items():
@@ -140,6 +179,7 @@ class LiveVault:
         finally:
             with self._lock:
                 during, self._during = self._during, None
+            _checks.end()
         with self._lock:
             if epoch != self._epoch:  # the config changed meanwhile: this vault is dropped
                 return None
@@ -154,6 +194,7 @@ class LiveVault:
             self.generation += 1
             self.checked_generation = self.generation if current else started
             self.complete = True
+        _checks.settle()
         self._loaded.set()
         results: dict[str, list[Finding]] = {}
         for finding in found:
@@ -163,13 +204,23 @@ class LiveVault:
     def _disk_vault(self, progress: Callable[[str], None] | None) -> Vault:
         """A new vault on the files as they are now (the store filled first, in a child
         process, when the server starts on many notes it has not seen)."""
-        vault = Vault.load(self.root, jobs=LOAD_JOBS)
+        vault = self._next_vault()
         if not self.complete:
             stale = _not_stored(vault)
             if stale >= COLD and self._warm_store(stale, progress):
-                vault = Vault.load(self.root, jobs=LOAD_JOBS)  # reads what the child stored
+                vault = self._next_vault()  # reads what the child stored
         if progress is not None:
             progress(f"checking {len(vault.files.documents)} notes")
+        return vault
+
+    def _next_vault(self) -> Vault:
+        """A new vault of this folder, sharing the live one's bibliography while its files
+        are the same (a 5,000-entry .bib is a second to read, and completion's index of it
+        is kept)."""
+        vault = Vault.load(self.root, jobs=LOAD_JOBS)
+        live = self.vault
+        if live is not None:
+            vault.share_bibliography(live)
         return vault
 
     @staticmethod
