@@ -65,3 +65,32 @@ async def test_a_keystroke_during_the_vault_check_is_answered_at_once(tmp_path: 
         replace_text(lsp, doc, linking.replace("[[made-during-check]]", "[[not-made]]"), 4)
         broken = await diagnostics(lsp, doc, lambda d: any(x.code == "VK203" for x in d))
         assert sorted(x.code for x in broken) == ["VK201", "VK203"]
+
+
+async def test_the_stale_index_is_that_of_the_files_on_disk(tmp_path: Path) -> None:
+    """VK301 says the index is not what ``vaultkit index`` would write now; the index reads
+    the files on disk, so unsaved text makes no index note stale (planning the index from
+    a buffer was also a full plan of every session on each vault-wide check)."""
+    root = copy_vault(tmp_path)
+    (root / ".vaultkit.yaml").write_text("extend-select: [VK301]\n", encoding="utf-8")
+    rel = "sessions/2023-03-14.md"
+    text = (root / rel).read_text(encoding="utf-8")
+    read_more = text.replace("## Log\n", "## Log\n- [skim(@hoDenoisingDiffusionProbabilistic2020)]\n", 1)
+    async with session(root) as (lsp, _):
+        await asyncio.wait_for(ready(lsp, root), 60)
+        done = await lsp.workspace_execute_command_async(types.ExecuteCommandParams("vaultkit.index", []))
+        assert done["created"] > 0
+
+        async def stale() -> list[str]:
+            found = await asyncio.wait_for(lsp.workspace_execute_command_async(
+                types.ExecuteCommandParams("vaultkit.lint", [])), 60)
+            return sorted(f["path"] for f in found if f["code"] == "VK301")
+
+        assert await stale() == []
+        doc = open_note(lsp, root, rel, text)
+        replace_text(lsp, doc, read_more, 2)  # typed, not saved
+        await diagnostics(lsp, doc)
+        assert await stale() == []
+        (root / rel).write_text(read_more, encoding="utf-8")  # saved: now the index is behind
+        saved(lsp, doc)
+        assert "papers/@hoDenoisingDiffusionProbabilistic2020.md" in await stale()
