@@ -106,6 +106,10 @@ def test_the_stored_verdicts_spare_the_first_check_its_frontmatter_validation(va
     """The open note's row holds VK108's verdict on its frontmatter: an edit below it
     validates nothing again, so the first check does not even import jsonschema."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH", "")])}
+    # a lint in a fresh process, as an earlier run would: its config and schema checks
+    # are remembered too (an in-process one may run with the memo's files turned off)
+    subprocess.run([sys.executable, "-c", "import sys; from vaultkit.vault import Vault; "
+                    "Vault.load(sys.argv[1]).lint()", str(vault)], env=env, check=True, timeout=60)
     out = subprocess.run([sys.executable, "-c", PROBE, str(vault), TARGET], capture_output=True,
                          text=True, env=env, check=True, timeout=60)
     assert json.loads(out.stdout) == {"codes": [], "jsonschema": False}
