@@ -25,6 +25,25 @@ def copy_vault(tmp_path: Path) -> Path:
     return root
 
 
+CROSS_VAULT_NOTE = ("## tl;dr\nSee @onlyInSecondVault2024 and [[only-here]].\n\n## Context\n## Done\n"
+                    "## Learned\n## Next?\n## Log\n- [skim(@huLoRALowRankAdaptation2021)]\n")
+"""A session that is right in neither of :func:`two_vaults`: in the first, its key is
+unknown (VK201); in the second, its link leads nowhere (VK203)."""
+
+
+def two_vaults(tmp_path: Path) -> tuple[Path, Path]:
+    """Two copies of the example vault: only the second's .bib knows
+    ``onlyInSecondVault2024``, only the first has the note ``only-here``."""
+    first = copy_vault(tmp_path / "a")
+    second = copy_vault(tmp_path / "b")
+    bib = second / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{onlyInSecondVault2024,\n"
+                   "  title = {Second Vault Paper},\n  author = {Doe, Jane},\n  year = {2024}\n}\n",
+                   encoding="utf-8")
+    (first / "sessions" / "only-here.md").write_text("## tl;dr\nA note of the first vault.\n", encoding="utf-8")
+    return first, second
+
+
 def uri(root: Path, rel: str) -> str:
     return from_fs_path(str(root / rel)) or ""
 

@@ -12,7 +12,9 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from tests.lsp.support import copy_vault, diagnostics, open_note, ready, replace_text, session, uri
+from tests.lsp.support import (
+    CROSS_VAULT_NOTE, copy_vault, diagnostics, open_note, ready, replace_text, session, two_vaults, uri,
+)
 
 pytestmark = pytest.mark.asyncio
 HU = "huLoRALowRankAdaptation2021"
@@ -358,17 +360,9 @@ async def test_fix_all_equals_lint_fix(tmp_path: Path) -> None:
 async def test_every_workspace_folder_is_a_vault_and_a_note_goes_to_its_own(tmp_path: Path) -> None:
     """Two vaults in one workspace (and a third added later): each note is checked, completed
     and followed against the vault that holds it, never the first folder's."""
-    first = copy_vault(tmp_path / "a")
-    second = copy_vault(tmp_path / "b")
+    first, second = two_vaults(tmp_path)
     third = copy_vault(tmp_path / "c")
-    # only the second vault knows this key; only the first has this note
-    bib = second / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{onlyInSecondVault2024,\n"
-                   "  title = {Second Vault Paper},\n  author = {Doe, Jane},\n  year = {2024}\n}\n",
-                   encoding="utf-8")
-    (first / "sessions" / "only-here.md").write_text("## tl;dr\nA note of the first vault.\n", encoding="utf-8")
-    text = ("## tl;dr\nSee @onlyInSecondVault2024 and [[only-here]].\n\n## Context\n## Done\n"
-            "## Learned\n## Next?\n## Log\n- [skim(@huLoRALowRankAdaptation2021)]\n")
+    text = CROSS_VAULT_NOTE
     for root in (first, second):
         (root / "sessions" / "2024-06-01.md").write_text(text, encoding="utf-8")
     async with session(first, folders=[first, second]) as (lsp, result):

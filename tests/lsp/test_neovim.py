@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.lsp.support import copy_vault
+from tests.lsp.support import CROSS_VAULT_NOTE, copy_vault, two_vaults
 
 NVIM = shutil.which("nvim")
 CLIENT = Path(__file__).parent / "nvim" / "client.lua"
@@ -56,16 +56,9 @@ def test_neovim_with_two_workspace_folders_checks_each_note_in_its_own_vault(tmp
     """One Neovim client, two workspace folders: a note is checked against the vault
     holding it (only the second vault's .bib knows the key; only the first has the note
     the link names)."""
-    first = copy_vault(tmp_path / "a")
-    second = copy_vault(tmp_path / "b")
-    bib = second / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{onlyInSecondVault2024,\n"
-                   "  title = {Second Vault Paper},\n  author = {Doe, Jane},\n  year = {2024}\n}\n",
-                   encoding="utf-8")
-    (first / "sessions" / "only-here.md").write_text("## tl;dr\nA note of the first vault.\n", encoding="utf-8")
+    first, second = two_vaults(tmp_path)
     note = "sessions/2024-06-01.md"
-    text = ("## tl;dr\nSee @onlyInSecondVault2024 and [[only-here]].\n\n## Context\n## Done\n"
-            "## Learned\n## Next?\n## Log\n- [skim(@huLoRALowRankAdaptation2021)]\n")
+    text = CROSS_VAULT_NOTE
     for root in (first, second):  # on disk, nothing to find; the buffers hold ``text``
         (root / note).write_text(text.replace("See @onlyInSecondVault2024 and [[only-here]].", "Plain."),
                                  encoding="utf-8")

@@ -5,12 +5,7 @@ local root, file, out = os.getenv('VK_ROOT'), os.getenv('VK_FILE'), os.getenv('V
 local python = os.getenv('VK_PYTHON')
 local result = { errors = {} }
 
-local function finish()
-  local handle = io.open(out, 'w')
-  handle:write(vim.fn.json_encode(result))
-  handle:close()
-  vim.cmd('qa!')
-end
+local common = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/common.lua')
 
 local ok, err = pcall(function()
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
@@ -65,4 +60,4 @@ local ok, err = pcall(function()
   vim.wait(2000, function() return client.is_stopped() end, 50)
 end)
 if not ok then table.insert(result.errors, tostring(err)) end
-finish()
+common.finish(out, result)

@@ -6,12 +6,7 @@ local note = os.getenv('VK_NOTE')
 local out, python = os.getenv('VK_OUT'), os.getenv('VK_PYTHON')
 local result = { errors = {}, diagnostics = {} }
 
-local function finish()
-  local handle = io.open(out, 'w')
-  handle:write(vim.fn.json_encode(result))
-  handle:close()
-  vim.cmd('qa!')
-end
+local common = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/common.lua')
 
 local function folder(path)
   return { uri = vim.uri_from_fname(path), name = vim.fn.fnamemodify(path, ':t') }
@@ -44,4 +39,4 @@ local ok, err = pcall(function()
   vim.wait(2000, function() return client.is_stopped() end, 50)
 end)
 if not ok then table.insert(result.errors, tostring(err)) end
-finish()
+common.finish(out, result)
