@@ -68,6 +68,8 @@ class Vault:
         self._note_paths = note_paths
         self._overlay: dict[str, bytes] = {}
         self._schemas_for: dict[str, tuple[Schema, ...]] = {}
+        self._read_at: dict[str, str | None] = {}
+        """The bibliography files' stamp when each kind was read (``fast``, ``full``)."""
         self.notes = LazyNotes(self._listed_notes, self._absolute, self._overlay)
         """Every note by path, parsed on first access (``vault.notes[p]``)."""
 
@@ -168,6 +170,7 @@ class Vault:
             found = load_bibliography(files, full=kind == "full")
             if stamp is not None:
                 self.store.put_bibliography(kind, stamp, found)
+        self._read_at[kind] = stamp
         return found
 
     def share_bibliography(self, other: Vault) -> None:
@@ -175,11 +178,13 @@ class Vault:
         this vault's (an editor's next vault of the same folder: nothing read, decoded or
         indexed again).  Before anything here reads the bibliography."""
         stamp = self.bibliography_stamp()
-        if stamp is None or "checker" in self.__dict__ or stamp != other.bibliography_stamp():
+        if stamp is None or "checker" in self.__dict__:
             return
-        for name in ("bibliography", "full_bibliography"):
-            if name in other.__dict__ and name not in self.__dict__:
+        for kind, name in (("fast", "bibliography"), ("full", "full_bibliography")):
+            # read by ``other`` from the files as they are now (not as they were then)
+            if name in other.__dict__ and name not in self.__dict__ and other._read_at.get(kind) == stamp:
                 self.__dict__[name] = other.__dict__[name]
+                self._read_at[kind] = stamp
 
     def bibliography_stamp(self) -> str | None:
         """The stats of the bibliography files, or ``None`` when one is in doubt or

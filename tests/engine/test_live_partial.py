@@ -118,3 +118,20 @@ def test_the_stored_verdicts_spare_the_first_check_its_frontmatter_validation(va
     out = subprocess.run([sys.executable, "-c", edited, str(vault), TARGET], capture_output=True,
                          text=True, env=env, check=True, timeout=60)
     assert json.loads(out.stdout)["jsonschema"] is True
+
+
+def test_a_next_vault_shares_the_bibliography_only_while_its_files_are_as_read(vault: Path) -> None:
+    live = Vault.load(vault)
+    read = live.full_bibliography
+    fast = live.bibliography
+    following = Vault.load(vault)
+    following.share_bibliography(live)
+    assert following.full_bibliography is read and following.bibliography is fast
+    # the .bib edited on disk behind the live vault's back: the next vault reads it anew
+    bib = vault / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "@article{late2024, title = {L}}\n", encoding="utf-8")
+    backdate(vault)  # old news, so its stat is trusted (and a bibliography is stored)
+    after = Vault.load(vault)
+    after.share_bibliography(live)
+    assert after.full_bibliography is not read and "late2024" in after.full_bibliography
+    assert "late2024" in after.bibliography and "late2024" not in live.bibliography
