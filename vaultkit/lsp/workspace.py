@@ -118,6 +118,7 @@ class LiveVault:
         """Bumped when the config changes: a vault-wide check begun before is dropped."""
         self._during: list[tuple[str, ChangeKind]] | None = None
         """Files changed on disk while a vault-wide check runs: handed to its vault too."""
+        self._one_check = threading.Lock()
 
     # -- loading --------------------------------------------------------------------
     @property
@@ -159,7 +160,12 @@ class LiveVault:
         are when it starts), never holding the live one: a keystroke meanwhile is checked
         at once.  When it is done that vault, complete and up to date, becomes the live
         one, with what changed meanwhile (buffers, files on disk) handed to it first.
+        One check at a time (a save during a ``vaultkit.lint`` waits for it).
         """
+        with self._one_check:
+            return self._check_all(progress)
+
+    def _check_all(self, progress: Callable[[str], None] | None) -> dict[str, list[Finding]] | None:
         with self._lock:
             if self.vault is None:
                 return None
@@ -176,11 +182,14 @@ class LiveVault:
             for path in buffers:  # what a keystroke reads first, read here (off the loop)
                 vault.findings(path)
             time.sleep(float(os.environ.get(SLOW_CHECK_ENV) or 0))
-        finally:
+        except BaseException:
             with self._lock:
-                during, self._during = self._during, None
+                self._during = None
+            raise
+        finally:
             _checks.end()
-        with self._lock:
+        with self._lock:  # one hold from the last disk change seen to the hand-over
+            during, self._during = self._during, None
             if epoch != self._epoch:  # the config changed meanwhile: this vault is dropped
                 return None
             for path, text in self._open.items():
