@@ -13,10 +13,11 @@ finding; it is never overwritten.  The region is spliced into the note's *bytes*
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Callable, Iterator, Literal
 
 from vaultkit.checks import vk303_index_note_collision as vk303
 from vaultkit.edits import BOM_BYTES, dominant_newline, line_starts, splice
@@ -24,7 +25,7 @@ from vaultkit.fsutil import (
     LateWrites, UnsafeWrite, WriteConflict, check_inside, read_existing, remove_stale_temps,
     safe_delete, safe_write,
 )
-from vaultkit.index import pages, parts, render, state
+from vaultkit.index import ledger, pages, parts, render, state
 from vaultkit.index.collect import assemble
 from vaultkit.index.parts import prepare  # noqa: F401 - the CLI's first step
 from vaultkit.index.pages import session_schema  # noqa: F401 - re-exported
@@ -64,6 +65,15 @@ class Change:
     redo: Callable[[bytes | None], bytes | RegionError] | None = field(
         default=None, compare=False, repr=False)
     """The same plan for other bytes of the file: how a note saved meanwhile is re-planned."""
+    digest: str | None = field(default=None, compare=False, repr=False)
+    """For a note known unchanged without being read (:mod:`ledger`): its content hash."""
+
+    def holds(self) -> str | None:
+        """The content hash of the note as planned (``None``: none, or not known)."""
+        if self.digest is not None:
+            return self.digest
+        data = self.new if self.outcome in ("create", "update") else self.old
+        return hashlib.sha256(data).hexdigest() if data is not None else None
 
     def diff(self) -> str:
         old = (self.old or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
@@ -85,6 +95,10 @@ class IndexPlan:
     fingerprint: str | None = field(default=None, repr=False)
     """What the plan was made from (:func:`state.fingerprint`); ``None``: not known."""
     prune: bool = False
+    draft: "ledger.Draft | None" = field(default=None, repr=False)
+    """The sessions' entries of the ledger this plan leaves (:mod:`ledger`)."""
+    replanned: set[str] | None = field(default=None, repr=False)
+    """The index notes planned again after a change (``None``: a full plan, every one)."""
 
     @property
     def stale(self) -> list[Change]:
@@ -177,7 +191,14 @@ def plan(vault: "Vault", prune: bool = False, *, reuse: bool = False) -> IndexPl
     if (before is not None and exact and state.fingerprint(vault, prune) == before
             and all(state.holds(vault, c.path, c.old) for c in result.changes)):
         state.save(vault, prune, before, ((c.path, c.outcome) for c in result.changes), result)
+        if not result.stale:
+            _save_ledger(vault, result, {c.path: c.holds() for c in result.changes if c.outcome == "unchanged"})
     return result
+
+
+def _save_ledger(vault: "Vault", result: IndexPlan, pages: dict[str, str | None]) -> None:
+    if result.draft is not None and all(h is not None for h in pages.values()):
+        ledger.save(vault, result.draft, pages)  # type: ignore[arg-type]
 
 
 def stale_index(vault: "Vault") -> tuple[str, ...]:
@@ -206,7 +227,15 @@ def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
     def paper_path(key: str) -> str:
         return template.replace("{key}", sanitize_key(key))
 
-    built, exact = _build(vault, paper_path)
+    gathered = parts.gather(vault)
+    # after a change, only the pages it touches (prune reads every index note: in full)
+    since = None if prune else ledger.incremental(vault, gathered, paper_path)
+    if since is not None:
+        built, result.draft, result.replanned = since.built, since.draft, since.replanned
+        planned: list[ledger.Planned] = since.pages
+    else:
+        built, result.draft = _build(vault, gathered, paper_path)
+        planned = list(built.pages)
     # Keys that would share one file (after sanitising, or on a case-insensitive file
     # system): pages.build gave the file to one of them; one finding per group says so.
     for clash in built.clashes:
@@ -217,24 +246,34 @@ def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
         result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK000", (
             f"vaultkit could not index this session ({error}); the other notes were indexed. "
             "Please report this with the note.")))
-    for page in built.pages:
-        result.changes.append(_plan_file(vault, page.path, page.region, page.body, page.create, result))
+    for page in planned:
+        if isinstance(page, tuple):
+            result.changes.append(Change(page[0], "unchanged", None, None, digest=page[1]))
+        else:
+            result.changes.append(_plan_file(vault, page.path, page.region, page.body, page.create, result))
     if prune and built.failed:
         # a session that could not be read may be the only one citing a paper
         result.refused_prune = (f"refusing to prune: {len(built.failed)} session(s) could not "
                                 "be indexed (VK000 above)")
     elif prune:
         _plan_prune(vault, built.indexed, result)
-    return result, exact
+    return result, gathered.exact
 
 
-def _build(vault: "Vault", paper_path: Callable[[str], str]) -> tuple[pages.Built, bool]:
+def _build(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[str], str]
+           ) -> tuple[pages.Built, ledger.Draft]:
     """Every index note's region, from the sessions' parts (dropped on return, before
-    the notes are read and spliced)."""
-    gathered = parts.gather(vault)
-    reading = assemble(gathered.parts, lambda link, source: vault.facts.resolve(link, source).path,
-                       paper_path)
-    return pages.build(vault, paper_path, reading), gathered.exact
+    the notes are read and spliced), and the sessions' entries of the ledger."""
+    names: dict[str, tuple[str, ...]] = {}
+
+    def read() -> Iterator[parts.SessionPart]:
+        for part in gathered.parts():
+            names[part.session.path] = ledger.link_names(part)
+            yield part
+
+    reading = assemble(read(), lambda link, source: vault.facts.resolve(link, source).path, paper_path)
+    built = pages.build(vault, paper_path, reading)
+    return built, ledger.Draft(ledger.entries(reading, gathered.hashes, names), sorted(built.indexed))
 
 
 def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
@@ -352,15 +391,24 @@ def _settle(vault: "Vault", result: IndexPlan) -> None:
             checker.remove(change.path)
     checker.refresh(vault.jobs)
     checker.save()
-    expected = {c.path: c.new if done[c.path] in ("created", "updated") else None if done[c.path] == "pruned"
-                else c.old for c in result.changes}
-    if not all(state.holds(vault, path, data) for path, data in expected.items()):
-        return
+    rows = checker.rows
+    for change in result.changes:
+        if change.digest is not None:  # known unchanged, never read: the row says it still is
+            row = rows.get(change.path)
+            if row is None or row.hash != change.digest:
+                return
+            continue
+        data = change.new if done[change.path] in ("created", "updated") else (
+            None if done[change.path] == "pruned" else change.old)
+        if not state.holds(vault, change.path, data):
+            return
     after = state.fingerprint(vault, result.prune)
     if after is not None:
         outcomes = [(c.path, "skip" if done[c.path] == "skipped" else "unchanged")
                     for c in result.changes if done[c.path] != "pruned"]
         state.save(vault, result.prune, after, outcomes, result)
+        _save_ledger(vault, result, {c.path: c.holds() for c in result.changes
+                                     if done[c.path] in ("created", "updated", "unchanged")})
 
 
 def _apply_one(root: Path, change: Change, result: IndexPlan, attempts: int,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 from urllib.parse import quote
 
 from vaultkit.index import render
@@ -65,61 +65,98 @@ def verbs(vault: "Vault") -> tuple[str, ...]:
     return spec.verbs if spec is not None else SessionSpec().verbs
 
 
+class Renderer:
+    """What every region of the vault is rendered with (layouts, bibliography, links),
+    and the rendering of each: a full run renders every page, an incremental one only
+    the pages whose inputs changed (:mod:`vaultkit.index.ledger`)."""
+
+    def __init__(self, vault: "Vault", paper_path: Callable[[str], str]) -> None:
+        self.vault, self.paper_path = vault, paper_path
+        self.config = vault.config.index
+        self.layouts = load_layouts(vault.root, _templates_folder(vault))
+        self.bibliography = vault.full_bibliography
+        self.linker = render.Linker(self.config.link_style, lambda name: vault.files.by_name_lower.get(name, []),
+                                    vault.config.link_format)
+        self.options = render.PaperOptions(verbs(vault), self.config.log, self.config.compact_above)
+        self._metas: dict[str, render.PaperMeta] = {}
+
+    def indexed(self, keys: Iterable[str]) -> tuple[set[str], list[NameClash]]:
+        """The papers that get an index note, and the keys that would share one file."""
+        vault = self.vault
+        indexed = {k for k in keys if k in self.bibliography or sanitize_key(k) in vault.paper_notes}
+        # keys sharing one file name (sanitised, or on a case-insensitive file system): one
+        # gets the note, or every run would overwrite the other's (VK303 says so)
+        clashes = name_clashes(indexed, sanitize_key)
+        indexed -= {k for clash in clashes for k in clash.losers}
+        return indexed, clashes
+
+    def meta(self, key: str) -> render.PaperMeta:
+        if key not in self._metas:
+            self._metas[key] = meta(self.vault, key)
+        return self._metas[key]
+
+    def company(self, log_keys: Iterable[tuple[str, ...]], indexed: set[str],
+                papers: dict[str, PaperFacts], only: "set[str] | None" = None) -> None:
+        """Fill in each paper's co-readers (only of papers that have an index note: a
+        dangling key is the linter's to report); ``only``: just these papers'."""
+        for key, found in company(log_keys, indexed.__contains__, self.config.max_read_with).items():
+            if key in papers and (only is None or key in only):
+                papers[key].read_with, papers[key].read_with_more = list(found.shown), found.more
+
+    def paper(self, key: str, facts: PaperFacts) -> Page:
+        path = self.paper_path(key)
+        paper = self.meta(key)
+        body = render.paper_region(paper, facts, self.options, path, self.linker, self.paper_path,
+                                   self.layouts["paper"])
+        return Page(path, "index", body, partial(render.new_note, paper))
+
+    def overview(self, keys: list[str], reading: Reading) -> Page:
+        rows = [(self.meta(k), reading.papers[k]) for k in keys]
+        body = render.overview_region(rows, reading, self.options.verbs, self.config.overview, self.paper_path,
+                                      self.linker, self.layouts["overview"])
+        return Page(self.config.overview, "overview", body, render.new_overview("Papers"))
+
+    def wants_questions(self, keys: list[str], reading: Reading) -> bool:
+        return bool(self.config.questions and (keys or reading.loose))
+
+    def questions(self, keys: list[str], reading: Reading) -> Page:
+        path = self.config.questions
+        assert path is not None
+        groups: list[tuple[render.PaperMeta | str, list[Harvest]]] = []
+        for key in keys:
+            items = [h for h in reading.papers[key].harvest if h.kind in render.QUESTION_KINDS]
+            if items:
+                groups.append((self.meta(key), items))
+        loose: dict[str, list[Harvest]] = {}
+        for item in reading.loose:
+            if item.kind in render.QUESTION_KINDS:
+                loose.setdefault(item.about or "Not about one paper", []).append(item)
+        groups += sorted(loose.items())
+        paper_path, linker, layout = self.paper_path, self.linker, self.layouts["questions"]
+
+        def body(data: bytes | None) -> str:
+            text = None if data is None else data.decode("utf-8", errors="replace")
+            ticked = render.ticks(text, _region_finder("questions"))
+            return render.questions_region(groups, ticked, path, paper_path, linker, layout)
+
+        return Page(path, "questions", body, render.new_overview("Questions"))
+
+
 def build(vault: "Vault", paper_path: Callable[[str], str], reading: Reading) -> Built:
     """Every index note's region from the vault's ``reading`` (:func:`collect.assemble`)."""
-    config = vault.config.index
-    layouts = load_layouts(vault.root, _templates_folder(vault))
-    bibliography = vault.full_bibliography
+    renderer = Renderer(vault, paper_path)
     papers = reading.papers
-    indexed = {k for k in papers if k in bibliography or sanitize_key(k) in vault.paper_notes}
-    # keys sharing one file name (sanitised, or on a case-insensitive file system): one
-    # gets the note, or every run would overwrite the other's (VK303 says so)
-    clashes = name_clashes(indexed, sanitize_key)
-    indexed -= {k for clash in clashes for k in clash.losers}
-    # only papers that have an index note: a dangling key is the linter's to report
-    for key, found in company(reading.log_keys.values(), indexed.__contains__, config.max_read_with).items():
-        papers[key].read_with, papers[key].read_with_more = list(found.shown), found.more
-    linker = render.Linker(config.link_style, lambda name: vault.files.by_name_lower.get(name, []),
-                           vault.config.link_format)
-    options = render.PaperOptions(verbs(vault), config.log, config.compact_above)
+    indexed, clashes = renderer.indexed(papers)
+    renderer.company(reading.log_keys.values(), indexed, papers)
     built = Built(indexed=indexed, clashes=clashes, failed=reading.failed)
-    rows: list[tuple[render.PaperMeta, PaperFacts]] = []
-    metas: dict[str, render.PaperMeta] = {}
-    for key in sorted(indexed):
-        path = paper_path(key)
-        metas[key] = paper = meta(vault, key)
-        rows.append((paper, papers[key]))
-        body = render.paper_region(paper, papers[key], options, path, linker, paper_path, layouts["paper"])
-        built.pages.append(Page(path, "index", body, partial(render.new_note, paper)))
-    if rows:
-        body = render.overview_region(rows, reading, options.verbs, config.overview, paper_path, linker,
-                                      layouts["overview"])
-        built.pages.append(Page(config.overview, "overview", body, render.new_overview("Papers")))
-    if config.questions and (rows or reading.loose):
-        built.pages.append(_questions(vault, reading, metas, paper_path, linker, layouts["questions"]))
+    keys = sorted(indexed)
+    for key in keys:
+        built.pages.append(renderer.paper(key, papers[key]))
+    if keys:
+        built.pages.append(renderer.overview(keys, reading))
+    if renderer.wants_questions(keys, reading):
+        built.pages.append(renderer.questions(keys, reading))
     return built
-
-
-def _questions(vault: "Vault", reading: Reading, metas: dict[str, render.PaperMeta],
-               paper_path: Callable[[str], str], linker: render.Linker, layout) -> Page:
-    path = vault.config.index.questions
-    assert path is not None
-    groups: list[tuple[render.PaperMeta | str, list[Harvest]]] = []
-    for key in sorted(metas):
-        items = [h for h in reading.papers[key].harvest if h.kind in render.QUESTION_KINDS]
-        if items:
-            groups.append((metas[key], items))
-    loose: dict[str, list[Harvest]] = {}
-    for item in reading.loose:
-        if item.kind in render.QUESTION_KINDS:
-            loose.setdefault(item.about or "Not about one paper", []).append(item)
-    groups += sorted(loose.items())
-    def body(data: bytes | None) -> str:
-        text = None if data is None else data.decode("utf-8", errors="replace")
-        ticked = render.ticks(text, _region_finder("questions"))
-        return render.questions_region(groups, ticked, path, paper_path, linker, layout)
-
-    return Page(path, "questions", body, render.new_overview("Questions"))
 
 
 def _region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import msgspec
 
@@ -82,15 +82,70 @@ def _decode(data: bytes, path: str) -> SessionPart | None:
     return part if part.session.path == path else None
 
 
-@dataclass
 class Gathered:
-    parts: list[SessionPart]
-    """Every session's part, in path order."""
-    hashes: dict[str, str]
-    """Path -> the content hash each part was made from."""
-    exact: bool
-    """Every part is of the bytes the checker's rows hold (nothing unsaved, nothing
-    changed on disk meanwhile): the plan made from them describes the stored state."""
+    """Every session's part: kept encoded, decoded (and checked against the
+    bibliography) only when asked for, so a run that needs a few sessions' parts
+    decodes only those."""
+
+    def __init__(self, vault: "Vault", cfg: str, blobs: dict[str, tuple[str, bytes]],
+                 unsaved: dict[str, SessionPart], exact: bool) -> None:
+        self.vault, self._cfg = vault, cfg
+        self.blobs = blobs
+        """Path -> (content hash, encoded part) of every session not open with unsaved text."""
+        self.unsaved = unsaved
+        """Path -> part of the sessions read from an editor's unsaved text."""
+        self.exact = exact
+        """Every part is of the bytes the checker's rows hold (nothing unsaved, nothing
+        changed on disk meanwhile): the plan made from them describes the stored state."""
+        self.hashes: dict[str, str] = {p: digest for p, (digest, _) in blobs.items()}
+        """Path -> the content hash each part was made from."""
+        self._url_key = _url_key(vault)
+        self._fresh: list[tuple[str, str, bytes]] = []
+
+    @property
+    def paths(self) -> list[str]:
+        """Every session, in path order."""
+        return sorted({*self.blobs, *self.unsaved})
+
+    def part(self, path: str) -> SessionPart | None:
+        """The part of one session, made again here when the stored one does not hold."""
+        if path in self.unsaved:
+            return self.unsaved[path]
+        got = self.blobs.get(path)
+        if got is None:
+            return None
+        digest, data = got
+        part = _decode(data, path)
+        url_key = self._url_key
+        if part is None or any(url_key(target) != named for target, named in part.sources):
+            def source_key(link: Link) -> str | None:
+                return url_key(link.target) if link.is_url else None
+            part, again, data = _read_again(self.vault, path, source_key)
+            if part is None:
+                self.blobs.pop(path, None)
+                self.hashes.pop(path, None)
+                return None
+            self._fresh.append((path, again, data))
+            self.blobs[path] = (again, data)
+            self.hashes[path] = again
+            row = self.vault.checker.rows.get(path)
+            if row is None or again != row.hash:
+                self.exact = False
+        return part
+
+    def parts(self, paths: "Iterable[str] | None" = None) -> Iterator[SessionPart]:
+        """The parts of ``paths`` (default: every session), in the order given."""
+        for path in self.paths if paths is None else paths:
+            part = self.part(path)
+            if part is not None:
+                yield part
+        self.keep()
+
+    def keep(self) -> None:
+        """Store the parts made again (checked the same way on every use)."""
+        if self._fresh:
+            self.vault.store.put_parts(KIND, self._cfg, self._fresh)
+            self._fresh = []
 
 
 def key(vault: "Vault") -> str:
@@ -144,8 +199,8 @@ def gather(vault: "Vault") -> Gathered:
     def source_key(link: Link) -> str | None:
         return url_key(link.target) if link.is_url else None
 
-    parts: list[SessionPart] = []
-    hashes: dict[str, str] = {}
+    blobs: dict[str, tuple[str, bytes]] = {}
+    read_unsaved: dict[str, SessionPart] = {}
     fresh = known_not
     exact = True
     for path in documents:
@@ -154,7 +209,7 @@ def gather(vault: "Vault") -> Gathered:
             note = vault.note(path)
             schema = _schema(vault, note) if note is not None and note.readable else None
             if note is not None and schema is not None and schema.session_spec is not None:
-                parts.append(read_session(note, schema, schema.session_spec, source_key))
+                read_unsaved[path] = read_session(note, schema, schema.session_spec, source_key)
             continue
         row = checker.rows.get(path)
         if row is None:  # unreadable: not a session the index can read
@@ -170,23 +225,13 @@ def gather(vault: "Vault") -> Gathered:
             digest, data = got
         if digest != row.hash:
             exact = False
-        if data == _NOT_A_SESSION:
-            continue
-        part = _decode(data, path)
-        if part is None or any(url_key(target) != named for target, named in part.sources):
-            part, digest, data = _read_again(vault, path, source_key)
-            if part is None:
-                continue
-            fresh.append((path, digest, data))
-            if digest != row.hash:
-                exact = False
-        parts.append(part)
-        hashes[path] = digest
+        if data != _NOT_A_SESSION:
+            blobs[path] = (digest, data)
     gone = [p for p in stored if p not in checker.rows]
     vault.store.put_parts(KIND, cfg, fresh, gone)
     checker.derived.clear()
     checker.save()  # the notes parsed for their parts: their findings and facts too
-    return Gathered(parts, hashes, exact)
+    return Gathered(vault, cfg, blobs, read_unsaved, exact)
 
 
 def _is_session(vault: "Vault", names: tuple[str, ...]) -> bool:

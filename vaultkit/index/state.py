@@ -63,7 +63,7 @@ def fingerprint(vault: "Vault", prune: bool) -> str | None:
         return None
     checker = parts.prepare(vault)
     bib = vault.bibliography_stamp()
-    layouts = _layouts_stamp(vault)
+    layouts = layouts_stamp(vault)
     if bib is None or layouts is None:
         return None
     files = checker.facts.files
@@ -76,7 +76,7 @@ def fingerprint(vault: "Vault", prune: bool) -> str | None:
     return digest.hexdigest()[:32]
 
 
-def _layouts_stamp(vault: "Vault") -> str | None:
+def layouts_stamp(vault: "Vault") -> str | None:
     """The stats of the user's layout files (``index.templates``), if any."""
     folder = vault.config.index.templates
     if folder is None:

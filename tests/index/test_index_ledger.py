@@ -1,0 +1,187 @@
+"""`vaultkit index` after a change plans only the pages the change touches (the ledger),
+and writes exactly what a run without any store writes.
+
+Every scenario indexes a vault, settles it, makes one change and indexes again, then
+compares every index note with a ``--no-cache`` run on a copy.  Where the change is one
+a ledger can answer, the test also checks that it did, and which notes it planned again:
+the saving is real, and a page it skips is one that did not change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import vaultkit.index.ledger as ledger_module
+from tests.index.test_index_incremental import age, generated, index, same_as_no_cache
+from tests.conftest import write_vault
+from tests.index.test_index_notes import bib, session
+
+BIB = bib("a2020", "b2021", "c2022", "d2023")
+VAULT: dict[str, str | bytes] = {
+    "references.bib": BIB,
+    "sessions/2023-01-01.md": session("- [read(@a2020)]\n  - [question -> why a?]\n  - compared with @c2022\n"
+                                      "- [skim(@b2021)]", context="- see @c2022"),
+    "sessions/2023-01-02.md": session("- [deep-read(@a2020)]\n  - [eureka -> it scales]",
+                                      learned="- [question -> a loose one?]"),
+    "sessions/2023-02-03.md": session("- [skim(@c2022)]\n- [read(@b2021)]\n  - ![fig](img.png)"),
+    "sessions/2023-03-04.md": session("- [skim(@d2023)]\n  - [hypothesize -> d beats c]"),
+    "sessions/img.png": b"\x89PNG\r\n\x1a\n",
+}
+ALL = {"papers/@a2020.md", "papers/@b2021.md", "papers/@c2022.md", "papers/@d2023.md", "Papers.md",
+       "Questions.md"}
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What each run's ledger answered: the notes it planned again, or None (a full plan)."""
+    seen: list[object] = []
+    real = ledger_module.incremental
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        got = real(*args, **kwargs)
+        seen.append(None if got is None else set(got.replanned))
+        return got
+
+    monkeypatch.setattr(ledger_module, "incremental", recording)
+    return seen
+
+
+def settled(tmp_path: Path, spy: list[object], files: dict[str, str | bytes] = VAULT) -> Path:
+    root = write_vault(tmp_path / "vault", files)
+    age(root)
+    assert index(root)[0] == 0
+    age(root)
+    assert "0 created, 0 updated" in index(root)[1]
+    spy.clear()
+    return root
+
+
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    note = root / path
+    text = note.read_text(encoding="utf-8")
+    assert old in text, text
+    note.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def again(root: Path, tmp_path: Path) -> str:
+    age(root)
+    code, out = index(root)
+    assert code == 0, out
+    same_as_no_cache(root, tmp_path)
+    age(root)
+    assert "0 created, 0 updated" in index(root)[1]  # and it settles
+    return out
+
+
+# (what changes, the edit, the notes the ledger plans again)
+SESSION_EDITS = {
+    "new citation": (lambda r: edit(r, "sessions/2023-03-04.md", "d beats c]", "d beats c]\n  - unlike @b2021"),
+                     {"papers/@d2023.md", "papers/@b2021.md", "Papers.md"}),  # b2021's sessions
+    "removed citation": (lambda r: edit(r, "sessions/2023-01-01.md", "  - compared with @c2022\n", ""),
+                         # the session still mentions c2022 elsewhere: Papers.md is the same
+                         {"papers/@a2020.md", "papers/@b2021.md", "papers/@c2022.md"}),
+    "changed thought": (lambda r: edit(r, "sessions/2023-01-02.md", "it scales", "it does not scale"),
+                        {"papers/@a2020.md", "Questions.md"}),  # an eureka is an open question
+    "new question": (lambda r: edit(r, "sessions/2023-02-03.md", "- [skim(@c2022)]",
+                                    "- [skim(@c2022)]\n  - [question -> is c fair?]"),
+                     {"papers/@c2022.md", "papers/@b2021.md", "Questions.md"}),
+    "changed bullet": (lambda r: edit(r, "sessions/2023-03-04.md", "d beats c]", "d beats c]\n  - a bullet"),
+                       {"papers/@d2023.md"}),  # what the overview and the questions show is the same
+    "renamed session": (lambda r: (r / "sessions/2023-03-04.md").rename(r / "sessions/2023-03-05.md"),
+                        {"papers/@d2023.md", "Papers.md", "Questions.md"}),
+    "deleted session": (lambda r: (r / "sessions/2023-02-03.md").unlink(),
+                        {"papers/@b2021.md", "papers/@c2022.md", "Papers.md", "Questions.md"}),
+    "new session": (lambda r: (r / "sessions/2023-04-01.md").write_text(session("- [read(@d2023)]"),
+                                                                         encoding="utf-8"),
+                    {"papers/@d2023.md", "Papers.md", "Questions.md"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SESSION_EDITS))
+def test_a_session_change_replans_the_pages_it_touches(tmp_path: Path, spy: list[object], name: str) -> None:
+    change, replanned = SESSION_EDITS[name]
+    root = settled(tmp_path, spy)
+    before = generated(root)
+    change(root)
+    again(root, tmp_path)
+    assert spy[0] == replanned
+    assert set(before) == ALL and generated(root) != before
+
+
+def test_a_tick_replans_questions_only(tmp_path: Path, spy: list[object]) -> None:
+    root = settled(tmp_path, spy)
+    edit(root, "Questions.md", "- [ ] **question** why a?", "- [x] **question** why a?")
+    out = again(root, tmp_path)
+    assert "0 created, 1 updated" in out, out
+    assert spy[0] == {"Questions.md"}
+    closed = (root / "Questions.md").read_text(encoding="utf-8").split("## Closed", 1)[1]
+    assert "- [x] **question** why a?" in closed
+
+
+def test_a_hand_edit_of_an_index_note_is_repaired(tmp_path: Path, spy: list[object]) -> None:
+    root = settled(tmp_path, spy)
+    fresh = generated(root)
+    edit(root, "papers/@c2022.md", "**Status:**", "**Status?**")  # inside the region: undone
+    edit(root, "papers/@b2021.md", "# Title of b2021\n", "# Title of b2021\n\nMy own words.\n")  # kept
+    out = again(root, tmp_path)
+    assert spy[0] == {"papers/@b2021.md", "papers/@c2022.md"}
+    assert "0 created, 1 updated" in out, out
+    assert generated(root)["papers/@c2022.md"] == fresh["papers/@c2022.md"]
+    assert "My own words." in (root / "papers/@b2021.md").read_text(encoding="utf-8")
+
+
+def test_a_hand_edit_with_a_session_change_is_repaired_too(tmp_path: Path, spy: list[object]) -> None:
+    root = settled(tmp_path, spy)
+    fresh = generated(root)
+    edit(root, "papers/@c2022.md", "**Status:**", "**Status?**")
+    edit(root, "sessions/2023-03-04.md", "d beats c]", "d beats c]\n  - a bullet")
+    again(root, tmp_path)
+    assert spy[0] == {"papers/@c2022.md", "papers/@d2023.md"}
+    assert generated(root)["papers/@c2022.md"] == fresh["papers/@c2022.md"]
+
+
+@pytest.mark.parametrize("gone", ["papers/@a2020.md", "Papers.md", "Questions.md"])
+def test_an_index_note_deleted_by_hand_is_written_again(tmp_path: Path, spy: list[object], gone: str) -> None:
+    root = settled(tmp_path, spy)
+    fresh = generated(root)
+    (root / gone).unlink()
+    out = again(root, tmp_path)
+    assert "1 created, 0 updated" in out, out
+    assert generated(root) == fresh
+
+
+# changes only a full plan can answer: every page may change
+FULL_EDITS = {
+    "bibliography title": lambda r: (r / "references.bib").write_text(
+        BIB.replace("Title of c2022", "A New Title"), encoding="utf-8"),
+    "config": lambda r: (r / ".vaultkit.yaml").write_text("index:\n  log: compact\n", encoding="utf-8"),
+    "new paper": lambda r: (edit(r, "sessions/2023-03-04.md", "d beats c]", "d beats c]\n- [skim(@e2024)]"),
+                            (r / "references.bib").write_text(BIB + bib("e2024"), encoding="utf-8")),
+    # [[2023-01-01]] in the pages of its papers must now say which one: sessions/2023-01-01
+    "session named like another session": lambda r: (r / "sessions/old/2023-01-01.md").parent.mkdir()
+    or (r / "sessions/old/2023-01-01.md").write_text(session("- [skim(@d2023)]"), encoding="utf-8"),
+    "a session named like an image": lambda r: (r / "sessions/img.png.md").write_text(
+        session("- [skim(@a2020)]"), encoding="utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FULL_EDITS))
+def test_other_changes_plan_in_full(tmp_path: Path, spy: list[object], name: str) -> None:
+    root = settled(tmp_path, spy)
+    before = generated(root)
+    FULL_EDITS[name](root)
+    again(root, tmp_path)
+    assert spy[0] is None
+    assert generated(root) != before
+
+
+def test_a_new_paper_in_a_session_only_is_indexed_and_settles(tmp_path: Path, spy: list[object]) -> None:
+    """A key the bibliography lacks gets no note: the indexed papers are unchanged, so
+    the ledger answers (the dangling key is the linter's to report)."""
+    root = settled(tmp_path, spy)
+    edit(root, "sessions/2023-03-04.md", "d beats c]", "d beats c]\n- [skim(@nowhere2024)]")
+    again(root, tmp_path)
+    assert spy[0] == {"papers/@d2023.md", "Papers.md"}
+    assert not (root / "papers/@nowhere2024.md").exists()
