@@ -185,3 +185,77 @@ def test_a_new_paper_in_a_session_only_is_indexed_and_settles(tmp_path: Path, sp
     again(root, tmp_path)
     assert spy[0] == {"papers/@d2023.md", "Papers.md"}
     assert not (root / "papers/@nowhere2024.md").exists()
+
+
+# -- Questions.md in pages ----------------------------------------------------------------
+
+import vaultkit.index.pages as pages_module  # noqa: E402
+
+YEARS: dict[str, str | bytes] = {
+    "references.bib": bib("a2020", "b2021", "c2022"),
+    "sessions/2021-03-01.md": session("- [read(@a2020)]\n  - [question -> an old question?]"),
+    "sessions/2022-05-01.md": session("- [skim(@b2021)]\n  - [question -> a question of 2022?]\n"
+                                      "  - [hypothesize -> b is a thing]"),
+    "sessions/2023-07-01.md": session("- [read(@c2022)]\n  - [question -> the newest question?]"),
+}
+
+
+def test_many_questions_take_one_page_per_year(tmp_path: Path, spy: list[object],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages_module, "QUESTIONS_BUDGET", 150)  # a few questions fill a page
+    root = settled(tmp_path, spy, {**YEARS, ".vaultkit.yaml": "link-format: relative\nindex:\n  link-style: markdown\n"})
+    listing = (root / "Questions.md").read_text(encoding="utf-8")
+    assert "a question of 2022?" not in listing and "· 2 questions" in listing
+    pages = sorted(p.relative_to(root).as_posix() for p in (root / "Questions").iterdir())
+    assert pages == ["Questions/2021.md", "Questions/2022.md", "Questions/2023.md"]
+    assert listing.index("(Questions/2023.md)") < listing.index("(Questions/2022.md)")  # newest first
+    page = (root / "Questions/2022.md").read_text(encoding="utf-8")
+    assert "a question of 2022?" in page and "b is a" in page and "the newest question" not in page
+    assert "](../sessions/2022-05-01.md#Log)" in page and "](../papers/%40b2021.md)" in page  # links resolve
+    # a tick on a page: that page alone is written again, and the tick stays
+    edit(root, "Questions/2022.md", "- [ ] **question** a question of 2022?", "- [x] **question** a question of 2022?")
+    out = again(root, tmp_path)
+    assert "0 created, 1 updated" in out, out
+    assert spy[0] == {"Questions.md", "Questions/2021.md", "Questions/2022.md", "Questions/2023.md"}
+    closed = (root / "Questions/2022.md").read_text(encoding="utf-8").split("## Closed", 1)[1]
+    assert "- [x] **question** a question of 2022?" in closed
+    # back to one note: the tick made on a page is kept, the pages say where to look
+    monkeypatch.setattr(pages_module, "QUESTIONS_BUDGET", 1_000_000)  # (a new vaultkit: a full plan)
+    age(root)
+    assert index(root, "--no-cache")[0] == 0
+    single = (root / "Questions.md").read_text(encoding="utf-8")
+    assert "- [x] **question** a question of 2022?" in single.split("## Closed", 1)[1]
+    assert "- [ ] **question** the newest question?" in single
+    assert "No questions are on this page any more" in (root / "Questions/2023.md").read_text(encoding="utf-8")
+    same_as_no_cache(root, tmp_path)
+
+
+def test_a_paper_moves_to_the_page_of_its_latest_question_with_its_ticks(
+        tmp_path: Path, spy: list[object], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages_module, "QUESTIONS_BUDGET", 150)
+    root = settled(tmp_path, spy, YEARS)
+    edit(root, "Questions/2021.md", "- [ ] **question** an old question?", "- [x] **question** an old question?")
+    age(root)
+    index(root)
+    (root / "sessions/2023-08-01.md").write_text(session("- [read(@a2020)]\n  - [question -> a new one?]"),
+                                                 encoding="utf-8")
+    again(root, tmp_path)
+    page = (root / "Questions/2023.md").read_text(encoding="utf-8")
+    assert "- [x] **question** an old question?" in page.split("## Closed", 1)[1]
+    assert "a new one?" in page
+    assert "an old question" not in (root / "Questions/2021.md").read_text(encoding="utf-8")
+
+
+def test_no_generated_note_exceeds_the_budget_much(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultkit.index.collect import Harvest, Session
+
+    def group(key: str, year: int, n: int) -> pages_module.Group:
+        return (key, [Harvest(Session(f"sessions/{year}-01-{d:02d}.md", f"{year}-01-{d:02d}"), "question",
+                              f"question {key} {d} " + "x" * 80, 1) for d in range(1, n + 1)])
+
+    monkeypatch.setattr(pages_module, "QUESTIONS_BUDGET", 2000)
+    spread = pages_module.paginate([group("a", 2020, 10), group("b", 2021, 10), group("c", 2021, 10),
+                                    group("d", 2021, 10)])
+    assert spread is not None
+    assert [label for label, _ in spread] == ["2021", "2021-2", "2021-3", "2020"]
+    assert pages_module.paginate([group("a", 2020, 2)]) is None

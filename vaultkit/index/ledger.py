@@ -329,7 +329,12 @@ def incremental(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[
         place(config.overview, moved(Entry.overview), lambda: renderer.overview(ordered, view()))
     if config.questions and (ordered or any(q.owner is None for e in renewed.values()
                                             if e.failed is None for q in e.questions)):
-        place(config.questions, moved(Entry.asked), lambda: renderer.questions(ordered, view()))
+        # its pages are a function of the questions; a tick or a moved question may move
+        # another's tick with it: any page in doubt plans every page again
+        asked = renderer.questions(ordered, view())
+        stale = moved(Entry.asked) or any(known(page.path) is None for page in asked)
+        for page in asked:
+            place(page.path, stale, lambda: page)
     if not gathered.exact:
         return None
     return result

@@ -22,7 +22,7 @@ from vaultkit.index.templates import load_layouts
 from vaultkit.markers import find_region
 from vaultkit.model import Note
 from vaultkit.files import sanitize_key
-from vaultkit.fsutil import NameClash, name_clashes
+from vaultkit.fsutil import NameClash, UnsafeWrite, check_inside, name_clashes, read_existing
 from vaultkit.yamlfile import UsageError
 
 if TYPE_CHECKING:
@@ -119,10 +119,13 @@ class Renderer:
     def wants_questions(self, keys: list[str], reading: Reading) -> bool:
         return bool(self.config.questions and (keys or reading.loose))
 
-    def questions(self, keys: list[str], reading: Reading) -> Page:
+    def questions(self, keys: list[str], reading: Reading) -> list[Page]:
+        """Questions.md: one note, or -- when the questions would make it large -- a list
+        of pages, ``Questions/<year>.md``, each holding the papers whose latest question
+        is of that year (``<year>-2.md`` and on when one year is too large itself)."""
         path = self.config.questions
         assert path is not None
-        groups: list[tuple[render.PaperMeta | str, list[Harvest]]] = []
+        groups: list[Group] = []
         for key in keys:
             items = [h for h in reading.papers[key].harvest if h.kind in render.QUESTION_KINDS]
             if items:
@@ -132,14 +135,117 @@ class Renderer:
             if item.kind in render.QUESTION_KINDS:
                 loose.setdefault(item.about or "Not about one paper", []).append(item)
         groups += sorted(loose.items())
+        ticks = _Ticks(self.vault, path)
+        spread = paginate(groups)
+        if spread is None:
+            pages = [self._questions_page(path, "Questions", groups, ticks)]
+            wanted = {path}
+        else:
+            listed = [(label, questions_page(path, label), sum(len(items) for _, items in part))
+                      for label, part in spread]
+            body = render.questions_pages_region(listed, path, self.linker, self.layouts["questions"])
+            pages = [Page(path, "questions", body, render.new_overview("Questions"))]
+            pages += [self._questions_page(questions_page(path, label), f"Questions {label}", part, ticks)
+                      for label, part in spread]
+            wanted = {page.path for page in pages}
+        # a page no longer needed says so (its questions are on another page now)
+        for old in ticks.pages():
+            if old not in wanted and ticks.generated(old):
+                gone = render.questions_gone_region(path, old, self.linker)
+                pages.append(Page(old, "questions", gone, render.new_overview("Questions")))
+        return pages
+
+    def _questions_page(self, path: str, title: str, groups: list["Group"], ticks: "_Ticks") -> Page:
         paper_path, linker, layout = self.paper_path, self.linker, self.layouts["questions"]
 
         def body(data: bytes | None) -> str:
             text = None if data is None else data.decode("utf-8", errors="replace")
-            ticked = render.ticks(text, _region_finder("questions"))
+            # a tick is kept wherever it was made: the question may have moved to another page
+            ticked = {**ticks.elsewhere(path), **render.ticks(text, _region_finder("questions"))}
             return render.questions_region(groups, ticked, path, paper_path, linker, layout)
 
-        return Page(path, "questions", body, render.new_overview("Questions"))
+        return Page(path, "questions", body, render.new_overview(title))
+
+
+Group = tuple["render.PaperMeta | str", list[Harvest]]
+QUESTIONS_BUDGET = 400_000
+"""About how many bytes of questions one note holds: more, and Questions.md lists pages
+(every generated note stays well under a megabyte, which editors and git handle well)."""
+_PAGE_NAME = re.compile(r"^(?:\d{4}|undated)(?:-\d+)?\.md$")
+
+
+def questions_page(path: str, label: str) -> str:
+    """The vault path of a page of questions: ``Questions.md`` -> ``Questions/<label>.md``."""
+    folder = path[:-3] if path.lower().endswith(".md") else path
+    return f"{folder}/{label}.md"
+
+
+def _size(item: Harvest) -> int:
+    """About the bytes of a question's line (its link names the session)."""
+    return len(item.kind) + len(item.text.encode("utf-8")) + 2 * len(item.session.path) + 48
+
+
+def paginate(groups: list[Group]) -> list[tuple[str, list[Group]]] | None:
+    """The pages of questions, newest year first, or ``None`` when one note holds them.
+
+    A function of the questions only -- never of the ticks -- so ticking one rewrites its
+    page alone, and the pages are the same on every run."""
+    sizes = [sum(_size(h) for h in items) + 100 for _, items in groups]
+    if sum(sizes) <= QUESTIONS_BUDGET:
+        return None
+    years: dict[str, list[tuple[Group, int]]] = {}
+    for group, size in zip(groups, sizes):
+        latest = max((h.session.date for h in group[1]), default="")
+        years.setdefault(latest[:4] if latest else "undated", []).append((group, size))
+    out: list[tuple[str, list[Group]]] = []
+    for year in sorted(years, key=lambda y: (y == "undated", [-ord(c) for c in y])):
+        chunks: list[list[Group]] = [[]]
+        used = 0
+        for group, size in years[year]:
+            if chunks[-1] and used + size > QUESTIONS_BUDGET:
+                chunks.append([])
+                used = 0
+            chunks[-1].append(group)
+            used += size
+        out += [(year if n == 1 else f"{year}-{n}", part) for n, part in enumerate(chunks, 1)]
+    return out
+
+
+class _Ticks:
+    """The ticks of every page of questions there is (read once, when first asked for)."""
+
+    def __init__(self, vault: "Vault", path: str) -> None:
+        self.vault, self.path = vault, path
+        self._read: dict[str, tuple[bytes | None, dict[str, str]]] | None = None
+
+    def pages(self) -> list[str]:
+        """Questions.md and every page of it in the vault."""
+        folder = questions_page(self.path, "x")[: -len("x.md")]
+        return [self.path] + [p for p in self.vault.files.paths
+                              if p.startswith(folder) and _PAGE_NAME.match(p[len(folder):])]
+
+    def _all(self) -> dict[str, tuple[bytes | None, dict[str, str]]]:
+        if self._read is None:
+            self._read = {}
+            for path in self.pages():
+                try:
+                    data = read_existing(check_inside(self.vault.root, Path(path)))
+                except (UnsafeWrite, OSError):
+                    data = None
+                text = None if data is None else data.decode("utf-8", errors="replace")
+                self._read[path] = (data, render.ticks(text, _region_finder("questions")))
+        return self._read
+
+    def elsewhere(self, path: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for other, (_, ticked) in self._all().items():
+            if other != path:
+                out.update(ticked)
+        return out
+
+    def generated(self, path: str) -> bool:
+        data = self._all().get(path, (None, {}))[0]
+        return data is not None and render.BEGIN.format(name="questions").encode() in data
 
 
 def build(vault: "Vault", paper_path: Callable[[str], str], reading: Reading) -> Built:
@@ -155,7 +261,7 @@ def build(vault: "Vault", paper_path: Callable[[str], str], reading: Reading) ->
     if keys:
         built.pages.append(renderer.overview(keys, reading))
     if renderer.wants_questions(keys, reading):
-        built.pages.append(renderer.questions(keys, reading))
+        built.pages.extend(renderer.questions(keys, reading))
     return built
 
 

@@ -419,8 +419,19 @@ def ticks(text: str | None, region: Callable[[list[str]], tuple[int, int] | None
     for line in lines[found[0] + 1 : found[1]]:
         m = _TICK.match(line)
         if m:
-            out[" ".join(m.group("rest").split())] = m.group("box")
+            out[tick_key(m.group("rest"))] = m.group("box")
     return out
+
+
+_DESTINATION = re.compile(r"\]\((?P<to>[^)\s]*)\)")
+
+
+def tick_key(text: str) -> str:
+    """What identifies a question's line across runs and pages: its text with spaces
+    collapsed and a Markdown link's destination cut to its file name (the relative path
+    differs between Questions.md and a page of Questions/)."""
+    text = " ".join(text.split())
+    return _DESTINATION.sub(lambda m: "](" + posixpath.basename(m.group("to")) + ")", text) if "](" in text else text
 
 
 def questions_region(groups: list[tuple[PaperMeta | str, list[Harvest]]], ticked: dict[str, str],
@@ -433,7 +444,7 @@ def questions_region(groups: list[tuple[PaperMeta | str, list[Harvest]]], ticked
         for item in sorted(items, key=lambda h: (_neg(h.session.date), h.session.path, h.line)):
             where = _session_link(link, item.session, path, _section_anchor(item))
             text = f"**{item.kind}** {_one_line(item.text)} · {item.session.date or 'undated'} · {where}"
-            box = ticked.get(" ".join(text.split()))
+            box = ticked.get(tick_key(text))
             if box is not None:
                 closed.setdefault(text, ((_neg(item.session.date), text), box))
             else:
@@ -455,6 +466,24 @@ def questions_region(groups: list[tuple[PaperMeta | str, list[Harvest]]], ticked
         out_closed = ["## Closed", ""] + [f"- [{box}] {text}" for (_, text), box in sorted(closed.values())]
     blocks = {"intro": intro, "open": "\n".join(out_open), "closed": "\n".join(out_closed)}
     return _region("questions", layout.fill(blocks))
+
+
+def questions_pages_region(pages: Sequence[tuple[str, str, int]], path: str, link: Linker, layout: Layout) -> str:
+    """The region of Questions.md when the questions take several pages: one line per
+    page (label, vault path, questions on it), newest first."""
+    total = sum(count for _, _, count in pages)
+    intro = (f"{total:,} questions ({', '.join(QUESTION_KINDS)}) from the sessions, too many for one note: "
+             "one page per year of a paper's latest question, newest first. Tick a question on its page "
+             "when it is settled: it moves to that page's Closed and stays ticked.")
+    out = ["## Pages", ""]
+    for label, target, count in pages:
+        out.append(f"- {link.to(target, path, label)} · {count:,} question{'s' if count != 1 else ''}")
+    return _region("questions", layout.fill({"intro": intro, "open": "\n".join(out), "closed": ""}))
+
+
+def questions_gone_region(path: str, page: str, link: Linker) -> str:
+    """The region of a page of questions no longer needed: where its questions are."""
+    return _region("questions", f"No questions are on this page any more: they are in {link.to(path, page)}.")
 
 
 # -- shared -----------------------------------------------------------------------------
@@ -503,5 +532,6 @@ def _yaml_str(text: str) -> str:
 
 
 __all__ = ["GENERATED_KEY", "GENERATED_VALUE", "Linker", "PaperMeta", "PaperOptions", "SourceFile",
-           "chart", "new_note", "new_overview", "overview_region", "paper_region", "questions_region",
+           "chart", "new_note", "new_overview", "overview_region", "paper_region", "questions_pages_region",
+           "questions_gone_region", "questions_region", "tick_key",
            "statistics", "status", "ticks"]
