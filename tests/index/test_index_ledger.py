@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import vaultkit.index.ledger as ledger_module
-from tests.index.test_index_incremental import age, generated, index, same_as_no_cache
+from tests.index.test_index_incremental import age, generated, index, parsed, same_as_no_cache  # noqa: F401
 from tests.conftest import write_vault
 from tests.index.test_index_notes import bib, session
 
@@ -259,3 +259,18 @@ def test_no_generated_note_exceeds_the_budget_much(monkeypatch: pytest.MonkeyPat
     assert spread is not None
     assert [label for label, _ in spread] == ["2021", "2021-2", "2021-3", "2020"]
     assert pages_module.paginate([group("a", 2020, 2)]) is None
+
+
+def test_prune_parses_only_the_notes_it_may_delete(tmp_path: Path, spy: list[object], parsed: list[str]) -> None:
+    """Which index notes vaultkit wrote whole is in the store's facts: a prune parses
+    only the notes of papers no longer cited, never every index note."""
+    root = settled(tmp_path, spy)
+    edit(root, "sessions/2023-03-04.md", "- [skim(@d2023)]\n  - [hypothesize -> d beats c]", "- nothing")
+    age(root)
+    parsed.clear()
+    code, out = index(root, "--prune")
+    assert code == 0 and "1 pruned" in out, out
+    assert not (root / "papers/@d2023.md").exists()
+    notes = sorted(p for p in parsed if p.startswith("papers/"))
+    assert notes == ["papers/@d2023.md"], parsed
+    same_as_no_cache(root, tmp_path)

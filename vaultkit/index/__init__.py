@@ -32,6 +32,7 @@ from vaultkit.index.pages import session_schema  # noqa: F401 - re-exported
 from vaultkit.markers import RegionError, find_region, scan
 from vaultkit.model import Edit, Span
 from vaultkit.files import paper_note_pattern, sanitize_key
+from vaultkit.safe_read import read_regular
 
 if TYPE_CHECKING:
     from vaultkit.config import Config
@@ -228,8 +229,8 @@ def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
         return template.replace("{key}", sanitize_key(key))
 
     gathered = parts.gather(vault)
-    # after a change, only the pages it touches (prune reads every index note: in full)
-    since = None if prune else ledger.incremental(vault, gathered, paper_path)
+    # after a change, only the pages it touches
+    since = ledger.incremental(vault, gathered, paper_path)
     if since is not None:
         built, result.draft, result.replanned = since.built, since.draft, since.replanned
         planned: list[ledger.Planned] = since.pages
@@ -319,13 +320,24 @@ def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
     keep_paths = {vault.config.index.path.replace("{key}", sanitize_key(k)) for k in keep}
     generated = []  # the share's denominator: notes vaultkit wrote, not hand-written ones
     doomed = []
+    unsaved = vault.unsaved
     for path in (p for p in vault.files.notes if pattern.match(p)):
+        # The store's facts say which notes vaultkit wrote whole: only those of papers no
+        # longer cited are parsed (a run that prunes nothing parses no index note).
+        summary = None if path in unsaved else vault.facts.summary(path)
+        if path in keep_paths or (summary is not None and not summary.generated_only):
+            if path in unsaved:
+                note = vault.note(path)
+                says = note is not None and note.meta.get(render.GENERATED_KEY) == render.GENERATED_VALUE
+            else:
+                says = _says_generated(vault, path)
+            if says:
+                generated.append(path)
+            continue
         note = vault.note(path)
         if note is None or note.meta.get(render.GENERATED_KEY) != render.GENERATED_VALUE:
             continue
         generated.append(path)
-        if path in keep_paths:
-            continue
         key = pattern.match(path).group("key")  # type: ignore[union-attr]
         found = find_region(note.lines, "index")
         if not isinstance(found, tuple):
@@ -350,6 +362,27 @@ def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
             continue
         if old is not None:
             result.changes.append(Change(path, "prune", old, None))
+
+
+_GENERATED_LINE = re.compile(rb"^generated-by:[ \t]*(?P<q>[\"']?)vaultkit(?P=q)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+_FRONTMATTER_END = re.compile(rb"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+def _says_generated(vault: "Vault", path: str) -> bool:
+    """Whether a note's frontmatter says ``generated-by: vaultkit``, from its first bytes
+    (what vaultkit writes there; the YAML is not loaded for it)."""
+    try:
+        head = read_regular(vault.files.absolute(path), vault.root, limit=8192)
+    except OSError:
+        return False
+    if head.startswith(BOM_BYTES):
+        head = head[len(BOM_BYTES):]
+    if not re.match(rb"---[ \t]*\r?\n", head):
+        return False
+    body = head[head.index(b"\n") + 1:]
+    end = _FRONTMATTER_END.search(body)
+    found = _GENERATED_LINE.search(body, 0, end.start() if end else len(body))
+    return found is not None
 
 
 def apply(vault: "Vault", result: IndexPlan, *, attempts: int = ATTEMPTS) -> None:
