@@ -17,7 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Callable, Iterator, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal
 
 from vaultkit.checks import vk303_index_note_collision as vk303
 from vaultkit.edits import BOM_BYTES, dominant_newline, line_starts, splice
@@ -176,9 +176,9 @@ def plan(vault: "Vault", prune: bool = False, *, reuse: bool = False) -> IndexPl
 
     Sessions are read from their stored parts (:mod:`parts`), parsed only when their
     bytes changed.  With ``reuse``, a plan saved under the same fingerprint
-    (:mod:`state`) that wrote nothing is returned as it is -- its unchanged notes then
-    carry no bytes (``old`` and ``new`` are ``None``): what ``vaultkit index`` and the
-    stale-index rule need, at the cost of a few store reads.
+    (:mod:`state`) that wrote nothing is returned as it is, at the cost of a few store
+    reads.  An unchanged note carries no bytes (``old`` and ``new`` are ``None``; its
+    content hash is ``digest`` when known): only what is to be written is held.
     """
     before = state.fingerprint(vault, prune)
     if reuse:
@@ -190,11 +190,19 @@ def plan(vault: "Vault", prune: bool = False, *, reuse: bool = False) -> IndexPl
     result.fingerprint = before
     result.prune = prune
     if (before is not None and exact and state.fingerprint(vault, prune) == before
-            and all(state.holds(vault, c.path, c.old) for c in result.changes)):
+            and all(_as_read(vault, c) for c in result.changes)):
         state.save(vault, prune, before, ((c.path, c.outcome) for c in result.changes), result)
         if not result.stale:
             _save_ledger(vault, result, {c.path: c.holds() for c in result.changes if c.outcome == "unchanged"})
     return result
+
+
+def _as_read(vault: "Vault", change: Change) -> bool:
+    """Whether the store's row of the note is of the bytes the plan read."""
+    if change.digest is not None:
+        row = vault.checker.rows.get(change.path)
+        return row is not None and row.hash == change.digest
+    return state.holds(vault, change.path, change.old)
 
 
 def _save_ledger(vault: "Vault", result: IndexPlan, pages: dict[str, str | None]) -> None:
@@ -233,10 +241,10 @@ def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
     since = ledger.incremental(vault, gathered, paper_path)
     if since is not None:
         built, result.draft, result.replanned = since.built, since.draft, since.replanned
-        planned: list[ledger.Planned] = since.pages
+        planned: Iterable[ledger.Planned] = since.pages
     else:
         built, result.draft = _build(vault, gathered, paper_path)
-        planned = list(built.pages)
+        planned = built.pages
     # Keys that would share one file (after sanitising, or on a case-insensitive file
     # system): pages.build gave the file to one of them; one finding per group says so.
     for clash in built.clashes:
@@ -273,8 +281,11 @@ def _build(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[str],
             yield part
 
     reading = assemble(read(), lambda link, source: vault.facts.resolve(link, source).path, paper_path)
-    built = pages.build(vault, paper_path, reading)
-    return built, ledger.Draft(ledger.entries(reading, gathered.hashes, names), sorted(built.indexed))
+    gathered.blobs.clear()  # every part is read: the encoded ones are not needed again
+    draft = ledger.Draft(ledger.entries(reading, gathered.hashes, names), [])
+    built = pages.build(vault, paper_path, reading)  # its pages come one at a time
+    draft.indexed = sorted(built.indexed)
+    return built, draft
 
 
 def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
@@ -298,8 +309,9 @@ def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[byte
     if isinstance(new, RegionError):
         result.problems.append(IndexProblem(path, Span(new.line, 1, new.line, 1), "VK302", new.message))
         return Change(path, "skip", old, None)
-    if new == old:  # nothing to write: one copy of the bytes, and no region kept for a redo
-        return Change(path, "unchanged", old, old)
+    if new == old:  # nothing to write: no bytes and no region kept, only what they hash to
+        return Change(path, "unchanged", None, None,
+                      digest=hashlib.sha256(old).hexdigest() if old is not None else None)
     if old is None and isinstance(body, str):
         prefix = create("")
         if create(body) == prefix + body:  # the new note ends with the region: keep it once
@@ -424,11 +436,9 @@ def _settle(vault: "Vault", result: IndexPlan) -> None:
             checker.remove(change.path)
     checker.refresh(vault.jobs)
     checker.save()
-    rows = checker.rows
     for change in result.changes:
-        if change.digest is not None:  # known unchanged, never read: the row says it still is
-            row = rows.get(change.path)
-            if row is None or row.hash != change.digest:
+        if change.digest is not None:  # unchanged, its bytes not kept: the row says it still is
+            if not _as_read(vault, change):
                 return
             continue
         data = change.new if done[change.path] in ("created", "updated") else (

@@ -237,7 +237,7 @@ def collect(vault: "Vault", index_path_of: Callable[[str], str],
 
 def assemble(parts: Iterable[SessionPart], resolve: Callable[[Link, str], str | None],
              index_path_of: Callable[[str], str]) -> Reading:
-    """The vault's reading from its sessions' parts, in path order.
+    """The vault's reading from its sessions' parts, given in path order.
 
     ``resolve(link, source)`` gives the vault path a link leads to (or ``None``): the
     only thing about other notes the parts need, for the links in copied bullets.
@@ -253,8 +253,12 @@ def assemble(parts: Iterable[SessionPart], resolve: Callable[[Link, str], str | 
             papers[key] = PaperFacts(key)
         return papers[key]
 
-    for part in sorted(parts, key=lambda p: p.session.path):
+    last = ""
+    for part in parts:  # one at a time: the parts are dropped as they are folded in
         session = part.session
+        if session.path < last:
+            raise ValueError(f"assemble: the parts are not in path order ({session.path} after {last})")
+        last = session.path
         if part.failed is not None:
             failed.append((session.path, part.failed))
             continue

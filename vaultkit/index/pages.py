@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from vaultkit.index import render
@@ -46,7 +46,8 @@ class Page:
 
 @dataclass
 class Built:
-    pages: list[Page] = field(default_factory=list)
+    pages: Iterable[Page] = ()
+    """In order; from :func:`build`, made one at a time as they are taken."""
     indexed: set[str] = field(default_factory=set)
     """The citekeys that have an index note."""
     clashes: list[NameClash] = field(default_factory=list)
@@ -254,15 +255,24 @@ def build(vault: "Vault", paper_path: Callable[[str], str], reading: Reading) ->
     papers = reading.papers
     indexed, clashes = renderer.indexed(papers)
     renderer.company(reading.log_keys.values(), indexed, papers)
-    built = Built(indexed=indexed, clashes=clashes, failed=reading.failed)
     keys = sorted(indexed)
-    for key in keys:
-        built.pages.append(renderer.paper(key, papers[key]))
+    return Built(_one_by_one(renderer, keys, reading), indexed, clashes, reading.failed)
+
+
+def _one_by_one(renderer: Renderer, keys: list[str], reading: Reading) -> Iterator[Page]:
+    """The pages in order -- every paper's, Papers.md, Questions.md -- each rendered when
+    asked for, and each paper's facts dropped once its page is out: the reading and the
+    rendered pages are never all held at once.  Papers.md and the questions read every
+    paper, so they are made first (and come last)."""
+    last: list[Page] = []
     if keys:
-        built.pages.append(renderer.overview(keys, reading))
+        last.append(renderer.overview(keys, reading))
     if renderer.wants_questions(keys, reading):
-        built.pages.extend(renderer.questions(keys, reading))
-    return built
+        last.extend(renderer.questions(keys, reading))
+    papers = reading.papers
+    for key in keys:
+        yield renderer.paper(key, papers.pop(key))
+    yield from last
 
 
 def _region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:
