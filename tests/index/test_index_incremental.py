@@ -60,7 +60,8 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def generated(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in [*root.glob("papers/*.md"), root / "Papers.md", root / "Questions.md"] if p.exists()}
+            for p in [*root.glob("papers/*.md"), root / "Papers.md", root / "Questions.md",
+                      *root.glob("Questions/*.md")] if p.exists()}
 
 
 def same_as_no_cache(root: Path, tmp_path: Path) -> None:

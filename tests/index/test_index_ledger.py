@@ -216,7 +216,7 @@ def test_many_questions_take_one_page_per_year(tmp_path: Path, spy: list[object]
     edit(root, "Questions/2022.md", "- [ ] **question** a question of 2022?", "- [x] **question** a question of 2022?")
     out = again(root, tmp_path)
     assert "0 created, 1 updated" in out, out
-    assert spy[0] == {"Questions.md", "Questions/2021.md", "Questions/2022.md", "Questions/2023.md"}
+    assert spy[0] == {"Questions/2022.md"}  # the other pages are known to be as written
     closed = (root / "Questions/2022.md").read_text(encoding="utf-8").split("## Closed", 1)[1]
     assert "- [x] **question** a question of 2022?" in closed
     # back to one note: the tick made on a page is kept, the pages say where to look
@@ -274,3 +274,22 @@ def test_prune_parses_only_the_notes_it_may_delete(tmp_path: Path, spy: list[obj
     notes = sorted(p for p in parsed if p.startswith("papers/"))
     assert notes == ["papers/@d2023.md"], parsed
     same_as_no_cache(root, tmp_path)
+
+
+def test_a_tick_closes_the_same_question_on_another_page(tmp_path: Path, spy: list[object],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """One thought citing two papers is a question of both: shown under each, on the
+    page of each paper's latest question; ticked on one page, it is closed on both."""
+    monkeypatch.setattr(pages_module, "QUESTIONS_BUDGET", 150)
+    root = settled(tmp_path, spy, {**YEARS, "sessions/2021-03-01.md": session(
+        "- [read(@a2020)]\n  - [question -> an old question?]",
+        learned="- [question -> does @a2020 beat @c2022?]")})
+    line = "**question** does @a2020 beat @c2022?"
+    assert f"- [ ] {line}" in (root / "Questions/2021.md").read_text(encoding="utf-8")
+    assert f"- [ ] {line}" in (root / "Questions/2023.md").read_text(encoding="utf-8")
+    edit(root, "Questions/2021.md", f"- [ ] {line}", f"- [x] {line}")
+    out = again(root, tmp_path)
+    assert "0 created, 2 updated" in out, out
+    assert spy[0] == {"Questions/2021.md", "Questions/2023.md"}
+    for page in ("Questions/2021.md", "Questions/2023.md"):
+        assert f"- [x] {line}" in (root / page).read_text(encoding="utf-8").split("## Closed", 1)[1]

@@ -193,7 +193,7 @@ def plan(vault: "Vault", prune: bool = False, *, reuse: bool = False) -> IndexPl
             and all(_as_read(vault, c) for c in result.changes)):
         state.save(vault, prune, before, ((c.path, c.outcome) for c in result.changes), result)
         if not result.stale:
-            _save_ledger(vault, result, {c.path: c.holds() for c in result.changes if c.outcome == "unchanged"})
+            _save_ledger(vault, result, [c for c in result.changes if c.outcome == "unchanged"], lambda c: c.old)
     return result
 
 
@@ -205,9 +205,16 @@ def _as_read(vault: "Vault", change: Change) -> bool:
     return state.holds(vault, change.path, change.old)
 
 
-def _save_ledger(vault: "Vault", result: IndexPlan, pages: dict[str, str | None]) -> None:
-    if result.draft is not None and all(h is not None for h in pages.values()):
-        ledger.save(vault, result.draft, pages)  # type: ignore[arg-type]
+def _save_ledger(vault: "Vault", result: IndexPlan, kept: list[Change],
+                 held: Callable[[Change], bytes | None]) -> None:
+    """Store the ledger: the notes ``kept`` (each holding ``held(change)`` or, when
+    ``None``, what its hash says) are every index note there is."""
+    hashes = {c.path: c.holds() for c in kept}
+    if result.draft is None or any(h is None for h in hashes.values()):
+        return
+    questions = vault.config.index.questions
+    ledger.save(vault, result.draft, hashes,  # type: ignore[arg-type]
+                {c.path: held(c) for c in kept if pages.is_questions_page(questions, c.path)})
 
 
 def stale_index(vault: "Vault") -> tuple[str, ...]:
@@ -309,9 +316,11 @@ def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[byte
     if isinstance(new, RegionError):
         result.problems.append(IndexProblem(path, Span(new.line, 1, new.line, 1), "VK302", new.message))
         return Change(path, "skip", old, None)
-    if new == old:  # nothing to write: no bytes and no region kept, only what they hash to
+    if new == old and name != "questions":  # nothing to write: only what the bytes hash to is kept
         return Change(path, "unchanged", None, None,
                       digest=hashlib.sha256(old).hexdigest() if old is not None else None)
+    if new == old:  # (a page of questions keeps them: the ledger records its ticks)
+        return Change(path, "unchanged", old, old)
     if old is None and isinstance(body, str):
         prefix = create("")
         if create(body) == prefix + body:  # the new note ends with the region: keep it once
@@ -450,8 +459,8 @@ def _settle(vault: "Vault", result: IndexPlan) -> None:
         outcomes = [(c.path, "skip" if done[c.path] == "skipped" else "unchanged")
                     for c in result.changes if done[c.path] != "pruned"]
         state.save(vault, result.prune, after, outcomes, result)
-        _save_ledger(vault, result, {c.path: c.holds() for c in result.changes
-                                     if done[c.path] in ("created", "updated", "unchanged")})
+        _save_ledger(vault, result, [c for c in result.changes if done[c.path] in ("created", "updated", "unchanged")],
+                     lambda c: c.new if done[c.path] in ("created", "updated") else c.old)
 
 
 def _apply_one(root: Path, change: Change, result: IndexPlan, attempts: int,

@@ -36,7 +36,8 @@ from vaultkit.index import parts, state
 from vaultkit.index.collect import (
     Action, Harvest, Mention, PaperFacts, Reading, Session, SessionPart, _sorted_harvest, assemble,
 )
-from vaultkit.index.pages import Built, Page, Renderer
+from vaultkit.index import render
+from vaultkit.index.pages import Built, Page, Renderer, asks, region_finder
 from vaultkit.index.render import QUESTION_KINDS
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class Ledger(msgspec.Struct, frozen=True):
     sessions: dict[str, Entry]
     pages: dict[str, str]
     """Index note path -> the content hash of the bytes it held after the run."""
+    ticks: dict[str, dict[str, str]] = {}
+    """Page of questions -> the ticks in the bytes it held after the run."""
 
 
 _DECODE = msgspec.json.Decoder(Ledger)
@@ -102,6 +105,8 @@ class Draft:
 
     entries: dict[str, Entry]
     indexed: list[str]
+    ticks: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The ticks of the pages of questions known to be as written (not read again)."""
 
 
 Planned = Union[Page, tuple[str, str]]
@@ -228,12 +233,19 @@ def load(vault: "Vault") -> Ledger | None:
         return None
 
 
-def save(vault: "Vault", draft: Draft, pages: dict[str, str]) -> None:
-    """Store the ledger of a run whose every index note holds ``pages``' hashes."""
+def save(vault: "Vault", draft: Draft, pages: dict[str, str], held: dict[str, bytes | None]) -> None:
+    """Store the ledger of a run whose every index note holds ``pages``' hashes;
+    ``held``: the bytes of each page of questions (``None``: as the draft knows it)."""
     found = stamp(vault, draft.entries)
     if found is None:
         return
-    vault.store.put_state(_NAME, _ENCODE.encode(Ledger(found, draft.indexed, draft.entries, pages)))
+    ticks: dict[str, dict[str, str]] = {}
+    for path, data in held.items():
+        if data is not None:
+            ticks[path] = render.ticks(data.decode("utf-8", errors="replace"), region_finder("questions"))
+        elif path in draft.ticks:
+            ticks[path] = draft.ticks[path]
+    vault.store.put_state(_NAME, _ENCODE.encode(Ledger(found, draft.indexed, draft.entries, pages, ticks)))
 
 
 # -- the incremental plan -----------------------------------------------------------------
@@ -329,15 +341,35 @@ def incremental(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[
         place(config.overview, moved(Entry.overview), lambda: renderer.overview(ordered, view()))
     if config.questions and (ordered or any(q.owner is None for e in renewed.values()
                                             if e.failed is None for q in e.questions)):
-        # its pages are a function of the questions; a tick or a moved question may move
-        # another's tick with it: any page in doubt plans every page again
-        asked = renderer.questions(ordered, view())
-        stale = moved(Entry.asked) or any(known(page.path) is None for page in asked)
-        for page in asked:
+        for page, stale in _asked(renderer, ordered, view(), moved(Entry.asked), ledger, known, result.draft):
             place(page.path, stale, lambda: page)
     if not gathered.exact:
         return None
     return result
+
+
+def _asked(renderer: Renderer, keys: list[str], reading: Reading, moved: bool, ledger: Ledger,
+           known: Callable[[str], str | None], draft: Draft) -> list[tuple[Page, bool]]:
+    """The pages of questions, each with whether to plan it again.  The pages are a
+    function of the questions (and the questions moved: every page); a tick changes
+    the page it is made on and any other showing the same question (one thought on
+    two papers), found by comparing the ticks with those written last time."""
+    asked = renderer.questions(keys, reading, draft.ticks)
+    recorded = ledger.ticks
+    for path, ticks in recorded.items():  # the pages as written: their ticks are known
+        if known(path) is not None:
+            draft.ticks[path] = ticks
+    paths = [page.path for page in asked]
+    if moved or any(p not in recorded for p in paths):
+        return [(page, True) for page in asked]
+    dirty = {p for p in paths if known(p) is None}
+    changed: set[str] = set()
+    for path in dirty:
+        now = renderer.ticks_of(path)
+        was = recorded[path]
+        changed |= {k for k in {*now, *was} if now.get(k) != was.get(k)}
+    return [(page, page.path in dirty or bool(changed) and asks(renderer.asked.get(page.path, []), changed))
+            for page in asked]
 
 
 def _reading_of(gathered: parts.Gathered, entries: dict[str, Entry], keys: set[str],

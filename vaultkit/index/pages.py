@@ -80,6 +80,8 @@ class Renderer:
                                     vault.config.link_format)
         self.options = render.PaperOptions(verbs(vault), self.config.log, self.config.compact_above)
         self._metas: dict[str, render.PaperMeta] = {}
+        self.asked: dict[str, list[Group]] = {}
+        """The questions each page of :meth:`questions` shows, by page."""
 
     def indexed(self, keys: Iterable[str]) -> tuple[set[str], list[NameClash]]:
         """The papers that get an index note, and the keys that would share one file."""
@@ -120,7 +122,8 @@ class Renderer:
     def wants_questions(self, keys: list[str], reading: Reading) -> bool:
         return bool(self.config.questions and (keys or reading.loose))
 
-    def questions(self, keys: list[str], reading: Reading) -> list[Page]:
+    def questions(self, keys: list[str], reading: Reading,
+                  known: "dict[str, dict[str, str]] | None" = None) -> list[Page]:
         """Questions.md: one note, or -- when the questions would make it large -- a list
         of pages, ``Questions/<year>.md``, each holding the papers whose latest question
         is of that year (``<year>-2.md`` and on when one year is too large itself)."""
@@ -136,8 +139,9 @@ class Renderer:
             if item.kind in render.QUESTION_KINDS:
                 loose.setdefault(item.about or "Not about one paper", []).append(item)
         groups += sorted(loose.items())
-        ticks = _Ticks(self.vault, path)
+        ticks = _Ticks(self.vault, path, known if known is not None else {})
         spread = paginate(groups)
+        self.asked = {}
         if spread is None:
             pages = [self._questions_page(path, "Questions", groups, ticks)]
             wanted = {path}
@@ -156,13 +160,18 @@ class Renderer:
                 pages.append(Page(old, "questions", gone, render.new_overview("Questions")))
         return pages
 
+    def ticks_of(self, path: str) -> dict[str, str]:
+        """The ticks in a page of questions as it is now."""
+        return _read_ticks(self.vault, path)[1]
+
     def _questions_page(self, path: str, title: str, groups: list["Group"], ticks: "_Ticks") -> Page:
         paper_path, linker, layout = self.paper_path, self.linker, self.layouts["questions"]
+        self.asked[path] = groups
 
         def body(data: bytes | None) -> str:
             text = None if data is None else data.decode("utf-8", errors="replace")
             # a tick is kept wherever it was made: the question may have moved to another page
-            ticked = {**ticks.elsewhere(path), **render.ticks(text, _region_finder("questions"))}
+            ticked = {**ticks.elsewhere(path), **render.ticks(text, region_finder("questions"))}
             return render.questions_region(groups, ticked, path, paper_path, linker, layout)
 
         return Page(path, "questions", body, render.new_overview(title))
@@ -212,29 +221,52 @@ def paginate(groups: list[Group]) -> list[tuple[str, list[Group]]] | None:
     return out
 
 
-class _Ticks:
-    """The ticks of every page of questions there is (read once, when first asked for)."""
+def _read_ticks(vault: "Vault", path: str) -> tuple[bytes | None, dict[str, str]]:
+    """A page of questions' bytes (``None``: none, or unreadable) and the ticks in them."""
+    try:
+        data = read_existing(check_inside(vault.root, Path(path)))
+    except (UnsafeWrite, OSError):
+        data = None
+    text = None if data is None else data.decode("utf-8", errors="replace")
+    return data, render.ticks(text, region_finder("questions"))
 
-    def __init__(self, vault: "Vault", path: str) -> None:
-        self.vault, self.path = vault, path
+
+def is_questions_page(questions: str | None, path: str) -> bool:
+    """Whether ``path`` is Questions.md (``questions``) or one of its pages."""
+    if questions is None:
+        return False
+    folder = questions_page(questions, "x")[: -len("x.md")]
+    return path == questions or (path.startswith(folder) and bool(_PAGE_NAME.match(path[len(folder):])))
+
+
+def asks(groups: list[Group], keys: set[str]) -> bool:
+    """Whether a page of ``groups`` shows a question whose line is one of ``keys``
+    (:func:`render.tick_key`), whatever its link: the line without it is compared."""
+    heads = {key.rsplit(" · ", 1)[0] for key in keys}
+    return any(render.tick_key(f"**{h.kind}** {h.text} · {h.session.date or 'undated'}") in heads
+               for _, items in groups for h in items)
+
+
+class _Ticks:
+    """The ticks of every page of questions there is (read once, when first asked for;
+    ``known``: pages known to hold what was written, and the ticks written in them)."""
+
+    def __init__(self, vault: "Vault", path: str, known: dict[str, dict[str, str]]) -> None:
+        self.vault, self.path, self.known = vault, path, known
         self._read: dict[str, tuple[bytes | None, dict[str, str]]] | None = None
 
     def pages(self) -> list[str]:
         """Questions.md and every page of it in the vault."""
-        folder = questions_page(self.path, "x")[: -len("x.md")]
-        return [self.path] + [p for p in self.vault.files.paths
-                              if p.startswith(folder) and _PAGE_NAME.match(p[len(folder):])]
+        return [self.path] + [p for p in self.vault.files.paths if p != self.path and is_questions_page(self.path, p)]
 
     def _all(self) -> dict[str, tuple[bytes | None, dict[str, str]]]:
         if self._read is None:
             self._read = {}
             for path in self.pages():
-                try:
-                    data = read_existing(check_inside(self.vault.root, Path(path)))
-                except (UnsafeWrite, OSError):
-                    data = None
-                text = None if data is None else data.decode("utf-8", errors="replace")
-                self._read[path] = (data, render.ticks(text, _region_finder("questions")))
+                if path in self.known:
+                    self._read[path] = (None, self.known[path])
+                    continue
+                self._read[path] = _read_ticks(self.vault, path)
         return self._read
 
     def elsewhere(self, path: str) -> dict[str, str]:
@@ -245,6 +277,8 @@ class _Ticks:
         return out
 
     def generated(self, path: str) -> bool:
+        if path in self.known:
+            return True
         data = self._all().get(path, (None, {}))[0]
         return data is not None and render.BEGIN.format(name="questions").encode() in data
 
@@ -275,7 +309,7 @@ def _one_by_one(renderer: Renderer, keys: list[str], reading: Reading) -> Iterat
     yield from last
 
 
-def _region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:
+def region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:
     def find(lines: list[str]) -> tuple[int, int] | None:
         found = find_region(lines, name)
         return found if isinstance(found, tuple) else None
