@@ -341,8 +341,15 @@ def incremental(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[
         place(config.overview, moved(Entry.overview), lambda: renderer.overview(ordered, view()))
     if config.questions and (ordered or any(q.owner is None for e in renewed.values()
                                             if e.failed is None for q in e.questions)):
-        for page, stale in _asked(renderer, ordered, view(), moved(Entry.asked), ledger, known, result.draft):
-            place(page.path, stale, lambda: page)
+        asked_moved = moved(Entry.asked)
+        if not asked_moved and ledger.ticks and all(known(p) is not None for p in ledger.ticks):
+            # the questions and every page of them are as written: the same pages, known
+            for path, ticks in ledger.ticks.items():
+                result.pages.append((path, ledger.pages[path]))
+                result.draft.ticks[path] = ticks
+        else:
+            for page, stale in _asked(renderer, ordered, view(), asked_moved, ledger, known, result.draft):
+                place(page.path, stale, lambda: page)
     if not gathered.exact:
         return None
     return result
