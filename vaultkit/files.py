@@ -15,7 +15,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pathspec
 
@@ -96,7 +96,8 @@ class VaultFiles:
     def by_name_lower(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for path in self.paths:
-            out.setdefault(PurePosixPath(path).name.lower(), []).append(path)
+            # a plain split: a PurePosixPath per file was a tenth of a second at 12,000 files
+            out.setdefault(path.rpartition("/")[2].lower(), []).append(path)
         return out
 
     @cached_property

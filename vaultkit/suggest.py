@@ -8,10 +8,21 @@ quadratic cost on a large library.
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
+from collections.abc import Sequence
 
 CUTOFF = 60.0
 """Percent similarity below which a key is not worth suggesting (difflib's 0.6)."""
+
+
+def closest(query: str, choices: Sequence[str], cutoff: float, limit: int) -> list[tuple[str, float, int]]:
+    """The ``choices`` most like ``query`` by rapidfuzz's ``fuzz.ratio`` (percent), at
+    least ``cutoff``, best first: (choice, score, index) as ``process.extract`` gives."""
+    # Imported on first use, as jsonschema is (vaultkit.yamlfile.json_schema): a lint
+    # with nothing misspelt -- every pre-commit run on a clean note -- never needs it,
+    # and its import is a tenth of that run's start-up.
+    from rapidfuzz import fuzz, process
+
+    return process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
 
 
 class KeySuggester:
@@ -22,8 +33,7 @@ class KeySuggester:
     def suggest(self, key: str, n: int = 3) -> list[str]:
         memo = self._memo.get((key, n))
         if memo is None:
-            found = process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=CUTOFF,
-                                    limit=max(n * 4, 12))
+            found = closest(key, self.keys, CUTOFF, max(n * 4, 12))
             # best first; among equal scores, the same order difflib gives (larger key first)
             ranked = sorted(found, key=lambda hit: (hit[1], hit[0]), reverse=True)
             memo = self._memo[(key, n)] = [hit[0] for hit in ranked[:n]]

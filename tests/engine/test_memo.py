@@ -67,9 +67,10 @@ def test_a_verdict_is_keyed_by_schema_and_data() -> None:
     assert memo.digest("x", {"b": 1, "a": 2}) == memo.digest("x", {"a": 2, "b": 1})
 
 
-# what a warm one-note lint has no use for: validation (its verdicts are kept), the
-# bibliography parsers (the bibliography is stored), worker processes, the index
-HEAVY = ("jsonschema", "referencing", "bibtexparser", "pylatexenc", "multiprocessing",
+# what a warm one-note lint has no use for: validation (its verdicts are kept), did-you-mean
+# (nothing is misspelt), the bibliography parsers (the bibliography is stored), worker
+# processes, the index
+HEAVY = ("jsonschema", "referencing", "bibtexparser", "pylatexenc", "multiprocessing", "rapidfuzz",
          "concurrent.futures.process", "vaultkit.index")
 PROBE = f"""
 HEAVY = {HEAVY!r}

@@ -27,14 +27,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from rapidfuzz import fuzz, process
-
 from vaultkit.checks._fixes import note_name, replace, retarget
 from vaultkit.checks._links import is_asset_link, resolved_links, show
 from vaultkit.checks.base import Hit, VaultContext, each
 from vaultkit.facts import NoteFacts
 from vaultkit.model import Fix, Link
 from vaultkit.references import heading_key
+from vaultkit.suggest import closest
 
 CONFIDENT = 85.0
 """Percent similarity (difflib's ratio) a lone candidate needs for a fix to be offered."""
@@ -79,7 +78,7 @@ def _note_fix(link: Link, note: NoteFacts, ctx: VaultContext, close: dict[str, s
     notes = ctx.files.notes
     if wanted not in close:
         names = [p.rsplit("/", 1)[-1][:-3].lower() for p in notes]
-        found = process.extract(wanted, names, scorer=fuzz.ratio, score_cutoff=CONFIDENT, limit=2)
+        found = closest(wanted, names, CONFIDENT, 2)
         close[wanted] = notes[found[0][2]] if len(found) == 1 else None
     target = close[wanted]
     if target is None or target == note.path:
@@ -102,8 +101,7 @@ def _heading_fix(link: Link, path: str | None, ctx: VaultContext) -> Fix | None:
     if target is None or not fragment or link.raw.count("#" + fragment) != 1:
         return None
     headings = [h.text for h in target.headings]
-    found = process.extract(heading_key(fragment), [heading_key(h) for h in headings],
-                            scorer=fuzz.ratio, score_cutoff=CONFIDENT, limit=2)
+    found = closest(heading_key(fragment), [heading_key(h) for h in headings], CONFIDENT, 2)
     if len(found) != 1:
         return None
     heading = headings[found[0][2]]
