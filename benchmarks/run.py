@@ -203,14 +203,16 @@ class Bench:
         jobs = ["--jobs", str(self.jobs)] if self.jobs else []
         return [*self.vk, "lint", "--vault", str(self.vault), "--format", "json", *jobs, *args]
 
-    def planted_in(self, paths: set[str] | None = None) -> list[tuple[str, str, int, int]]:
+    def planted_in(self, paths: set[str] | None = None,
+                   codes: set[str] | None = None) -> list[tuple[str, str, int, int]]:
         return [(p["code"], p["path"], p["line"], p["column"]) for p in self.planted["problems"]
-                if paths is None or p["path"] in paths]
+                if (paths is None or p["path"] in paths) and (codes is None or p["code"] in codes)]
 
-    def check(self, ran: Ran, paths: set[str] | None = None) -> Ran:
-        """Compare a lint row's JSON with the planted problems (in ``paths`` only)."""
+    def check(self, ran: Ran, paths: set[str] | None = None, codes: set[str] | None = None) -> Ran:
+        """Compare a lint row's JSON with the planted problems (in ``paths``, of ``codes``
+        only)."""
         if ran.step.check != "MISMATCH":
-            compare_findings(ran, self.planted_in(paths))
+            compare_findings(ran, self.planted_in(paths, codes))
         return ran
 
     def lint(self, name: str, *args: str, cwd: Path | None = None) -> Ran:
@@ -265,6 +267,10 @@ def lint_rows(bench: Bench) -> None:
     bench.drop_cache()
     bench.lint("vaultkit lint, cold cache")
     bench.lint("vaultkit lint, warm, nothing changed")
+    # a selection is a filter over the cached findings, not a cold run of its own
+    selected = bench.run("vaultkit lint --select VK201, after a warm lint",
+                         bench.lint_cmd("--select", "VK201"))
+    bench.check(selected, codes={"VK201"})
     changed = bench.clean_session()
     bench.append(changed)
     bench.lint("vaultkit lint, one note changed").step.note = changed
@@ -362,6 +368,8 @@ def judge(bench: Bench) -> None:
     ratio("warm lint, nothing changed, vs cold", warm, cold, 5, "%")
     ratio("warm lint vs rumdl's cold check", warm, rumdl, 1.0)
     ratio("one note changed vs cold", changed, cold, 8, "%")
+    ratio("lint --select VK201 after a warm lint vs warm lint (+20 %)",
+          s("vaultkit lint --select VK201, after a warm lint"), warm, 1.2)
     ratio("index, nothing to write, vs warm lint (+20 %)", index_again, indexed_warm, 1.2)
     ratio("cold lint vs bare 1-core mistune parse", cold, base, 1.0)
     vaultkit_rows = [r.step for r in bench.steps.values()

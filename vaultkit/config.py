@@ -121,6 +121,11 @@ class Config:
     """Where each setting that is not a default came from (``lint --show-settings``)."""
     settings_problems: tuple[str, ...] = ()
     """Obsidian settings files that exist but could not be read."""
+    cli_selection: tuple[tuple[str, ...] | None, tuple[str, ...], tuple[str, ...]] | None = None
+    """The config file's own (select, extend-select, ignore) when the command line changed
+    them: findings are computed (and cached) for the rules the file turns on, and the
+    command line's choice filters them, so ``lint --select VK201`` after a plain lint
+    reads the plain lint's cache (:meth:`for_cache`)."""
 
     def origin(self, name: str) -> str:
         return dict(self.origins).get(name, "default")
@@ -143,13 +148,26 @@ class Config:
         ignore: tuple[str, ...] = (),
         severity: tuple[tuple[str, str], ...] = (),
     ) -> Config:
+        chosen = self.cli_selection
+        if chosen is None and (select or extend_select or ignore):
+            chosen = (self.select, self.extend_select, self.ignore)
         return replace(
             self,
             select=tuple(select) if select else self.select,
             extend_select=self.extend_select + tuple(extend_select),
             ignore=self.ignore + tuple(ignore),
             severity=self.severity + tuple(severity),
+            cli_selection=chosen,
         )
+
+    def for_cache(self) -> Config:
+        """The config whose rules' findings are computed and cached: this one without the
+        command line's ``--select``/``--extend-select``/``--ignore`` (which filter them)."""
+        if self.cli_selection is None:
+            return self
+        select, extend_select, ignore = self.cli_selection
+        return replace(self, select=select, extend_select=extend_select, ignore=ignore,
+                       cli_selection=None)
 
 
 NEVER_WRITTEN = (".obsidian", ".git", ".trash")

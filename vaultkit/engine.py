@@ -37,8 +37,8 @@ from vaultkit.store import NoteRow, Stat, Store, decode_findings, encode, versio
 from vaultkit.workers import process_pool
 
 __all__ = [
-    "IGNORE_KEY", "ActiveRule", "Checker", "Suppressions", "VaultRun", "active_rules", "lint",
-    "run_note_rules",
+    "IGNORE_KEY", "ActiveRule", "Checker", "Suppressions", "VaultRun", "active_rules",
+    "computed_rules", "lint", "run_note_rules", "shown_codes",
 ]
 
 
@@ -77,6 +77,24 @@ def active_rules(config: Config) -> tuple[ActiveRule, ...]:
         if on and severity != "off":
             out.append(ActiveRule(rule, severity))
     return tuple(out)
+
+
+def computed_rules(config: Config) -> tuple[ActiveRule, ...]:
+    """The rules whose findings are computed and cached: those of the config file, and
+    any the command line adds.  The command line's ``--select``/``--ignore`` then filters
+    what is shown (:func:`shown_codes`): a selection is a view of one cached result, as a
+    user expects, not a cold run of its own."""
+    shown = active_rules(config)
+    if config.cli_selection is None:
+        return shown
+    codes = {a.rule.code for a in (*shown, *active_rules(config.for_cache()))}
+    return tuple(ActiveRule(r, s) for r in all_rules() if r.code in codes
+                 and (s := _severity(r, config)) != "off")
+
+
+def shown_codes(config: Config) -> frozenset[str]:
+    """The codes reported under ``config`` (VK000, vaultkit's own failure, always is)."""
+    return frozenset({"VK000", *(a.rule.code for a in active_rules(config))})
 
 
 def _severity(rule: Rule, config: Config) -> str:
@@ -203,6 +221,9 @@ class VaultRun:
     stale_index: tuple[str, ...] = ()
     targets: frozenset[str] | None = None
     """The notes reported on, when a whole-vault rule may skip the rest (a few paths)."""
+    shown: frozenset[str] | None = None
+    """The codes reported (``None``: every rule's): whole-vault rules outside it, whose
+    findings are not cached, do not run."""
 
     def context(self, active: ActiveRule, schemas: tuple[Schema, ...] = ()) -> VaultContext:
         return VaultContext(self.config, rule_options(active.rule, self.config), schemas,
@@ -228,7 +249,7 @@ class VaultRun:
         out: list[Finding] = []
         for active in self.rules:
             whole = getattr(active.rule.module, "check_vault", None)
-            if whole is not None:
+            if whole is not None and (self.shown is None or active.rule.code in self.shown):
                 # a vault-wide rule that fails is reported on the vault root, "."
                 out.extend(_guarded(".", active, partial(whole, self.context(active))))
         return out
@@ -282,11 +303,13 @@ def keep(findings: Iterable[Finding], config: Config,
 # -- the incremental run: stored facts and findings, parsing only what changed ----------
 
 
-def config_key(config: Config, schemas: tuple[Schema, ...], rules: tuple[ActiveRule, ...]) -> str:
-    """Everything besides a note's bytes that its findings depend on."""
+def config_key(config: Config, schemas: tuple[Schema, ...]) -> str:
+    """Everything besides a note's bytes that its findings depend on: the settings (but
+    the command line's selection, a filter) and the rules computed."""
     active = [(a.rule.code, a.severity, sorted(rule_options(a.rule, config).items(), key=str))
-              for a in rules]
-    blob = "\n".join([version_key(), code_stamp(), config.fingerprint(), repr(schemas), repr(active)])
+              for a in computed_rules(config)]
+    blob = "\n".join([version_key(), code_stamp(), config.for_cache().fingerprint(), repr(schemas),
+                      repr(active)])
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
@@ -340,7 +363,7 @@ _DERIVE: Derive | None = None
 
 def _init_worker(config: Config, schemas: tuple[Schema, ...], derive: Derive | None = None) -> None:
     global _WORKER, _DERIVE
-    _WORKER = (config, schemas, active_rules(config))
+    _WORKER = (config, schemas, computed_rules(config))
     _DERIVE = derive
 
 
@@ -430,8 +453,10 @@ class Checker:
         self.config = config
         self.schemas = schemas
         self.store = store
-        self.rules = active_rules(config)
-        self.cfg = config_key(config, schemas, self.rules)
+        self.rules = computed_rules(config)
+        self.shown = shown_codes(config)
+        """What is reported of what :attr:`rules` find (the command line's selection)."""
+        self.cfg = config_key(config, schemas)
         self._complete = complete
         """Every row is read (and, once refreshed, checked against its file).  A checker
         for a few paths (what pre-commit runs) reads only the rows it needs, each checked
@@ -618,9 +643,9 @@ class Checker:
         target_set = set(targets)
         if not self._refreshed:
             self.refresh(targets=target_set)
-        stale = stale_index() if needs_index_plan(self.rules) else ()
+        stale = stale_index() if needs_index_plan(self._shown_rules) else ()
         run = VaultRun(self.config, self.rules, self.facts, self.schemas, stale,
-                       None if self._complete else frozenset(target_set))
+                       None if self._complete else frozenset(target_set), self.shown)
         # a few paths: the vault's fingerprint is not known (it reads every row), so
         # their vault-scoped findings are computed now, and not stored
         vfp = self.vault_key() if self._complete else None
@@ -654,7 +679,14 @@ class Checker:
             out.extend(cached)
         whole = [f for f in run.vault_findings() if f.path in target_set or f.code == "VK000"]
         out.extend(keep(whole, self.config, self.facts.note))
-        return sorted(out, key=lambda f: f.sort_key)
+        return sorted(self._shown(out), key=lambda f: f.sort_key)
+
+    @property
+    def _shown_rules(self) -> tuple[ActiveRule, ...]:
+        return tuple(a for a in self.rules if a.rule.code in self.shown)
+
+    def _shown(self, found: Iterable[Finding]) -> list[Finding]:
+        return [f for f in found if f.code in self.shown]
 
     # -- one note at a time (the live vault) ----------------------------------------------
     def update(self, note: Note, digest: str) -> NoteFacts:
@@ -691,10 +723,10 @@ class Checker:
             self.update(note, stored.hash if stored is not None else "")
             live = self._live[note.path]
         assert live.facts is not None
-        run = VaultRun(self.config, self.rules, self.facts, self.schemas)
+        run = VaultRun(self.config, self.rules, self.facts, self.schemas, shown=self.shown)
         out = list(live.findings)
         out.extend(keep(run.note_findings(live.facts), self.config, self.facts.note))
-        return sorted(out, key=lambda f: f.sort_key)
+        return sorted(self._shown(out), key=lambda f: f.sort_key)
 
     def save(self) -> None:
         """Write what changed, and forget notes no longer in the vault."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from vaultkit.bib import Bibliography, load_bibliography
 from vaultkit.bib.locate import BibliographyFiles, locate as locate_bibliography
 from vaultkit.config import Config, load_config
-from vaultkit.engine import Checker, active_rules, code_stamp, config_key
+from vaultkit.engine import Checker, code_stamp, config_key
 from vaultkit.errors import UsageError
 from vaultkit.facts import NoteFacts, VaultFacts
 from vaultkit.files import (
@@ -300,7 +300,7 @@ class Vault:
     def _mostly_stored(self) -> bool:
         if not self.store.enabled:
             return False
-        cfg = config_key(self.config, self.schemas, active_rules(self.config))
+        cfg = config_key(self.config, self.schemas)
         return self.store.count(cfg) * 10 >= len(self._files.documents) * 9
 
     def _few(self, targets: tuple[str, ...]) -> bool:
