@@ -55,8 +55,8 @@ def load_schemas(config: Config, vault_root: Path) -> tuple[Schema, ...]:
     schemas: dict[str, Schema] = {}
     for schema in _load_folder(builtin, config, display_root=builtin.parent):
         schemas[schema.name] = schema
-    bases = _raw_schemas(builtin)
     if config.schemas:
+        bases = _raw_schemas(builtin)  # what `extends:` starts from: read only when needed
         folder = vault_root / config.schemas
         if not folder.is_dir():
             where = f"{config.source}: " if config.source else ""
