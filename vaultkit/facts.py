@@ -252,7 +252,7 @@ class VaultFacts:
         self.files = files
         self._keys: tuple[dict[str, str], frozenset[str]] | None = None
         self._key_known: dict[str, bool] = {}
-        self._folds: dict[str, tuple[set[str], set[str]]] | None = None
+        self._folds: dict[str, dict[int, list[str]]] | None = None
         self.resolver = Resolver(files, self.notes)
         self._suggester: KeySuggester | None = None
 
@@ -297,6 +297,69 @@ class VaultFacts:
             return None
         return NoteSummary(frozenset(c.key for c in distinct(facts.citations)), facts.generated_only,
                            frozenset(facts.lookalike))
+
+    def cited_keys(self) -> dict[str, frozenset[str]]:
+        """Every note's distinct citekeys, by path (notes citing nothing left out): of the
+        files as they are now (every note's facts are brought up to date first)."""
+        if self._every_note is not None:
+            self._every_note()
+        out = {}
+        for path in self.files.documents:
+            found = self.summary(path)
+            if found is not None and found.cites:
+                out[path] = found.cites
+        return out
+
+    # -- citekeys ---------------------------------------------------------------------
+    def knows_key(self, key: str) -> bool:
+        if key in self.bibliography:
+            return True
+        if self._keys is not None:
+            return sanitize_key(key) in self._keys[0]
+        # one key alone: its paper note's path, and that note's summary only (a lint of
+        # one note asks a few keys; every paper note's summary is read for known_keys)
+        known = self._key_known.get(key)
+        if known is None:
+            path = self.paper_note_path(key)
+            known = self._key_known[key] = path is not None and not self._generated_only(path)
+        return known
+
+    def paper_note_path(self, key: str) -> str | None:
+        """The paper note ``key`` would have (``papers/@{key}.md``, sanitized), if it exists;
+        a wholly generated one included."""
+        before, _, after = self.config.paper_notes.partition("{key}")
+        path = before + sanitize_key(key) + after
+        if path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX) and "/" not in (
+                path[len(before):len(path) - len(after)]):
+            return path
+        return None
+
+    def may_share_a_file_name(self, key: str) -> bool:
+        """Whether another known key could share ``key``'s index-note file name (the
+        same fold once sanitized, :func:`vaultkit.fsutil.name_clashes`), judged from the
+        bibliography's keys and the paper notes' names alone: ``False`` means no citation
+        anywhere can clash with a citation of ``key``."""
+        wanted = _fold(sanitize_key(key))
+        keys = {k for k in self._same_length("bib", self.bibliography.keys(), len(wanted))
+                if _fold(sanitize_key(k)) == wanted}
+        papers = {p for p in self._same_length("papers", paper_notes(self.files, self.config),
+                                               len(wanted)) if _fold(sanitize_key(p)) == wanted}
+        # two keys of the bibliography or paper notes, or a key known through a paper note
+        # of another name (`x:y2020` through `@x_y2020.md`) that another spelling may cite
+        return len(keys | papers) > 1 or any(p != key for p in papers)
+
+    def _same_length(self, kind: str, keys: Iterable[str], length: int) -> list[str]:
+        """The ``keys`` whose fold may have ``length`` characters: an ASCII key's fold has
+        its length (sanitizing and lower-casing keep it), so only those and the others
+        are folded -- not the whole bibliography for each key asked about."""
+        if self._folds is None:
+            self._folds = {}
+        buckets = self._folds.get(kind)
+        if buckets is None:
+            buckets = self._folds[kind] = {}
+            for k in keys:
+                buckets.setdefault(len(k) if k.isascii() else -1, []).append(k)
+        return buckets.get(length, []) + buckets.get(-1, [])
 
     def cited_keys(self) -> dict[str, frozenset[str]]:
         """Every note's distinct citekeys, by path (notes citing nothing left out): of the

@@ -272,3 +272,22 @@ def test_a_note_without_a_clashing_key_reads_no_other_row(vault: Path, no_full_r
     assert rows(vault, [TARGET]) == []
     reads = [s for s in statements if "FROM notes" in s and "count(*)" not in s]
     assert reads and all("WHERE path" in s for s in reads), reads
+
+
+@pytest.mark.parametrize(("bib", "papers", "key", "may"), [
+    ("@misc{Smith2020}\n@misc{smith2020}\n", [], "smith2020", True),   # case: one file on macOS
+    ("@misc{x:y2020}\n@misc{x_y2020}\n", [], "x_y2020", True),        # sanitized alike
+    ("@misc{x:y2020}\n", ["x_y2020"], "x:y2020", True),               # known through its paper note
+    ("@misc{smith2020}\n", ["smith2020"], "smith2020", False),        # the same key twice
+    ("@misc{smith2020}\n@misc{smith2021}\n", [], "smith2020", False),
+    ("@misc{caf\u00e92020}\n@misc{cafe\u03012020}\n", [], "caf\u00e92020", True),  # NFC alike
+    ("@misc{Caf\u00e92020}\n@misc{caf\u00e92020}\n", [], "caf\u00e92020", True),  # not ASCII, cased
+    ("@misc{Caf\u00e92020}\n@misc{cafe2020}\n", [], "cafe2020", False),
+])
+def test_which_keys_may_share_a_file_name(tmp_path: Path, bib: str, papers: list[str], key: str,
+                                          may: bool) -> None:
+    files: dict[str, str | bytes] = {"references.bib": bib, "a.md": "# A\n"}
+    for paper in papers:
+        files[f"papers/@{paper}.md"] = "# Paper\n"
+    root = write_vault(tmp_path / "v", files)
+    assert Vault.load(root).facts.may_share_a_file_name(key) is may
