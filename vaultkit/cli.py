@@ -7,12 +7,20 @@ error vaultkit did not foresee (a bug), so that a hook never reads a crash as fi
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-import click
+# A command is a short-lived process that allocates a great deal (modules, the stored
+# facts and bibliography) and frees little: the collector's default first threshold
+# (700) ran it over and over for nothing -- 5 % of a one-note lint's instructions
+# (measured with callgrind).  Cycles are still collected, only less often (mypy raises
+# it too); the older generations keep their default ratios.
+gc.set_threshold(100_000, 10, 10)
+
+import click  # noqa: E402 - after the threshold: its import allocates too
 
 from vaultkit import __version__
 from vaultkit.errors import UsageError

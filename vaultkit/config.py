@@ -138,7 +138,10 @@ class Config:
 
     def fingerprint(self) -> str:
         """A stable hash of every setting: part of the cache key."""
-        blob = json.dumps(asdict(self), sort_keys=True, default=str)
+        # the command line's selection is a filter (cli_selection records where it came
+        # from): what it selects is in select/extend_select/ignore already
+        blob = json.dumps({k: v for k, v in asdict(self).items() if k != "cli_selection"},
+                          sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def with_cli(
