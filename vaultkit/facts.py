@@ -328,9 +328,10 @@ class VaultFacts:
         """The paper note ``key`` would have (``papers/@{key}.md``, sanitized), if it exists;
         a wholly generated one included."""
         before, _, after = self.config.paper_notes.partition("{key}")
-        path = before + sanitize_key(key) + after
-        if path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX) and "/" not in (
-                path[len(before):len(path) - len(after)]):
+        name = sanitize_key(key)
+        path = before + name + after
+        # (a sanitized key holds no "/": the template's one file, as paper_notes finds it)
+        if name and path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX):
             return path
         return None
 
@@ -391,9 +392,10 @@ class VaultFacts:
         """The paper note ``key`` would have (``papers/@{key}.md``, sanitized), if it exists;
         a wholly generated one included."""
         before, _, after = self.config.paper_notes.partition("{key}")
-        path = before + sanitize_key(key) + after
-        if path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX) and "/" not in (
-                path[len(before):len(path) - len(after)]):
+        name = sanitize_key(key)
+        path = before + name + after
+        # (a sanitized key holds no "/": the template's one file, as paper_notes finds it)
+        if name and path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX):
             return path
         return None
 
