@@ -111,13 +111,13 @@ def test_a_repeated_missing_name_is_compared_with_the_vault_once(tmp_path: Path,
     from vaultkit.checks import vk203_unresolved_link as vk203
 
     calls: list[str] = []
-    real = vk203.process.extract
+    real = vk203.closest  # rapidfuzz's process.extract, imported on first use
 
     def counting(query: str, *args: Any, **kwargs: Any) -> Any:
         calls.append(query)
         return real(query, *args, **kwargs)
 
-    monkeypatch.setattr(vk203.process, "extract", counting)
+    monkeypatch.setattr(vk203, "closest", counting)
     root = write_vault(tmp_path / "v", {"a.md": "[[notes]] " * 50 + "\n" + "[[notes]]\n" * 50, "note.md": "n"})
     findings = Vault.load(root, use_cache=False, jobs=1).lint()
     fixes = [f.fix for f in findings if f.code == "VK203"]

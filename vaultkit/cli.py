@@ -170,6 +170,9 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     except UsageError as error:
         _fail(error)
         return
+    # Everything left is freed with the process: frozen, the collection the interpreter
+    # runs at exit need not walk it (6 % of a one-note lint's instructions, callgrind).
+    gc.freeze()
     sys.exit(code)
 
 
