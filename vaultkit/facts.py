@@ -362,60 +362,6 @@ class VaultFacts:
                 buckets.setdefault(len(k) if k.isascii() else -1, []).append(k)
         return buckets.get(length, []) + buckets.get(-1, [])
 
-    def cited_keys(self) -> dict[str, frozenset[str]]:
-        """Every note's distinct citekeys, by path (notes citing nothing left out): of the
-        files as they are now (every note's facts are brought up to date first)."""
-        if self._every_note is not None:
-            self._every_note()
-        out = {}
-        for path in self.files.documents:
-            found = self.summary(path)
-            if found is not None and found.cites:
-                out[path] = found.cites
-        return out
-
-    # -- citekeys ---------------------------------------------------------------------
-    def knows_key(self, key: str) -> bool:
-        if key in self.bibliography:
-            return True
-        if self._keys is not None:
-            return sanitize_key(key) in self._keys[0]
-        # one key alone: its paper note's path, and that note's summary only (a lint of
-        # one note asks a few keys; every paper note's summary is read for known_keys)
-        known = self._key_known.get(key)
-        if known is None:
-            path = self.paper_note_path(key)
-            known = self._key_known[key] = path is not None and not self._generated_only(path)
-        return known
-
-    def paper_note_path(self, key: str) -> str | None:
-        """The paper note ``key`` would have (``papers/@{key}.md``, sanitized), if it exists;
-        a wholly generated one included."""
-        before, _, after = self.config.paper_notes.partition("{key}")
-        name = sanitize_key(key)
-        path = before + name + after
-        # (a sanitized key holds no "/": the template's one file, as paper_notes finds it)
-        if name and path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX):
-            return path
-        return None
-
-    def may_share_a_file_name(self, key: str) -> bool:
-        """Whether another known key could share ``key``'s index-note file name (the
-        same fold once sanitized, :func:`vaultkit.fsutil.name_clashes`), judged from the
-        bibliography's keys and the paper notes' names alone: ``False`` means no citation
-        anywhere can clash with a citation of ``key``."""
-        if self._folds is None:
-            folds: dict[str, tuple[set[str], set[str]]] = {}
-            for known in self.bibliography.keys():
-                folds.setdefault(_fold(sanitize_key(known)), (set(), set()))[0].add(known)
-            for paper in paper_notes(self.files, self.config):
-                folds.setdefault(_fold(sanitize_key(paper)), (set(), set()))[1].add(paper)
-            self._folds = folds
-        keys, papers = self._folds.get(_fold(sanitize_key(key)), ((), ()))
-        # two keys of the bibliography or paper notes, or a key known through a paper note
-        # of another name (`x:y2020` through `@x_y2020.md`) that another spelling may cite
-        return len({*keys, *papers}) > 1 or any(p != key for p in papers)
-
     def suggest_keys(self, key: str, n: int = 3) -> list[str]:
         """The known keys closest to ``key`` (did-you-mean)."""
         if self._suggester is None:
