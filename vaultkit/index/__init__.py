@@ -37,7 +37,7 @@ from vaultkit.safe_read import read_regular
 if TYPE_CHECKING:
     from vaultkit.config import Config
     from vaultkit.schema import Schema
-    from vaultkit.vault import Vault
+    from vaultkit.index.source import IndexedVault
 
 Outcome = Literal["create", "update", "unchanged", "prune", "skip"]
 Done = Literal["created", "updated", "unchanged", "pruned", "skipped", "failed", "conflict"]
@@ -171,7 +171,7 @@ def _ends_with_blank_line(data: bytes) -> bool:
     return len(breaks) >= 2 and breaks[-1].end() == len(tail) and breaks[-2].end() == breaks[-1].start()
 
 
-def plan(vault: "Vault", prune: bool = False, *, reuse: bool = False) -> IndexPlan:
+def plan(vault: "IndexedVault", prune: bool = False, *, reuse: bool = False) -> IndexPlan:
     """What ``vaultkit index`` would write: per index note, the bytes it has and should have.
 
     Sessions are read from their stored parts (:mod:`parts`), parsed only when their
@@ -197,7 +197,7 @@ def plan(vault: "Vault", prune: bool = False, *, reuse: bool = False) -> IndexPl
     return result
 
 
-def _as_read(vault: "Vault", change: Change) -> bool:
+def _as_read(vault: "IndexedVault", change: Change) -> bool:
     """Whether the store's row of the note is of the bytes the plan read."""
     if change.digest is not None:
         row = vault.checker.rows.get(change.path)
@@ -205,7 +205,7 @@ def _as_read(vault: "Vault", change: Change) -> bool:
     return state.holds(vault, change.path, change.old)
 
 
-def _save_ledger(vault: "Vault", result: IndexPlan, kept: list[Change],
+def _save_ledger(vault: "IndexedVault", result: IndexPlan, kept: list[Change],
                  held: Callable[[Change], bytes | None]) -> None:
     """Store the ledger: the notes ``kept`` (each holding ``held(change)`` or, when
     ``None``, what its hash says) are every index note there is."""
@@ -217,7 +217,7 @@ def _save_ledger(vault: "Vault", result: IndexPlan, kept: list[Change],
                 {c.path: held(c) for c in kept if pages.is_questions_page(questions, c.path)})
 
 
-def stale_index(vault: "Vault") -> tuple[str, ...]:
+def stale_index(vault: "IndexedVault") -> tuple[str, ...]:
     """Index notes that exist and whose region is not what ``vaultkit index`` would write
     (VK301): from the saved plan when nothing changed since, else planned now."""
     fingerprint = state.fingerprint(vault, False)
@@ -235,7 +235,7 @@ def _replayed(saved: "state.SavedPlan") -> IndexPlan:
     return result
 
 
-def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
+def _plan(vault: "IndexedVault", prune: bool) -> tuple[IndexPlan, bool]:
     config = vault.config.index
     result = IndexPlan()
     template = config.path
@@ -276,7 +276,7 @@ def _plan(vault: "Vault", prune: bool) -> tuple[IndexPlan, bool]:
     return result, gathered.exact
 
 
-def _build(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[str], str]
+def _build(vault: "IndexedVault", gathered: parts.Gathered, paper_path: Callable[[str], str]
            ) -> tuple[pages.Built, ledger.Draft]:
     """Every index note's region, from the sessions' parts (dropped on return, before
     the notes are read and spliced), and the sessions' entries of the ledger."""
@@ -295,7 +295,7 @@ def _build(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[str],
     return built, draft
 
 
-def _plan_file(vault: "Vault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
+def _plan_file(vault: "IndexedVault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
                create: Callable[[str], str], result: IndexPlan) -> Change:
     try:
         absolute = check_inside(vault.root, Path(path))  # never read or write through a link
@@ -336,7 +336,7 @@ def _redo_from(new: bytes, start: int, name: str) -> Callable[[bytes | None], by
     return redo
 
 
-def _plan_prune(vault: "Vault", keep: set[str], result: IndexPlan) -> None:
+def _plan_prune(vault: "IndexedVault", keep: set[str], result: IndexPlan) -> None:
     pattern = paper_note_pattern(vault.config.index.path)
     keep_paths = {vault.config.index.path.replace("{key}", sanitize_key(k)) for k in keep}
     generated = []  # the share's denominator: notes vaultkit wrote, not hand-written ones
@@ -389,7 +389,7 @@ _GENERATED_LINE = re.compile(rb"^generated-by:[ \t]*(?P<q>[\"']?)vaultkit(?P=q)[
 _FRONTMATTER_END = re.compile(rb"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
 
-def _says_generated(vault: "Vault", path: str) -> bool:
+def _says_generated(vault: "IndexedVault", path: str) -> bool:
     """Whether a note's frontmatter says ``generated-by: vaultkit``, from its first bytes
     (what vaultkit writes there; the YAML is not loaded for it)."""
     try:
@@ -406,7 +406,7 @@ def _says_generated(vault: "Vault", path: str) -> bool:
     return found is not None
 
 
-def apply(vault: "Vault", result: IndexPlan, *, attempts: int = ATTEMPTS) -> None:
+def apply(vault: "IndexedVault", result: IndexPlan, *, attempts: int = ATTEMPTS) -> None:
     """Write what the plan says: atomic, inside the vault, and only over the bytes the
     plan read (compare-and-swap).  ``result.done`` records what happened to each file;
     every file not written as planned also gets a problem."""
@@ -428,7 +428,7 @@ def apply(vault: "Vault", result: IndexPlan, *, attempts: int = ATTEMPTS) -> Non
     _settle(vault, result)
 
 
-def _settle(vault: "Vault", result: IndexPlan) -> None:
+def _settle(vault: "IndexedVault", result: IndexPlan) -> None:
     """After writing: the store learns the notes written (so the next run need not parse
     them), and the plan of the new state -- every note as it should be -- is saved when
     the files hold exactly what was written."""

@@ -25,7 +25,7 @@ from vaultkit.schema.model import SessionSpec  # re-exported: its old home
 
 if TYPE_CHECKING:
     from vaultkit.schema import Schema
-    from vaultkit.vault import Vault
+    from vaultkit.index.source import IndexedVault
 
 
 _LINE_MARKUP = re.compile(r"^[\s>]*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\[[ xX]\]\s+)?")
@@ -214,7 +214,7 @@ def read_session(note: Note, schema: "Schema", spec: SessionSpec,
                        tuple(reader.consulted.items()))
 
 
-def collect(vault: "Vault", index_path_of: Callable[[str], str],
+def collect(vault: "IndexedVault", index_path_of: Callable[[str], str],
             schema_of: Callable[[Note], "Schema | None"],
             source_key: Callable[[Link], str | None] = lambda link: None) -> Reading:
     """Facts per citekey over every session note of ``vault.notes``.

@@ -41,7 +41,7 @@ from vaultkit.index.pages import Built, Page, Renderer, asks, region_finder
 from vaultkit.index.render import QUESTION_KINDS
 
 if TYPE_CHECKING:
-    from vaultkit.vault import Vault
+    from vaultkit.index.source import IndexedVault
 
 _NAME = "index-ledger"
 
@@ -210,7 +210,7 @@ def lite(entries: dict[str, Entry]) -> Reading:
 # -- the stored ledger --------------------------------------------------------------------
 
 
-def stamp(vault: "Vault", sessions: Iterable[str]) -> str | None:
+def stamp(vault: "IndexedVault", sessions: Iterable[str]) -> str | None:
     """Every input of the plan but the sessions and the index notes' own bytes."""
     bib = vault.bibliography_stamp()
     layouts = state.layouts_stamp(vault)
@@ -223,7 +223,7 @@ def stamp(vault: "Vault", sessions: Iterable[str]) -> str | None:
     return digest.hexdigest()[:32]
 
 
-def load(vault: "Vault") -> Ledger | None:
+def load(vault: "IndexedVault") -> Ledger | None:
     data = vault.store.state(_NAME) if vault.store.enabled else None
     if data is None:
         return None
@@ -233,7 +233,7 @@ def load(vault: "Vault") -> Ledger | None:
         return None
 
 
-def save(vault: "Vault", draft: Draft, pages: dict[str, str], held: dict[str, bytes | None]) -> None:
+def save(vault: "IndexedVault", draft: Draft, pages: dict[str, str], held: dict[str, bytes | None]) -> None:
     """Store the ledger of a run whose every index note holds ``pages``' hashes;
     ``held``: the bytes of each page of questions (``None``: as the draft knows it)."""
     found = stamp(vault, draft.entries)
@@ -251,7 +251,7 @@ def save(vault: "Vault", draft: Draft, pages: dict[str, str], held: dict[str, by
 # -- the incremental plan -----------------------------------------------------------------
 
 
-def incremental(vault: "Vault", gathered: parts.Gathered, paper_path: Callable[[str], str]) -> Incremental | None:
+def incremental(vault: "IndexedVault", gathered: parts.Gathered, paper_path: Callable[[str], str]) -> Incremental | None:
     """The pages to plan after a change, the others known unchanged; ``None`` when only
     a full plan can tell (no ledger, another input changed, unsaved text)."""
     if gathered.unsaved or not gathered.exact:
@@ -392,5 +392,5 @@ def _reading_of(gathered: parts.Gathered, entries: dict[str, Entry], keys: set[s
     return reading
 
 
-def _resolver(vault: "Vault") -> Callable:
+def _resolver(vault: "IndexedVault") -> Callable:
     return lambda link, source: vault.facts.resolve(link, source).path

@@ -28,7 +28,7 @@ from vaultkit.yamlfile import UsageError
 if TYPE_CHECKING:
     from vaultkit.bib.model import BibEntry
     from vaultkit.schema import Schema
-    from vaultkit.vault import Vault
+    from vaultkit.index.source import IndexedVault
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,12 @@ class Built:
     """(session path, error): sessions the collector failed on (``Reading.failed``)."""
 
 
-def session_schema(vault: "Vault", note: Note) -> "Schema | None":
+def session_schema(vault: "IndexedVault", note: Note) -> "Schema | None":
     """The first applicable schema with a Log grammar: the note is a session."""
     return next((s for s in vault.schemas_for(note) if s.session_spec is not None), None)
 
 
-def verbs(vault: "Vault") -> tuple[str, ...]:
+def verbs(vault: "IndexedVault") -> tuple[str, ...]:
     spec = next((s.session_spec for s in vault.schemas if s.session_spec is not None), None)
     return spec.verbs if spec is not None else SessionSpec().verbs
 
@@ -71,7 +71,7 @@ class Renderer:
     and the rendering of each: a full run renders every page, an incremental one only
     the pages whose inputs changed (:mod:`vaultkit.index.ledger`)."""
 
-    def __init__(self, vault: "Vault", paper_path: Callable[[str], str]) -> None:
+    def __init__(self, vault: "IndexedVault", paper_path: Callable[[str], str]) -> None:
         self.vault, self.paper_path = vault, paper_path
         self.config = vault.config.index
         self.layouts = load_layouts(vault.root, _templates_folder(vault))
@@ -221,7 +221,7 @@ def paginate(groups: list[Group]) -> list[tuple[str, list[Group]]] | None:
     return out
 
 
-def _read_ticks(vault: "Vault", path: str) -> tuple[bytes | None, dict[str, str]]:
+def _read_ticks(vault: "IndexedVault", path: str) -> tuple[bytes | None, dict[str, str]]:
     """A page of questions' bytes (``None``: none, or unreadable) and the ticks in them."""
     try:
         data = read_existing(check_inside(vault.root, Path(path)))
@@ -251,7 +251,7 @@ class _Ticks:
     """The ticks of every page of questions there is (read once, when first asked for;
     ``known``: pages known to hold what was written, and the ticks written in them)."""
 
-    def __init__(self, vault: "Vault", path: str, known: dict[str, dict[str, str]]) -> None:
+    def __init__(self, vault: "IndexedVault", path: str, known: dict[str, dict[str, str]]) -> None:
         self.vault, self.path, self.known = vault, path, known
         self._read: dict[str, tuple[bytes | None, dict[str, str]]] | None = None
 
@@ -283,7 +283,7 @@ class _Ticks:
         return data is not None and render.BEGIN.format(name="questions").encode() in data
 
 
-def build(vault: "Vault", paper_path: Callable[[str], str], reading: Reading) -> Built:
+def build(vault: "IndexedVault", paper_path: Callable[[str], str], reading: Reading) -> Built:
     """Every index note's region from the vault's ``reading`` (:func:`collect.assemble`)."""
     renderer = Renderer(vault, paper_path)
     papers = reading.papers
@@ -316,7 +316,7 @@ def region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:
     return find
 
 
-def _templates_folder(vault: "Vault") -> str | None:
+def _templates_folder(vault: "IndexedVault") -> str | None:
     folder = vault.config.index.templates
     if folder is None:
         return None
@@ -332,7 +332,7 @@ def _templates_folder(vault: "Vault") -> str | None:
 # -- what the bibliography says about a paper ---------------------------------------------
 
 
-def meta(vault: "Vault", key: str) -> render.PaperMeta:
+def meta(vault: "IndexedVault", key: str) -> render.PaperMeta:
     entry = vault.full_bibliography.get(key)
     if entry is None:
         return render.PaperMeta(key)
@@ -350,7 +350,7 @@ _JABREF = re.compile(r"(?P<desc>[^:]*):(?P<path>.+):(?P<type>[^:]*)")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
-def source_files(vault: "Vault", entry: "BibEntry") -> tuple[render.SourceFile, ...]:
+def source_files(vault: "IndexedVault", entry: "BibEntry") -> tuple[render.SourceFile, ...]:
     """The entry's attachments: a vault link when the file is in the vault, else ``file://``."""
     written = entry.file
     if not written:
@@ -380,7 +380,7 @@ def source_files(vault: "Vault", entry: "BibEntry") -> tuple[render.SourceFile, 
     return tuple(out)
 
 
-def _in_vault(vault: "Vault", bib_source: str, path: str) -> str | None:
+def _in_vault(vault: "IndexedVault", bib_source: str, path: str) -> str | None:
     """The vault path of an attachment written absolute or relative to its .bib, if any."""
     if _DRIVE.match(path):
         return None

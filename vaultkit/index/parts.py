@@ -30,7 +30,7 @@ from vaultkit.store import version_key
 if TYPE_CHECKING:
     from vaultkit.engine import Checker
     from vaultkit.schema import Schema
-    from vaultkit.vault import Vault
+    from vaultkit.index.source import IndexedVault
 
 KIND = "index-session"
 """The store's name for these parts."""
@@ -87,7 +87,7 @@ class Gathered:
     bibliography) only when asked for, so a run that needs a few sessions' parts
     decodes only those."""
 
-    def __init__(self, vault: "Vault", cfg: str, blobs: dict[str, tuple[str, bytes]],
+    def __init__(self, vault: "IndexedVault", cfg: str, blobs: dict[str, tuple[str, bytes]],
                  unsaved: dict[str, SessionPart], exact: bool) -> None:
         self.vault, self._cfg = vault, cfg
         self.blobs = blobs
@@ -148,7 +148,7 @@ class Gathered:
             self._fresh = []
 
 
-def key(vault: "Vault") -> str:
+def key(vault: "IndexedVault") -> str:
     """What a part (and the index plan) depends on besides the notes' bytes and the link
     sources' keys: the configuration but for which rules run and how loud (a lint with
     ``--select VK301`` reads the parts an index stored), the schemas, vaultkit's code."""
@@ -159,7 +159,7 @@ def key(vault: "Vault") -> str:
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def prepare(vault: "Vault") -> "Checker":
+def prepare(vault: "IndexedVault") -> "Checker":
     """The vault's checker with its facts up to date, every note parsed on the way
     handing its part to the index (:func:`derive`)."""
     checker = vault.checker
@@ -169,7 +169,7 @@ def prepare(vault: "Vault") -> "Checker":
     return checker
 
 
-def gather(vault: "Vault") -> Gathered:
+def gather(vault: "IndexedVault") -> Gathered:
     """The part of every session of the vault: stored ones where the bytes are the same,
     the rest parsed now (in the linter's workers, which store their findings too)."""
     checker = prepare(vault)
@@ -234,16 +234,16 @@ def gather(vault: "Vault") -> Gathered:
     return Gathered(vault, cfg, blobs, read_unsaved, exact)
 
 
-def _is_session(vault: "Vault", names: tuple[str, ...]) -> bool:
+def _is_session(vault: "IndexedVault", names: tuple[str, ...]) -> bool:
     wanted = set(names)
     return session_schema_of(tuple(s for s in vault.schemas if s.name in wanted)) is not None
 
 
-def _schema(vault: "Vault", note: Note) -> "Schema | None":
+def _schema(vault: "IndexedVault", note: Note) -> "Schema | None":
     return session_schema_of(vault.schemas_for(note))
 
 
-def _read_again(vault: "Vault", path: str, source_key: Callable[[Link], str | None]
+def _read_again(vault: "IndexedVault", path: str, source_key: Callable[[Link], str | None]
                 ) -> tuple[SessionPart | None, str, bytes]:
     """The part of a session whose link sources the bibliography answers otherwise than
     the part says (a worker has no bibliography; or the bibliography changed), made
@@ -261,7 +261,7 @@ def _read_again(vault: "Vault", path: str, source_key: Callable[[Link], str | No
     return part, digest, _ENCODE.encode(part)
 
 
-def _url_key(vault: "Vault") -> Callable[[str], str | None]:
+def _url_key(vault: "IndexedVault") -> Callable[[str], str | None]:
     """The key of the bibliography entry a web address names (DOI, arXiv id, URL)."""
     memo: dict[str, str | None] = {}
 

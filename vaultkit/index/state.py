@@ -27,7 +27,7 @@ from vaultkit.model import Span
 
 if TYPE_CHECKING:
     from vaultkit.index import IndexPlan
-    from vaultkit.vault import Vault
+    from vaultkit.index.source import IndexedVault
 
 _NAME = "index-plan"
 
@@ -56,7 +56,7 @@ def _name(prune: bool) -> str:
     return f"{_NAME}-prune" if prune else _NAME
 
 
-def fingerprint(vault: "Vault", prune: bool) -> str | None:
+def fingerprint(vault: "IndexedVault", prune: bool) -> str | None:
     """What the plan depends on, hashed; ``None`` when it cannot be known cheaply (unsaved
     text, a bibliography or layout file changed in the last moments, no store)."""
     if not vault.store.enabled or vault.unsaved:
@@ -76,7 +76,7 @@ def fingerprint(vault: "Vault", prune: bool) -> str | None:
     return digest.hexdigest()[:32]
 
 
-def layouts_stamp(vault: "Vault") -> str | None:
+def layouts_stamp(vault: "IndexedVault") -> str | None:
     """The stats of the user's layout files (``index.templates``), if any."""
     folder = vault.config.index.templates
     if folder is None:
@@ -94,7 +94,7 @@ def layouts_stamp(vault: "Vault") -> str | None:
     return ";".join(out)
 
 
-def load(vault: "Vault", prune: bool, fingerprint: str | None) -> SavedPlan | None:
+def load(vault: "IndexedVault", prune: bool, fingerprint: str | None) -> SavedPlan | None:
     """The saved plan if it was made for exactly this ``fingerprint``."""
     if fingerprint is None:
         return None
@@ -108,7 +108,7 @@ def load(vault: "Vault", prune: bool, fingerprint: str | None) -> SavedPlan | No
     return saved if saved.fingerprint == fingerprint else None
 
 
-def save(vault: "Vault", prune: bool, fingerprint: str, outcomes: Iterable[tuple[str, str]],
+def save(vault: "IndexedVault", prune: bool, fingerprint: str, outcomes: Iterable[tuple[str, str]],
          result: "IndexPlan") -> None:
     saved = SavedPlan(fingerprint, sorted(outcomes),
                       [SavedProblem(p.path, p.span, p.code, p.message) for p in result.problems],
@@ -116,7 +116,7 @@ def save(vault: "Vault", prune: bool, fingerprint: str, outcomes: Iterable[tuple
     vault.store.put_state(_name(prune), _ENCODE.encode(saved))
 
 
-def holds(vault: "Vault", path: str, data: bytes | None) -> bool:
+def holds(vault: "IndexedVault", path: str, data: bytes | None) -> bool:
     """Whether the store's row for ``path`` is of exactly ``data`` (``None``: no file)."""
     row = vault.checker.rows.get(path)
     if data is None:
