@@ -432,19 +432,23 @@ class LiveVault:
         """The note with every safe fix applied (lint, fix, lint again… as ``lint --fix``),
         and how many fixes went in; ``None`` when there is nothing to fix.  The buffer is
         linted as the text changes; the vault is left seeing the buffer as it was."""
-        vault = self.vault
-        text = self.text(path)
-        if vault is None or text is None or not path.lower().endswith(NOTE_SUFFIX):
-            return None
         from vaultkit.fix import fix_bytes
 
-        def findings_of(data: bytes) -> list[Finding]:
-            vault.update(path, data)
-            return self.note_findings(path)
-
+        # The vault, the text and every pass of the loop under one hold of the lock: a
+        # vault-wide check handing its vault over in between would have each pass update
+        # one vault and read the findings of another (the same fix applied again and again).
         with self._lock:
+            vault = self.vault
+            text = self.text(path)
+            if vault is None or text is None or not path.lower().endswith(NOTE_SUFFIX):
+                return None
+
+            def findings_of(data: bytes) -> list[Finding]:
+                vault.update(path, data)
+                return vault.findings(path)
+
             try:
-                outcome = fix_bytes(path, text.encode("utf-8"), findings_of, initial=self.note_findings(path))
+                outcome = fix_bytes(path, text.encode("utf-8"), findings_of, initial=vault.findings(path))
             finally:  # the vault sees the buffer (or the file) as it was
                 vault.update(path, text.encode("utf-8") if path in self._open else None)
         if not outcome.changed:
