@@ -200,6 +200,14 @@ _SEARCHES: dict[re.Pattern[str], Any] = {}
 class _PositionedBlockParser(BlockParser):
     state_cls = _PositionedState
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._item_re: dict[tuple[str, int], tuple[re.Pattern[str], Any]] = {}
+        super().__init__(*args, **kwargs)
+
+    def register(self, name: str, pattern: Any, func: Any, before: Optional[str] = None) -> None:
+        super().register(name, pattern, func, before)
+        self._item_re.clear()  # a new rule (a plugin's) may be a list break
+
     def compile_sc(self, rules: Optional[list[str]] = None) -> Any:
         sc = super().compile_sc(rules)  # mistune's own cache (cleared when a rule changes)
         # mistune asks on every parse of every list and quote: decided once per pattern
@@ -300,6 +308,18 @@ class _PositionedBlockParser(BlockParser):
         state.append_token(token)
         return int(state.cursor)
 
+    def _item_patterns(self, bullet: str, leading_width: int) -> tuple[re.Pattern[str], Any]:
+        """The next-item and list-break patterns of an item: mistune builds (and looks up
+        in ``re``'s cache) both for every item; they depend only on the bullet, the
+        indent and this parser's rules, so each is built once."""
+        key = (bullet, leading_width)
+        found = self._item_re.get(key)
+        if found is None:
+            found = self._item_re[key] = (
+                re.compile(_compile_list_item_pattern(bullet, leading_width)),
+                _compile_list_break_sc(self, leading_width))
+        return found
+
     def _parse_list_item(
         self, bullet: str, item: _ListMarker, token: dict[str, Any], state: Any,
         rules: list[str],
@@ -310,8 +330,7 @@ class _PositionedBlockParser(BlockParser):
         marker_line = state.absolute_line(state.cursor - 1)
         leading_width = item.leading_width
         text, continue_width = _compile_continue_width(item.text, leading_width)
-        list_item_re = re.compile(_compile_list_item_pattern(bullet, leading_width))
-        break_sc = _compile_list_break_sc(self, leading_width)
+        list_item_re, break_sc = self._item_patterns(bullet, leading_width)
         lines = _collect_list_item_lines(self, list_item_re, break_sc, state, text, continue_width)
         if lines.loose:
             token["tight"] = False
@@ -373,6 +392,9 @@ def parse_blocks(body: str, first_line: int) -> list[RawBlock]:
     return list(_walk(state.tokens, 0))
 
 
+_KEPT = ("attrs", "style", MARKER, FIRST)
+
+
 def _walk(tokens: list[dict[str, Any]], depth: int) -> Iterator[RawBlock]:
     # An explicit stack: mistune caps nesting, but our walk must never be the thing that
     # overflows on a hostile note.
@@ -394,7 +416,9 @@ def _walk(tokens: list[dict[str, Any]], depth: int) -> Iterator[RawBlock]:
                 end += 1
         elif kind == "block_code" and token.get("style") == "indent":
             end = start + token.get("raw", "").count("\n")  # trailing blank lines excluded
-        yield RawBlock(kind, start, end, level, token)
+        # what is read of a token from here on (mistune's texts are copies of the note:
+        # the tree is dropped when the parse returns)
+        yield RawBlock(kind, start, end, level, {k: token[k] for k in _KEPT if k in token})
         children = token.get("children")
         if children:
             stack.append((iter(children), level + (kind in ("list_item", "block_quote"))))
