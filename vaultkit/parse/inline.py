@@ -703,6 +703,10 @@ def _strings(value: object, out: list[str], depth: int) -> None:
 # -- bare citekeys ------------------------------------------------------------------------
 _KEY_WORD = re.compile(r"(?<![\w@\\:.#$%&\-+?<>~/])\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*(?![\w@])")
 """A word read with Pandoc's citekey grammar, so that ``@`` + the word cites exactly it."""
+_KEY_CHARS = r"[\w:.#$%&\-+?<>~/]"
+_RUN_WITH_YEAR = re.compile(rf"(?<!{_KEY_CHARS}){_KEY_CHARS}*\d{{4}}{_KEY_CHARS}*")
+"""A run of the characters a key word may hold, with four digits in it.  Tried only
+where a run starts (the lookbehind), so a long run without a year costs its length once."""
 _YEARISH = re.compile(r"[A-Za-z].*\d{4}|\d{4}.*[A-Za-z]")
 _IN_ACTION = re.compile(r"\[[a-z][a-z0-9_-]*\($")
 
@@ -716,11 +720,21 @@ def _key_words(masked: str, text: str, span_of: Callable[[int, int], Span]) -> t
     VK106's, not one of these.
     """
     out: list[Word] = []
-    for m in _KEY_WORD.finditer(masked):
-        word = m.group()
-        if len(word) < 6 or not _YEARISH.search(word):
-            continue
-        if _IN_ACTION.search(masked, max(0, m.start() - 40), m.start()):
-            continue
-        out.append(Word(word, span_of(m.start(), m.end())))
+    end = len(masked)
+    for run in _RUN_WITH_YEAR.finditer(masked):
+        # a key word lies inside one run of citekey characters, and one with a year in a
+        # run that has one: the prose's other words are never looked at one by one.
+        # The scan of the run sees one character past it, as the lookahead of a scan of
+        # the whole text would (the lookbehind sees before ``pos`` anyway).
+        for m in _KEY_WORD.finditer(masked, run.start(), min(run.end() + 1, end)):
+            _key_word(masked, m, span_of, out)
     return tuple(out)
+
+
+def _key_word(masked: str, m: re.Match[str], span_of: Callable[[int, int], Span],
+              out: list[Word]) -> None:
+    word = m.group()
+    if len(word) >= 6 and _YEARISH.search(word) and not _IN_ACTION.search(
+            masked, max(0, m.start() - 40), m.start()):
+        out.append(Word(word, span_of(m.start(), m.end())))
+
