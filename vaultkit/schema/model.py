@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 SourceKind = Literal["citekey", "link", "wikilink"]
@@ -57,9 +58,20 @@ class SectionSpec:
     def matches(self, text: str) -> bool:
         """Whether a heading's text names this section (case and outer space ignored)."""
         wanted = " ".join(text.split()).casefold()
-        if wanted in (name.casefold() for name in (self.title, *self.aliases)):
+        if wanted in self._names:
             return True
-        return self.match is not None and re.fullmatch(self.match, wanted, re.IGNORECASE) is not None
+        return self._pattern is not None and self._pattern.fullmatch(wanted) is not None
+
+    # asked for every heading of every note against every section of every schema:
+    # the names folded and the pattern compiled once (not fields: equality, the repr
+    # and the cache key stay those of the schema as written)
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(name.casefold() for name in (self.title, *self.aliases))
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        return None if self.match is None else re.compile(self.match, re.IGNORECASE)
 
     @property
     def display(self) -> str:
