@@ -156,6 +156,8 @@ class Resolver:
         self.files = files
         self.notes = notes
         self._cache: dict[tuple[str, str, str | None, bool, str], Resolution] = {}
+        self.generation = 0
+        """Counts :meth:`forget`: an answer kept elsewhere is good while it is unchanged."""
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Where ``link``, written in note ``source``, leads.
@@ -174,6 +176,7 @@ class Resolver:
     def forget(self) -> None:
         """Drop the memo: a file or a note's headings changed."""
         self._cache.clear()
+        self.generation += 1
 
     def _resolve(self, link: Link, source: str) -> Resolution:
         if link.is_url:
