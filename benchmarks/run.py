@@ -154,13 +154,13 @@ class Bench:
     """
 
     def __init__(self, sessions: int, seed: int, jobs: int | None, workdir: Path,
-                 vk: list[str], peers: dict[str, list[str]]) -> None:
+                 vk: list[str], peers: dict[str, list[str]], vaults: Path | None = None) -> None:
         self.sessions, self.seed, self.jobs, self.vk, self.peers = sessions, seed, jobs, vk, peers
         self.vault = workdir / f"vault-{sessions}"
         self.cache = workdir / f"cache-{sessions}"
         self.scratch = workdir / f"logs-{sessions}"
         self.scratch.mkdir(parents=True)
-        self.planted = generate(self.vault, sessions, seed)
+        self.planted = generated(self.vault, sessions, seed, vaults)
         md_files = [p for p in self.vault.rglob("*.md") if ".obsidian" not in p.parts]
         self.md_files, self.md_bytes = len(md_files), sum(p.stat().st_size for p in md_files)
         """The vault as generated, before the index adds its notes."""
@@ -242,10 +242,28 @@ class Bench:
         shutil.rmtree(self.cache, ignore_errors=True)
 
 
+def generated(out: Path, sessions: int, seed: int, vaults: Path | None) -> dict[str, Any]:
+    """Generate the vault into ``out``; with ``vaults``, once per (sessions, seed) there,
+    copied for each run (the rows change their vault: it is never used in place).  Same
+    arguments, same bytes: a kept vault is the one the generator would write."""
+    if vaults is None:
+        return generate(out, sessions, seed)
+    kept = vaults / f"vault-{sessions}-seed-{seed}"
+    if not (kept / "planted.json").is_file():  # written last: a vault cut short is redone
+        shutil.rmtree(kept, ignore_errors=True)
+        generate(kept, sessions, seed)
+    shutil.copytree(kept, out, symlinks=True)
+    return json.loads((out / "planted.json").read_text(encoding="utf-8"))
+
+
 # -- the core rows --------------------------------------------------------------------
-def peer_rows(bench: Bench) -> None:
+def baseline_row(bench: Bench) -> None:
     base = bench.run("mistune parse (baseline, 1 core)", [sys.executable, "-c", BASELINE, str(bench.vault)])
     base.step.note = f"{base.stdout.strip()} files"
+
+
+def peer_rows(bench: Bench) -> None:
+    baseline_row(bench)
     if "rumdl" in bench.peers:
         ran = bench.run("rumdl check, no cache (peer)",
                         [*bench.peers["rumdl"], "check", "--no-cache", "--output-format", "concise", "."],
@@ -494,16 +512,23 @@ def load_group(name: str) -> Callable[[Bench], None]:
     return rows
 
 
+PHASES = ("peers", "lint", "cache", "index")
+
+
 def bench_size(sessions: int, args: argparse.Namespace, workdir: Path, vk: list[str],
                peers: dict[str, list[str]], groups: list[tuple[str, Callable[[Bench], None]]]) -> dict[str, Any]:
-    bench = Bench(sessions, args.seed, args.jobs, workdir, vk, peers)
+    bench = Bench(sessions, args.seed, args.jobs, workdir, vk, peers, args.vaults)
+    phases = set(args.phase or PHASES)
     for _ in range(args.repeat):  # interleaved: every row of the phase, then again
-        peer_rows(bench)
-        lint_rows(bench)
-    cache_rows(bench)
-    index_once(bench)
-    for _ in range(args.repeat):
-        index_rows(bench)
+        (peer_rows if "peers" in phases else baseline_row)(bench)
+        if "lint" in phases:
+            lint_rows(bench)
+    if "cache" in phases:
+        cache_rows(bench)
+    if "index" in phases:
+        index_once(bench)
+        for _ in range(args.repeat):
+            index_rows(bench)
     judge(bench)  # the core targets first; a group's own targets follow
     for name, rows in groups:
         print(f"  row group {name}", file=sys.stderr)
@@ -528,6 +553,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="passed to 'vaultkit lint --jobs' (default: vaultkit's)")
     parser.add_argument("--group", action="append", default=[], metavar="NAME",
                         help="also run the rows of benchmarks/NAME.py (repeatable)")
+    parser.add_argument("--phase", action="append", choices=PHASES,
+                        help="run only these core phases (repeatable; default all): peers "
+                        "(without it, only the baseline row), lint, cache, index")
+    parser.add_argument("--vaults", type=Path, metavar="DIR",
+                        help="keep each generated vault in DIR and copy it for later runs "
+                        "(50,000 sessions take minutes to generate)")
     parser.add_argument("--no-install", action="store_true",
                         help=f"do not install missing peers ({RUMDL}, {MARKDOWNLINT}) into benchmarks/out/tools")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "result.json")
