@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import operator
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -103,8 +104,8 @@ class Packed(Sequence[E], Generic[E]):
         return pack(self.kind, [*other, *self])
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # worker processes: arrays pickle whole
-        return Packed, (self.kind, self._shapes, self._line, self._col, self._end_line,
-                        self._end_col, self._shape)
+        return _restore, (self.kind, self._shapes, self._line, self._col, self._end_line,
+                          self._end_col, self._shape)
 
     # -- stored form (the facts store): plain lists, checked on the way back ------------
     def to_data(self) -> dict[str, Any]:
@@ -146,7 +147,7 @@ class Packed(Sequence[E], Generic[E]):
             raise ValueError("bad rows") from error
         if any(s >= len(shapes) for s in columns[0]):
             raise ValueError("bad shape index")
-        return cls(kind, shapes, *columns[1:], columns[0])
+        return _restore(kind, shapes, *columns[1:], columns[0])
 
     # -- per shape, per line -----------------------------------------------------------
     def _shape_index(self) -> dict[int, array]:
@@ -310,6 +311,25 @@ def as_packed(kind: Kind, elements: Sequence[E]) -> Packed[E]:
 
 EMPTY_LINKS: Packed[Link] = Packer("link").done()
 EMPTY_CITATIONS: Packed[Citation] = Packer("citation").done()
+
+
+def _restore(kind: Kind, shapes: list[tuple[Any, ...]], line: array, col: array,
+             end_line: array, end_col: array, shape: array) -> Packed[Any]:
+    """A table come back from a worker or the store, made small: a process that holds
+    every note's tables (the linter's main process, the language server) holds each
+    citekey, target and raw text once however many notes repeat it, one table for all
+    the empty ones, and one array for start and end lines when every element is on one
+    line."""
+    if not shape:
+        return EMPTY_LINKS if kind == "link" else EMPTY_CITATIONS
+    if end_line is not line and end_line == line:
+        end_line = line
+    return Packed(kind, [tuple(_intern(v) for v in s) for s in shapes], line, col, end_line,
+                  end_col, shape)
+
+
+def _intern(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str else value
 
 
 def encode_hook(value: object) -> object:

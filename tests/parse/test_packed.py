@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from test_span_invariant import documents
 from vaultkit.facts import NoteFacts
 from vaultkit.model import Citation, Link, Span
-from vaultkit.packed import Packed, between, decode_hook, distinct, encode_hook, occurrences, pack, starting_in
+from vaultkit.packed import EMPTY_CITATIONS, EMPTY_LINKS, Packed, between, decode_hook, distinct, encode_hook, occurrences, pack, starting_in
 from vaultkit.parse import parse_note
 
 LINE = "- [skim(@k)] [[x]] @k [[x|a]] [@k, p. 3] [[x]] [-@k] @k\n"
@@ -107,3 +107,20 @@ def test_facts_built_from_tuples_hold_tables() -> None:
     facts = NoteFacts("n.md", "h", links=(link,))
     assert isinstance(facts.links, Packed) and list(facts.links) == [link]
     assert isinstance(facts.citations, Packed) and not facts.citations
+
+
+def test_a_table_come_back_is_small_and_equal() -> None:
+    # what the linter's main process holds for every note: tables from the workers
+    # (pickle) and from the store (msgspec) share their strings, the empty table and,
+    # when every element is on one line, the start and end line arrays
+    a = parse_note("a.md", ("see @" + "vaswaniAttentionAllYou2017 and [x](y.md)\n").encode())
+    b = parse_note("b.md", ("and @" + "vaswaniAttentionAllYou2017 and [x](y.md)\n").encode())
+    empty = parse_note("c.md", b"nothing cited\n")
+    for back in (lambda t: pickle.loads(pickle.dumps(t)), lambda t: Packed.from_data(t.to_data())):
+        ca, cb, la, lb = back(a.citations), back(b.citations), back(a.links), back(b.links)
+        assert (ca, cb, la, lb) == (a.citations, b.citations, a.links, b.links)
+        assert ca._shapes[0][0] is cb._shapes[0][0]  # the key, once
+        assert la._shapes[0][2] is lb._shapes[0][2]  # the target, once
+        assert la._end_line is la._line
+        assert back(empty.citations) is back(empty.citations) is EMPTY_CITATIONS
+        assert back(empty.links) is EMPTY_LINKS
