@@ -301,18 +301,20 @@ class Store:
         """Write rows and facts, and drop paths no longer in the vault, in one transaction."""
         if self._db is None:
             return
-        note_rows = [(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
+        # Encoded one at a time as SQLite takes them, never all at once: a cold run
+        # writes every note's row and facts (the encoded list was the cold lint's
+        # peak: 18 MB over the facts themselves at 10,000 sessions, linear in the vault).
+        rows, facts = list(rows), list(facts)
+        note_rows = ((r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
                       r.lookalike, r.verdicts, r.cfg, r.note_findings, r.vfp, r.vault_findings,
                       _seal(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
                             r.lookalike, r.verdicts, r.cfg, r.note_findings, r.vfp,
                             r.vault_findings))
-                     for r in rows]
-        fact_rows = []
-        for f in facts:
-            data = encode(f)
-            fact_rows.append((f.path, f.hash, cfg, data, _seal(f.path, f.hash, cfg, data)))
+                     for r in rows)
+        fact_rows = ((f.path, f.hash, cfg, data, _seal(f.path, f.hash, cfg, data))
+                     for f in facts for data in (encode(f),))
         dropped = [(p,) for p in gone]
-        if not (note_rows or fact_rows or dropped):
+        if not (rows or facts or dropped):
             return
         try:
             with self._db:
