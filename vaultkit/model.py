@@ -279,8 +279,9 @@ class Comment(NamedTuple):
 class Note:
     path: str
     """Path relative to the vault root, POSIX separators."""
-    lines: tuple[str, ...]
-    """The note's lines (normalized text, no line endings)."""
+    lines: Sequence[str]
+    """The note's lines (normalized text, no line endings): a
+    :class:`vaultkit.positions.Lines` when parsed (one string; a tuple works too)."""
     frontmatter: Frontmatter | None = None
     body_line: int = 1
     """First line after the frontmatter."""

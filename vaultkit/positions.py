@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 from vaultkit.model import Span
 
@@ -109,6 +110,78 @@ class SourceText:
     def slice(self, span: Span) -> str:
         """The original text a span covers (line endings as written)."""
         return slice_text(self.original, span, self.original_line_starts)
+
+
+class Lines(Sequence[str]):
+    """A note's lines (normalized text, no line endings) held as the one string they
+    come from: the tuple of lines costs about 60 bytes a line more, and a process that
+    keeps parsed notes (the index, the language server) keeps every note's lines.
+
+    A read-only sequence equal to ``tuple(text.split("\n"))``: indexing finds a line
+    from where each starts (found once, when first asked), iterating splits the text,
+    a slice is a tuple.
+    """
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: array | None = None
+
+    def _line_starts(self) -> array:
+        if self._starts is None:
+            starts = array("I", [0])
+            text, add = self.text, starts.append
+            pos = text.find("\n")
+            while pos != -1:
+                add(pos + 1)
+                pos = text.find("\n", pos + 1)
+            self._starts = starts
+        return self._starts
+
+    def __len__(self) -> int:
+        return len(self._line_starts())
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, i: int | slice) -> str | tuple[str, ...]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        starts = self._line_starts()
+        count = len(starts)
+        if i < 0:
+            i += count
+        if not 0 <= i < count:
+            raise IndexError("line index out of range")
+        end = starts[i + 1] - 1 if i + 1 < count else len(self.text)
+        return self.text[starts[i]:end]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.text.split("\n"))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Lines):
+            return self.text == other.text
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # equal to the tuple it stands for, so hashed as it
+
+    def __add__(self, other: Iterable[str]) -> tuple[str, ...]:
+        return (*self, *other)
+
+    def __radd__(self, other: Iterable[str]) -> tuple[str, ...]:
+        return (*other, *self)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:  # a worker sends one string
+        return Lines, (self.text,)
+
+    def __repr__(self) -> str:
+        return f"Lines({len(self)} lines)"
 
 
 def line_columns(line_starts: Sequence[int], offsets: Iterable[int]) -> tuple[array, array]:

@@ -16,7 +16,7 @@ from vaultkit.parse.canvas import CANVAS_SUFFIX, parse_canvas
 from vaultkit.parse.inline import frontmatter_links, scan_inline
 from vaultkit.markers import find_region, scan
 from vaultkit.packed import merge, pack
-from vaultkit.positions import SourceText
+from vaultkit.positions import Lines, SourceText
 
 _HEADING_LINE = re.compile(r"#{1,6}(?:[ \t]|\Z)")
 _ATX = re.compile(r"(?P<prefix>[ \t>]*#{1,6})(?:[ \t]+(?P<text>.*?))??(?:[ \t]+#+)?[ \t]*\Z")
@@ -98,7 +98,7 @@ def parse_text(path: str, decoded: str) -> Note:
     sections = _sections(headings, inline.visible, source, fm.body_line)
     return Note(
         path=path,
-        lines=written.lines(),
+        lines=Lines(written.text),
         frontmatter=fm.frontmatter,
         body_line=fm.body_line,
         headings=headings,
