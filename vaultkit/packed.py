@@ -164,7 +164,15 @@ class Packed(Sequence[E], Generic[E]):
 
     def distinct(self) -> list[E]:
         """The first element of each shape, in document order."""
-        return [self._make(rows[0]) for rows in self._shape_index().values()]
+        if self._index is not None:
+            return [self._make(rows[0]) for rows in self._index.values()]
+        # asked of every note's tables by the vault-wide rules: found without building
+        # (and keeping, in a process holding every note's facts) the per-shape index
+        first: dict[int, int] = {}
+        for i, s in enumerate(self._shape):
+            if s not in first:
+                first[s] = i
+        return [self._make(i) for i in first.values()]
 
     def occurrences(self, element: E, limit: int) -> Iterator[tuple[E, int]]:
         """Every element shaped as ``element`` (one of :meth:`distinct`), at most ``limit``

@@ -40,3 +40,10 @@ def test_a_parsed_note_keeps_one_string() -> None:
     size = sys.getsizeof(as_tuple) + sum(sys.getsizeof(line) for line in as_tuple)
     assert sys.getsizeof(note.lines.text) < size / 2
     assert parse_note("n.md", ("# T\r\n" + text).encode()) == note  # equal notes, as before
+
+
+def test_heading_texts_are_shared() -> None:
+    # every session has "## Log", "## Context": one string for all of them
+    a, b = (parse_note(f"{n}.md", b"## Context\n\ntext\n\n## Log\n") for n in "ab")
+    assert [h.text for h in a.headings] == ["Context", "Log"]
+    assert all(x.text is y.text for x, y in zip(a.headings, b.headings))

@@ -50,6 +50,7 @@ def test_lookups_agree_with_the_plain_loops(data: bytes) -> None:
         for first in distinct(elements):
             for limit in (1, 2, sys.maxsize):
                 assert list(occurrences(table, first, limit)) == list(occurrences(elements, first, limit))
+        assert distinct(table) == distinct(elements)  # again, from the index occurrences built
         lines = {e.span.line for e in elements} | {1}
         for line in lines:
             assert between(table, line, line + 1) == between(elements, line, line + 1)
@@ -124,3 +125,11 @@ def test_a_table_come_back_is_small_and_equal() -> None:
         assert la._end_line is la._line
         assert back(empty.citations) is back(empty.citations) is EMPTY_CITATIONS
         assert back(empty.links) is EMPTY_LINKS
+
+
+def test_distinct_keeps_no_index() -> None:
+    # the vault-wide rules ask every note's tables for their distinct elements: in a
+    # process holding every note's facts, a per-shape index kept per table adds up
+    table = parse_note("n.md", LINE.encode()).links
+    assert [link.target for link in distinct(table)] == ["x", "x"]  # [[x]] and [[x|a]]
+    assert table._index is None

@@ -7,6 +7,7 @@ worker processes run.  Bad input never raises; it becomes a ``VK0xx`` problem.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 
 from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, Section, Span
@@ -198,7 +199,7 @@ def _heading(source: SourceText, block: RawBlock) -> Heading:
         content = ""
     else:
         start, end = m.span("text")
-        content = m.group("text")
+        content = sys.intern(m.group("text"))  # "Log", "Context": one string per worker's batch
     return Heading(level, content, Span(line_no, 1, line_no, len(line) + 1),
                    Span(line_no, start + 1, line_no, end + 1))
 
