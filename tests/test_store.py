@@ -177,3 +177,29 @@ def test_two_concurrent_runs_share_a_store(vault: Path, expected: list) -> None:
             assert b"Traceback" not in err
             assert json.loads(out) == expected
         assert findings(vault) == expected  # what they left behind is right too
+
+
+def test_a_run_kept_waiting_by_another_keeps_the_others_store(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Busy is not broken: a run that cannot write because another holds the file past
+    the timeout leaves its results unstored and the file -- the other run's -- in place
+    (it used to set the whole store aside, so the next lint parsed everything again)."""
+    import vaultkit.store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    first = Store(vault)
+    first.put_state("kept", b"the other run's")
+    first.close()
+    other = sqlite3.connect(first.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run writing, for longer than we wait
+    waiting = Store(vault)
+    waiting.put_state("mine", b"unstored")
+    waiting.close()
+    other.execute("ROLLBACK")
+    other.close()
+    again = Store(vault)
+    assert again.state("kept") == b"the other run's"
+    assert again.state("mine") is None
+    again.put_state("mine", b"stored now")
+    assert again.state("mine") == b"stored now"
+    again.close()

@@ -31,6 +31,10 @@ from vaultkit.files import VaultFiles
 from vaultkit.model import Finding
 from vaultkit.packed import decode_hook, encode_hook
 
+BUSY_TIMEOUT_S = 10.0
+"""How long a run waits for another run's write before giving up its own."""
+_BUSY = (5, 6)
+"""SQLITE_BUSY and SQLITE_LOCKED: the file is fine, another run is writing."""
 FORMAT = "vaultkit-store-6"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
@@ -169,12 +173,12 @@ class Store:
     def _open(self) -> sqlite3.Connection | None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                  check_same_thread=False)
         except (OSError, sqlite3.Error):
             return None
         try:
-            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(_SCHEMA)
@@ -204,6 +208,14 @@ class Store:
             except OSError:
                 pass
         return self._open()
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """A read or write failed.  Busy (another run held the file past the timeout):
+        this one's results go unstored, the file stays -- it holds the other run's.
+        Anything else means a damaged file: :meth:`_broken`."""
+        if getattr(error, "sqlite_errorcode", None) in _BUSY or "locked" in str(error):
+            return
+        self._broken()
 
     def _broken(self) -> None:
         """A read or write failed mid-run: stop using the store (and rebuild it at close)."""
@@ -239,8 +251,8 @@ class Store:
                 "SELECT path, size, mtime_ns, ino, hash, anchors, cites, generated_only, "
                 "lookalike, verdicts, cfg, note_findings, vfp, vault_findings, seal FROM notes " + where,
                 args).fetchall()
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
             return {}
         out: dict[str, NoteRow] = {}
         for (path, size, mtime, ino, hash_, anchors, cites, gen, like, verdicts, cfg, nf, vfp, vf,
@@ -284,8 +296,8 @@ class Store:
         try:
             row = self._db.execute("SELECT hash, cfg, data, seal FROM facts WHERE path = ?",
                                    (path,)).fetchone()
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
             return None
         if row is None or row[0] != hash or row[1] != cfg or not isinstance(row[2], bytes):
             return None
@@ -324,8 +336,8 @@ class Store:
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?)", fact_rows)
                 self._db.executemany("DELETE FROM notes WHERE path = ?", dropped)
                 self._db.executemany("DELETE FROM facts WHERE path = ?", dropped)
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
 
     # -- what layers above derive from a note, and their saved states ------------------
     def parts(self, kind: str, cfg: str) -> dict[str, tuple[str, bytes]]:
@@ -337,8 +349,8 @@ class Store:
         try:
             rows = self._db.execute("SELECT path, hash, data, seal FROM parts WHERE kind = ? AND cfg = ?",
                                     (kind, cfg)).fetchall()
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
             return {}
         out: dict[str, tuple[str, bytes]] = {}
         for path, hash_, data, seal in rows:
@@ -362,8 +374,8 @@ class Store:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany("INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?,?)", values)
                 self._db.executemany("DELETE FROM parts WHERE kind = ? AND path = ?", dropped)
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
 
     def state(self, name: str) -> bytes | None:
         """A payload saved under ``name`` (the last index plan), if sealed."""
@@ -371,8 +383,8 @@ class Store:
             return None
         try:
             row = self._db.execute("SELECT data, seal FROM states WHERE name = ?", (name,)).fetchone()
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
             return None
         if row is None or not isinstance(row[0], bytes) or row[1] != _seal(name, row[0]):
             return None
@@ -386,8 +398,8 @@ class Store:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute("INSERT OR REPLACE INTO states VALUES (?,?,?)",
                                  (name, data, _seal(name, data)))
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
 
     # -- the file list ----------------------------------------------------------------
     def files(self, key: str) -> StoredFiles | None:
@@ -406,8 +418,8 @@ class Store:
             return None
         try:
             return self._db.execute(sql, args).fetchone()
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
             return None
 
     def _put(self, sql: str, args: tuple[object, ...]) -> None:
@@ -417,8 +429,8 @@ class Store:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute(sql, args)
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as error:
+            self._failed(error)
 
     # -- the bibliography -------------------------------------------------------------
     def bibliography(self, kind: str, stamp: str) -> Bibliography | None:
