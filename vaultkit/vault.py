@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vaultkit.bib import Bibliography, load_bibliography
 from vaultkit.bib.locate import BibliographyFiles, locate as locate_bibliography
@@ -35,8 +34,6 @@ from vaultkit.safe_read import read_regular
 from vaultkit.schema import Schema, applicable, check_index_targets, load_schemas
 from vaultkit.store import Store, version_key
 
-if TYPE_CHECKING:
-    from vaultkit.index import IndexPlan
 
 __all__ = [
     "ALWAYS_SKIPPED", "NOTE_SUFFIX", "Vault", "VaultFiles", "discover", "find_root", "nfc",
@@ -237,14 +234,6 @@ class Vault:
             self._schemas_for[note.path] = applicable(self.schemas, note)
         return self._schemas_for[note.path]
 
-    @cached_property
-    def index_plan(self) -> "IndexPlan":
-        """What ``vaultkit index`` would write now (computed once, written never): from
-        the sessions' stored parts, parsing only the sessions that changed."""
-        from vaultkit.index import plan  # the facade's index job: not imported by a lint
-
-        return plan(self)
-
     @property
     def unsaved(self) -> frozenset[str]:
         """Paths whose current text is an editor's unsaved buffer (:meth:`update`)."""
@@ -309,8 +298,6 @@ class Vault:
         return self._mostly_stored()  # else the full run (in parallel) is the faster one
 
     def _stale_index(self) -> tuple[str, ...]:
-        if "index_plan" in self.__dict__:
-            return tuple(c.path for c in self.index_plan.stale if c.outcome != "create")
         from vaultkit.index import stale_index  # only when VK301 runs
 
         return stale_index(self)
@@ -326,7 +313,6 @@ class Vault:
             self._overlay[path] = data
         self.notes.forget(path)
         self._schemas_for.pop(path, None)
-        self.__dict__.pop("index_plan", None)
         if path in self.bibliography_files:
             self._reload_bibliography()
         exists = data is not None or os.path.lexists(self.root / path)
@@ -351,7 +337,6 @@ class Vault:
         path = nfc(path)
         self._overlay.pop(path, None)
         self.notes.forget(path)
-        self.__dict__.pop("index_plan", None)
         self.checker.remove(path)
         if path in self.bibliography_files:
             self._reload_bibliography()
