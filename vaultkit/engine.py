@@ -79,15 +79,25 @@ def active_rules(config: Config) -> tuple[ActiveRule, ...]:
     return tuple(out)
 
 
+def stored_per_note(rule: Rule) -> bool:
+    """Whether a rule's findings are cached in each note's row: the per-note rules, and
+    the vault-scoped ones that check one note from its facts.  A whole-vault rule
+    (``check_vault`` only) runs on each run that shows it and stores nothing."""
+    return rule.scope == "note" or (rule.scope == "vault" and hasattr(rule.module, "check"))
+
+
 def computed_rules(config: Config) -> tuple[ActiveRule, ...]:
-    """The rules whose findings are computed and cached: those of the config file, and
-    any the command line adds.  The command line's ``--select``/``--ignore`` then filters
-    what is shown (:func:`shown_codes`): a selection is a view of one cached result, as a
-    user expects, not a cold run of its own."""
-    shown = active_rules(config)
-    if config.cli_selection is None:
-        return shown
-    codes = {a.rule.code for a in (*shown, *active_rules(config.for_cache()))}
+    """The rules whose findings are computed and cached: those of the config file, the
+    off-by-default ones cached per note (VK204: cheap beside the rules it shares its
+    link resolution with), and any the command line adds.  The command line's
+    ``--select``/``--ignore`` then filters what is shown (:func:`shown_codes`): a
+    selection is a view of one cached result, as a user expects, not a cold run of its
+    own; so is ``--extend-select VK204`` (or VK207, VK301: whole-vault rules, which
+    run only when shown and are not part of the cache key, :func:`config_key`)."""
+    base = config.for_cache()
+    off = tuple(r.code for r in all_rules() if r.severity == "off" and stored_per_note(r))
+    codes = {a.rule.code for a in (*active_rules(config),
+                                   *active_rules(replace(base, extend_select=base.extend_select + off)))}
     return tuple(ActiveRule(r, s) for r in all_rules() if r.code in codes
                  and (s := _severity(r, config)) != "off")
 
@@ -304,10 +314,11 @@ def keep(findings: Iterable[Finding], config: Config,
 
 
 def config_key(config: Config, schemas: tuple[Schema, ...]) -> str:
-    """Everything besides a note's bytes that its findings depend on: the settings (but
-    the command line's selection, a filter) and the rules computed."""
+    """Everything besides a note's bytes that its stored findings depend on: the settings
+    (but the command line's selection, a filter) and the rules whose findings a row
+    holds (a whole-vault rule a command line adds changes nothing stored)."""
     active = [(a.rule.code, a.severity, sorted(rule_options(a.rule, config).items(), key=str))
-              for a in computed_rules(config)]
+              for a in computed_rules(config) if stored_per_note(a.rule)]
     blob = "\n".join([version_key(), code_stamp(), config.for_cache().fingerprint(), repr(schemas),
                       repr(active)])
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]

@@ -83,12 +83,39 @@ def test_a_plain_lint_after_a_selection_reads_its_cache(vault: Path, parsed: lis
     assert everything == lint(vault, use_cache=False)
 
 
-def test_a_rule_the_config_leaves_off_is_computed_when_asked(vault: Path, parsed: list[str]) -> None:
-    lint(vault)
+def case_mismatch(root: Path) -> None:
+    """A link that resolves only when case is ignored (VK204), in two files written now."""
+    (root / "Case Link.md").write_text("See [[attention is all you need]].\n", encoding="utf-8")
+    (root / "Attention Is All You Need.md").write_text("# Paper\n", encoding="utf-8")
+    backdate(root)
+
+
+@pytest.mark.parametrize("rule", ["VK204", "VK207"])
+def test_a_rule_off_by_default_asked_for_after_a_plain_lint(vault: Path, parsed: list[str],
+                                                            rule: str) -> None:
+    """VK204 is computed and cached with the rest (shown only when asked); VK207 looks at
+    the whole vault from its facts and stores nothing per note: asking for either parses
+    nothing, and the plain lint after it is warm too (one cache key).  VK301 (whole-vault
+    too): tests/index/test_index_incremental.py."""
+    case_mismatch(vault)
+    plain = lint(vault)
     parsed.clear()
-    asked = lint(vault, extend=("VK207",))  # off by default: not in the cached result
-    assert asked == lint(vault, extend=("VK207",), use_cache=False)
-    assert "VK207" in codes(asked)
+    asked = lint(vault, extend=(rule,))
+    assert parsed == []
+    assert asked == lint(vault, extend=(rule,), use_cache=False)
+    assert rule in codes(asked)
+    assert [row for row in asked if row[3] != rule] == plain
+    parsed.clear()
+    assert lint(vault) == plain
+    assert parsed == []
+
+
+def test_an_off_rule_is_not_shown_unless_asked(vault: Path) -> None:
+    """Computing VK204 with the rest never shows it unasked."""
+    case_mismatch(vault)
+    assert "VK204" not in codes(lint(vault))
+    assert "VK204" in codes(lint(vault, extend=("VK204",)))
+    assert "VK204" not in codes(lint(vault))
 
 
 def test_the_cli_selection_after_a_plain_lint(vault: Path, tmp_path: Path) -> None:
