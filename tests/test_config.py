@@ -53,6 +53,22 @@ def test_invalid_config_is_a_usage_error(tmp_path: Path, text: str, expected: st
         config_from(tmp_path, text)
 
 
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8))
+
+
+def test_an_alias_bomb_in_the_config_is_refused(tmp_path: Path) -> None:
+    """10^9 values through aliases: refused before anything walks it (was: the check of
+    the config against its JSON schema walked every one)."""
+    with pytest.raises(UsageError, match=r"\.vaultkit\.yaml: expands to more than 10,000 values"):
+        config_from(tmp_path, "select: [VK1]\n" + BILLION_LAUGHS)
+
+
+def test_a_few_aliases_in_the_config_are_fine(tmp_path: Path) -> None:
+    config = config_from(tmp_path, "ignore: &codes [VK209]\nrules: {VK201: {ignore: *codes}}\n")
+    assert config.ignore == ("VK209",) and config.options_for("VK201") == {"ignore": ["VK209"]}
+
+
 def test_fingerprint_changes_with_settings() -> None:
     assert Config().fingerprint() != Config(ignore=("VK1",)).fingerprint()
     assert Config().fingerprint() == Config().fingerprint()

@@ -51,3 +51,16 @@ def test_the_probe_sees_a_real_command() -> None:
     # the same probe does see the heavy modules when a command does real work
     _, modules = modules_after("rules")
     assert {"yaml", "jsonschema"} & modules or "vaultkit.checks" in modules
+
+
+def test_the_config_and_schemas_load_without_the_markdown_parser() -> None:
+    """The one YAML loader is core (vaultkit.yamlload): reading `.vaultkit.yaml` and the
+    schemas in rules/ needs PyYAML, not mistune nor vaultkit's note parser."""
+    probe = ("import json, sys; from vaultkit.config import load_config; "
+             "from vaultkit.schema import load_schemas; "
+             "print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=60)
+    modules = set(json.loads(done.stdout))
+    assert "yaml" in modules and "vaultkit.yamlload" in modules
+    assert not {m for m in modules if m.partition(".")[0] == "mistune" or m.startswith("vaultkit.parse")}

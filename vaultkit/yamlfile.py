@@ -18,8 +18,8 @@ import yaml
 from vaultkit import memo
 from vaultkit.errors import UsageError as UsageError  # re-exported: its old home
 from vaultkit.model import Span, deepest_key_span
-from vaultkit.parse.frontmatter import _key_spans, _NoteLoader
 from vaultkit.safe_read import read_regular
+from vaultkit.yamlload import MAX_EXPANDED_NODES, NoteLoader, expanded_size, key_spans
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,13 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
         text = read_regular(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{name}: cannot read: {error}") from error
-    loader = _NoteLoader(text)
+    loader = NoteLoader(text)
     loader.duplicates = []
     try:
         node = loader.get_single_node()
+        if node is not None and expanded_size(node) > MAX_EXPANDED_NODES:
+            raise UsageError(f"{name}: expands to more than {MAX_EXPANDED_NODES:,} values "
+                             "through aliases; refusing to load it")
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -62,7 +65,7 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
             f"{name}:{dup.start_mark.line + 1}:{dup.start_mark.column + 1}: duplicate key "
             f"'{dup.value}' (first on line {first.start_mark.line + 1})"
         )
-    spans = tuple(_key_spans(node, 1, text)) if node is not None else ()
+    spans = tuple(key_spans(node, 1, text)) if node is not None else ()
     return YamlDocument(name, data, spans)
 
 
