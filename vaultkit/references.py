@@ -165,9 +165,14 @@ class Resolver:
         Five link rules, the orphan check and the index all ask about the same links:
         each answer is computed once per vault load -- and once per distinct target, not
         per link: where a link leads does not depend on its span or label (a line of
-        180,000 ``[[x]]`` resolves ``x`` once).
+        180,000 ``[[x]]`` resolves ``x`` once).  Nor on the note it is written in, but
+        for that note's folder (relative paths, the nearer of two names): keyed by
+        folder, the memo holds a vault's distinct targets, not one answer per link of
+        every note (a cold lint's largest growth after the workers).  An empty target
+        (``[[#heading]]``) is the note itself.
         """
-        key = (link.kind, link.target, link.fragment, link.is_url, source)
+        where = source if not link.target else posixpath.dirname(source)
+        key = (link.kind, link.target, link.fragment, link.is_url, where)
         cached = self._cache.get(key)
         if cached is None:
             cached = self._cache[key] = self._resolve(link, source)

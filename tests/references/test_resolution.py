@@ -94,3 +94,28 @@ def test_resolution(vault: Vault, source: str, markdown: str, status: str, path:
 def test_resolver_is_built_from_the_vault(vault: Vault) -> None:
     assert isinstance(vault.resolver, Resolver)
     assert "asset/unique.png" in vault.files.path_set
+
+
+def test_one_answer_per_folder_not_per_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo is keyed by the linking note's folder: a link asked from every note of a
+    folder is resolved once, yet what depends on the folder (the nearer of two names) or
+    on the note itself (``[[#heading]]``) is still answered for each."""
+    root = write_vault(tmp_path, FILES)
+    resolver = Vault.load(root, use_cache=False).resolver
+    computed: list[str] = []
+    real = Resolver._resolve
+
+    def counting(self: Resolver, link, source: str):  # type: ignore[no-untyped-def]
+        computed.append(source)
+        return real(self, link, source)
+
+    monkeypatch.setattr(Resolver, "_resolve", counting)
+    (notes,) = parse_text("sessions/x.md", "[[notes]]\n").links
+    (here,) = parse_text("sessions/x.md", "[[#Log]]\n").links
+    for n in range(20):
+        assert resolver.resolve(notes, f"sessions/s{n}.md").path == "sessions/notes.md"
+    assert computed == ["sessions/s0.md"]
+    assert resolver.resolve(notes, "papers/y.md").status == "ambiguous"
+    assert resolver.resolve(notes, "a/z.md").path == "a/notes.md"
+    assert [resolver.resolve(here, f"sessions/s{n}.md").path for n in range(3)] == [
+        "sessions/s0.md", "sessions/s1.md", "sessions/s2.md"]
