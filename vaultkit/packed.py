@@ -340,6 +340,44 @@ def _intern(value: Any) -> Any:
     return sys.intern(value) if type(value) is str else value
 
 
+T = TypeVar("T")
+
+
+class Sharer:
+    """One copy of each equal value among the facts a process holds of every note (the
+    linter's main process until the vault-wide rules have run): the same heading at the
+    same place, the same citation of the same paper, the same code span or tag comes
+    back from the workers in hundreds of notes, each note's copy pickled apart.
+
+    Only immutable values of one type are shared (a ``Word`` is never handed out for an
+    equal plain tuple).  Holding a value keeps it alive as long as the sharer: make one
+    per run, not per process.
+    """
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def one(self, value: T) -> T:
+        found = self._seen.setdefault(value, value)
+        return found if type(found) is type(value) else value
+
+    def each(self, values: tuple[T, ...]) -> tuple[T, ...]:
+        """The tuple with each item shared, itself shared (an equal tuple of equal items)."""
+        if not values:
+            return ()
+        one = self.one
+        return one(tuple(one(v) for v in values))
+
+    def table(self, table: Packed[E]) -> Packed[E]:
+        """``table`` with its shapes shared (in place: call it before anyone reads it)."""
+        shapes, one = table._shapes, self.one
+        for i, shape in enumerate(shapes):
+            shapes[i] = one(shape)
+        return table
+
+
 def encode_hook(value: object) -> object:
     """For msgspec: a table is stored as plain lists (:meth:`Packed.to_data`)."""
     if isinstance(value, Packed):

@@ -133,3 +133,21 @@ def test_distinct_keeps_no_index() -> None:
     table = parse_note("n.md", LINE.encode()).links
     assert [link.target for link in distinct(table)] == ["x", "x"]  # [[x]] and [[x|a]]
     assert table._index is None
+
+
+def test_a_sharer_hands_out_one_copy_of_equal_values() -> None:
+    from vaultkit.model import Word
+    from vaultkit.packed import Sharer
+
+    sharer = Sharer()
+    a = parse_note("a.md", ("## Log\nsee @" + "vaswaniAttentionAllYou2017\n").encode())
+    b = parse_note("b.md", ("## Log\nand @" + "vaswaniAttentionAllYou2017\n").encode())
+    ha, hb = sharer.each(pickle.loads(pickle.dumps(a.headings))), sharer.each(pickle.loads(pickle.dumps(b.headings)))
+    assert ha == a.headings and ha is hb and ha[0] is hb[0]
+    ca, cb = (sharer.table(pickle.loads(pickle.dumps(n.citations))) for n in (a, b))
+    assert (ca, cb) == (a.citations, b.citations)  # positions are each table's own
+    assert ca._shapes[0] is cb._shapes[0]
+    # equal but of another type is never handed out: a block id is a plain tuple
+    word = Word("x", Span(1, 1, 1, 2))
+    assert type(sharer.one(("x", Span(1, 1, 1, 2)))) is tuple
+    assert type(sharer.one(word)) is Word and sharer.each(()) == ()
