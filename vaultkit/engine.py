@@ -29,6 +29,7 @@ from vaultkit.bib import Bibliography
 from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, NoteSummary, VaultFacts
 from vaultkit.files import DOCUMENT_SUFFIXES, DOUBT_NS, VaultFiles
 from vaultkit.model import Finding, Note, Problem, Span
+from vaultkit.packed import Sharer
 from vaultkit.parse.note import parse_note
 from vaultkit.safe_read import read_regular
 from vaultkit.schema import Schema, applicable, builtin_rules_dir, lookalikes
@@ -424,6 +425,23 @@ def _checked(note: Note, digest: str, stat: Stat | None, config: Config,
     return NoteResult(note.path, stat, digest, False, kept, facts, verdicts, derived)
 
 
+def _shared(facts: NoteFacts, sharer: Sharer) -> NoteFacts:
+    """``facts`` with the parts other notes repeat held once: this process keeps every
+    note's facts until the vault-wide rules have run."""
+    each = sharer.each
+    return replace(facts, headings=each(facts.headings), block_ids=each(facts.block_ids),
+                   links=sharer.table(facts.links), citations=sharer.table(facts.citations),
+                   code_spans=each(facts.code_spans), key_words=each(facts.key_words),
+                   tags=each(facts.tags), schemas=each(facts.schemas),
+                   directives=each(facts.directives), lookalike=each(facts.lookalike),
+                   link_sources=each(facts.link_sources))
+
+
+def _encoded(findings: Collection[Finding]) -> bytes:
+    """Findings in their stored form; no findings (most notes) one shared ``b"[]"``."""
+    return encode(list(findings)) if findings else b"[]"
+
+
 def _lines(text: str) -> frozenset[str]:
     return frozenset(text.split("\n")) if text else frozenset()
 
@@ -478,6 +496,8 @@ class Checker:
                                 full_bibliography=full_bibliography, summary=self._summary,
                                 prefetch=self._check_rows, every_note=self._every_note)
         self._results: dict[str, NoteResult] = {}
+        self._sharer = Sharer()
+        """Equal parts of many notes' facts held once (:class:`vaultkit.packed.Sharer`)."""
         self._dirty: dict[str, NoteRow] = {}
         self._fresh_facts: dict[str, NoteFacts] = {}
         self._gone: set[str] = set()
@@ -560,13 +580,19 @@ class Checker:
         return result
 
     def _take(self, result: NoteResult) -> None:
-        self._results[result.path] = result
+        # a result is kept only when no row stands for it (an unreadable note's VK002):
+        # a row holds the findings, the facts map the facts
+        if result.stat is None:
+            self._results[result.path] = result
+        else:
+            self._results.pop(result.path, None)
         if result.derived is not None:
             self.derived[result.path] = (result.hash, result.derived)
         if result.facts is not None and result.path not in self._live:  # unsaved text wins
-            self.facts.notes.set(result.facts)
+            facts = _shared(result.facts, self._sharer)
+            self.facts.notes.set(facts)
             if result.stat is not None:
-                self._fresh_facts[result.path] = result.facts
+                self._fresh_facts[result.path] = facts
         if result.stat is None:  # unreadable now: whatever was stored is not its state
             if self.rows.pop(result.path, None) is not None:
                 self._gone.add(result.path)
@@ -579,9 +605,9 @@ class Checker:
         else:
             assert result.facts is not None
             facts = result.facts
-            row = NoteRow(result.path, result.stat, result.hash, facts.anchors, facts.cites,
-                          facts.generated_only, "\n".join(facts.lookalike), result.verdicts,
-                          self.cfg, encode(list(result.findings)), "", b"[]")
+            row = NoteRow(result.path, result.stat, result.hash, self._sharer.one(facts.anchors),
+                          facts.cites, facts.generated_only, "\n".join(facts.lookalike),
+                          result.verdicts, self.cfg, _encoded(result.findings), "", b"[]")
         self.rows[result.path] = self._dirty[result.path] = row
 
     def refresh(self, jobs: int | None = None,
@@ -684,7 +710,7 @@ class Checker:
                 cached = [] if facts is None else list(
                     keep(run.note_findings(facts), self.config, self.facts.note))
                 if vfp is not None:
-                    row = replace(row, vfp=vfp, vault_findings=encode(cached))
+                    row = replace(row, vfp=vfp, vault_findings=_encoded(cached))
                     self.rows[path] = self._dirty[path] = row
             out.extend(note_findings)
             out.extend(cached)

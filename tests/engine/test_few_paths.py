@@ -291,3 +291,16 @@ def test_which_keys_may_share_a_file_name(tmp_path: Path, bib: str, papers: list
         files[f"papers/@{paper}.md"] = "# Paper\n"
     root = write_vault(tmp_path / "v", files)
     assert Vault.load(root).facts.may_share_a_file_name(key) is may
+
+
+def test_the_checker_holds_equal_parts_of_notes_facts_once(tmp_path: Path) -> None:
+    # the cold lint's main process holds every note's facts until the vault-wide rules
+    # run: what many notes repeat (the sections of a template, a paper cited by many)
+    # comes back from each worker apart and is kept once
+    files = {f"sessions/2023-01-{d:02d}.md": SESSION.format(date=f"2023-01-{d:02d}") for d in range(1, 4)}
+    vault = Vault.load(write_vault(tmp_path, files), use_cache=False)
+    plain = Vault.load(tmp_path, use_cache=False)
+    assert vault.lint() == plain.lint()
+    a, b = (vault.facts.note(p) for p in sorted(files)[:2])
+    assert a.headings[0] != b.headings[0] and a.headings[1:] == b.headings[1:]
+    assert a.headings[1] is b.headings[1]  # "## tl;dr" on the same line of both
