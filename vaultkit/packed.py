@@ -167,12 +167,15 @@ class Packed(Sequence[E], Generic[E]):
         if self._index is not None:
             return [self._make(rows[0]) for rows in self._index.values()]
         # asked of every note's tables by the vault-wide rules: found without building
-        # (and keeping, in a process holding every note's facts) the per-shape index
-        first: dict[int, int] = {}
-        for i, s in enumerate(self._shape):
-            if s not in first:
-                first[s] = i
-        return [self._make(i) for i in first.values()]
+        # (and keeping, in a process holding every note's facts) the per-shape index,
+        # and without a Python step per element (five rules ask a line of 1.8 million):
+        # the shapes in order of first appearance, then each one's first place, searched
+        # from the place of the one before it (it appears first after that one)
+        shape, out, at = self._shape, [], -1
+        for s in dict.fromkeys(shape):
+            at = shape.index(s, at + 1)
+            out.append(self._make(at))
+        return out
 
     def occurrences(self, element: E, limit: int) -> Iterator[tuple[E, int]]:
         """Every element shaped as ``element`` (one of :meth:`distinct`), at most ``limit``
