@@ -53,6 +53,9 @@ CASES = [
     ("at the very end", "cites smith2019", [("smith2019", 6, 15)]),
     ("trailing punctuation left out", "(smith2019).", [("smith2019", 1, 10)]),
     ("after punctuation no word starts", "abc..smith2019", []),
+    ("a key on a later line only", "no year here\nbut lee2020b here", [("lee2020b", 17, 25)]),
+    ("keys on two lines", "smith2019\nx lee2020b\n", [("smith2019", 0, 9), ("lee2020b", 12, 20)]),
+    ("two keys on one line", "smith2019 and lee2020b", [("smith2019", 0, 9), ("lee2020b", 14, 22)]),
 ]
 
 
