@@ -445,6 +445,7 @@ def _settle(vault: "IndexedVault", result: IndexPlan) -> None:
             checker.remove(change.path)
     checker.refresh(vault.jobs)
     checker.save()
+    parts.keep_derived(vault)
     for change in result.changes:
         if change.digest is not None:  # unchanged, its bytes not kept: the row says it still is
             if not _as_read(vault, change):

@@ -234,6 +234,16 @@ def gather(vault: "IndexedVault") -> Gathered:
     return Gathered(vault, cfg, blobs, read_unsaved, exact)
 
 
+def keep_derived(vault: "IndexedVault") -> None:
+    """Store the parts of the notes parsed since :func:`gather` (the index notes the run
+    wrote, parsed again for the linter): the next run knows them from their hashes and
+    need not read their facts to learn they are not sessions."""
+    checker = vault.checker
+    if checker.derived:
+        vault.store.put_parts(KIND, key(vault), [(p, h, d) for p, (h, d) in checker.derived.items()])
+        checker.derived.clear()
+
+
 def _is_session(vault: "IndexedVault", names: tuple[str, ...]) -> bool:
     wanted = set(names)
     return session_schema_of(tuple(s for s in vault.schemas if s.name in wanted)) is not None
