@@ -203,3 +203,26 @@ def test_a_run_kept_waiting_by_another_keeps_the_others_store(
     again.put_state("mine", b"stored now")
     assert again.state("mine") == b"stored now"
     again.close()
+
+
+def test_parts_read_by_path_and_their_hashes_without_payloads(vault: Path) -> None:
+    """What the index asks of the parts table after a change: every note's hash (and
+    whether it has a part at all) without the payloads, then the payloads of a few."""
+    store = Store(vault)
+    store.put_parts("k", "cfg", [("a.md", "h1", b'{"x":1}'), ("b.md", "h2", b"null"), ("c.md", "h3", b"[]")])
+    store.put_parts("k", "other", [("d.md", "h4", b"[]")])
+    store.put_parts("j", "cfg", [("a.md", "h9", b"[]")])
+    assert store.part_hashes("k", "cfg", b"null") == {"a.md": ("h1", False), "b.md": ("h2", True),
+                                                      "c.md": ("h3", False)}
+    assert store.parts_of("k", "cfg", ["c.md", "a.md", "zz.md"]) == {"a.md": ("h1", b'{"x":1}'),
+                                                                     "c.md": ("h3", b"[]")}
+    assert store.parts_of("k", "cfg", [f"n{i}.md" for i in range(1200)] + ["b.md"]) == {"b.md": ("h2", b"null")}
+    store.close()
+    db = sqlite3.connect(store.path)
+    db.execute("UPDATE parts SET data = ? WHERE path = 'a.md' AND kind = 'k'", (b'{"x":2}',))  # a bit flip
+    db.commit()
+    db.close()
+    again = Store(vault)
+    assert again.parts_of("k", "cfg", ["a.md", "c.md"]) == {"c.md": ("h3", b"[]")}  # the seal says no
+    assert again.parts("k", "cfg") == again.parts_of("k", "cfg", ["a.md", "b.md", "c.md"])
+    again.close()

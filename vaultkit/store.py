@@ -359,6 +359,41 @@ class Store:
                 out[path] = (hash_, data)
         return out
 
+    def part_hashes(self, kind: str, cfg: str, empty: bytes) -> dict[str, tuple[str, bool]]:
+        """Path -> (content hash, whether the payload is ``empty``) of every ``kind`` row
+        computed under ``cfg``, payloads not read: which notes have a part, and of what
+        bytes.  Not sealed here: :meth:`parts_of` checks the seal of what it reads."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, hash, data = ? FROM parts WHERE kind = ? AND cfg = ?",
+                                    (empty, kind, cfg)).fetchall()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}
+        return {path: (hash_, bool(is_empty)) for path, hash_, is_empty in rows
+                if isinstance(path, str) and isinstance(hash_, str)}
+
+    def parts_of(self, kind: str, cfg: str, paths: list[str]) -> dict[str, tuple[str, bytes]]:
+        """:meth:`parts` of ``paths`` only (keyed reads, a few hundred a query)."""
+        if self._db is None:
+            return {}
+        out: dict[str, tuple[str, bytes]] = {}
+        for start in range(0, len(paths), 500):
+            chunk = tuple(paths[start:start + 500])
+            try:
+                rows = self._db.execute(
+                    f"SELECT path, hash, data, seal FROM parts WHERE kind = ? AND cfg = ? "
+                    f"AND path IN ({','.join('?' * len(chunk))})", (kind, cfg, *chunk)).fetchall()
+            except sqlite3.Error as error:
+                self._failed(error)
+                return out
+            for path, hash_, data, seal in rows:
+                if (isinstance(path, str) and isinstance(hash_, str) and isinstance(data, bytes)
+                        and seal == _seal(kind, path, hash_, cfg, data)):
+                    out[path] = (hash_, data)
+        return out
+
     def put_parts(self, kind: str, cfg: str, rows: Iterable[tuple[str, str, bytes]],
                   gone: Iterable[str] = ()) -> None:
         """Store (path, content hash, payload) rows of ``kind``; drop the ``gone`` paths'."""
