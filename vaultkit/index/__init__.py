@@ -283,12 +283,11 @@ def _build(vault: "IndexedVault", gathered: parts.Gathered, paper_path: Callable
     names: dict[str, tuple[str, ...]] = {}
 
     def read() -> Iterator[parts.SessionPart]:
-        for part in gathered.parts():
+        for part in gathered.parts(drop=True):  # each read once: the encoded ones are let go
             names[part.session.path] = ledger.link_names(part)
             yield part
 
     reading = assemble(read(), lambda link, source: vault.facts.resolve(link, source).path, paper_path)
-    gathered.blobs.clear()  # every part is read: the encoded ones are not needed again
     draft = ledger.Draft(ledger.entries(reading, gathered.hashes, names), [])
     built = pages.build(vault, paper_path, reading)  # its pages come one at a time
     draft.indexed = sorted(built.indexed)

@@ -83,62 +83,78 @@ def _decode(data: bytes, path: str) -> SessionPart | None:
 
 
 class Gathered:
-    """Every session's part: kept encoded, decoded (and checked against the
-    bibliography) only when asked for, so a run that needs a few sessions' parts
-    decodes only those."""
+    """Every session's part: known by its content hash, read from the store (and
+    checked against the bibliography) only when asked for, so a run that needs a few
+    sessions' parts reads and decodes only those."""
 
-    def __init__(self, vault: "IndexedVault", cfg: str, blobs: dict[str, tuple[str, bytes]],
+    def __init__(self, vault: "IndexedVault", cfg: str, hashes: dict[str, str], held: dict[str, bytes],
                  unsaved: dict[str, SessionPart], exact: bool) -> None:
         self.vault, self._cfg = vault, cfg
-        self.blobs = blobs
-        """Path -> (content hash, encoded part) of every session not open with unsaved text."""
+        self.hashes = hashes
+        """Path -> the content hash of the part of every session not open with unsaved text."""
+        self._held = held
+        """Path -> encoded part, of the parts made in this run (the others are in the store)."""
         self.unsaved = unsaved
         """Path -> part of the sessions read from an editor's unsaved text."""
         self.exact = exact
         """Every part is of the bytes the checker's rows hold (nothing unsaved, nothing
         changed on disk meanwhile): the plan made from them describes the stored state."""
-        self.hashes: dict[str, str] = {p: digest for p, (digest, _) in blobs.items()}
-        """Path -> the content hash each part was made from."""
         self._url_key = _url_key(vault)
         self._fresh: list[tuple[str, str, bytes]] = []
 
     @property
     def paths(self) -> list[str]:
         """Every session, in path order."""
-        return sorted({*self.blobs, *self.unsaved})
+        return sorted({*self.hashes, *self.unsaved})
 
-    def part(self, path: str) -> SessionPart | None:
-        """The part of one session, made again here when the stored one does not hold."""
+    def part(self, path: str, data: bytes | None = None) -> SessionPart | None:
+        """The part of one session (its encoded ``data`` when read already), made again
+        here when the stored one does not hold."""
         if path in self.unsaved:
             return self.unsaved[path]
-        got = self.blobs.get(path)
-        if got is None:
+        if path not in self.hashes:
             return None
-        digest, data = got
-        part = _decode(data, path)
+        if data is None:
+            data = self._held.get(path)
+        if data is None:
+            got = self.vault.store.parts_of(KIND, self._cfg, [path]).get(path)
+            data = got[1] if got is not None and got[0] == self.hashes[path] else None
+        part = _decode(data, path) if data is not None else None
         url_key = self._url_key
         if part is None or any(url_key(target) != named for target, named in part.sources):
             def source_key(link: Link) -> str | None:
                 return url_key(link.target) if link.is_url else None
             part, again, data = _read_again(self.vault, path, source_key)
             if part is None:
-                self.blobs.pop(path, None)
                 self.hashes.pop(path, None)
+                self._held.pop(path, None)
                 return None
             self._fresh.append((path, again, data))
-            self.blobs[path] = (again, data)
+            self._held[path] = data
             self.hashes[path] = again
             row = self.vault.checker.rows.get(path)
             if row is None or again != row.hash:
                 self.exact = False
         return part
 
-    def parts(self, paths: "Iterable[str] | None" = None) -> Iterator[SessionPart]:
-        """The parts of ``paths`` (default: every session), in the order given."""
-        for path in self.paths if paths is None else paths:
-            part = self.part(path)
-            if part is not None:
-                yield part
+    def parts(self, paths: "Iterable[str] | None" = None, *, drop: bool = False) -> Iterator[SessionPart]:
+        """The parts of ``paths`` (default: every session), in the order given, read
+        from the store a few hundred at a time; ``drop``: forget the encoded parts of
+        this run as they are taken (each is wanted once)."""
+        wanted = self.paths if paths is None else list(paths)
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start:start + _BATCH]
+            stored = self.vault.store.parts_of(
+                KIND, self._cfg, [p for p in batch if p not in self._held and p in self.hashes])
+            for path in batch:
+                got = stored.get(path)
+                data = self._held.pop(path, None) if drop else None
+                part = self.part(path, data if data is not None else (
+                    got[1] if got is not None and got[0] == self.hashes.get(path) else None))
+                if drop:
+                    self._held.pop(path, None)
+                if part is not None:
+                    yield part
         self.keep()
 
     def keep(self) -> None:
@@ -146,6 +162,9 @@ class Gathered:
         if self._fresh:
             self.vault.store.put_parts(KIND, self._cfg, self._fresh)
             self._fresh = []
+
+
+_BATCH = 256
 
 
 def key(vault: "IndexedVault") -> str:
@@ -174,7 +193,7 @@ def gather(vault: "IndexedVault") -> Gathered:
     the rest parsed now (in the linter's workers, which store their findings too)."""
     checker = prepare(vault)
     cfg = key(vault)
-    stored = vault.store.parts(KIND, cfg)
+    stored = vault.store.part_hashes(KIND, cfg, _NOT_A_SESSION)  # path -> (hash, not a session)
     unsaved = vault.unsaved
     documents = [p for p in checker.facts.files.documents if p.lower().endswith(".md")]
     missing = []
@@ -189,7 +208,7 @@ def gather(vault: "IndexedVault") -> Gathered:
             if facts is not None and facts.readable and _is_session(vault, facts.schemas):
                 missing.append(path)
             else:
-                stored[path] = (row.hash, _NOT_A_SESSION)
+                stored[path] = (row.hash, True)
                 known_not.append((path, row.hash, _NOT_A_SESSION))
     if missing:  # stored by a lint (which makes no parts): parse them again, in workers
         checker.refresh(vault.jobs, vault.progress, also=set(missing))
@@ -199,7 +218,8 @@ def gather(vault: "IndexedVault") -> Gathered:
     def source_key(link: Link) -> str | None:
         return url_key(link.target) if link.is_url else None
 
-    blobs: dict[str, tuple[str, bytes]] = {}
+    hashes: dict[str, str] = {}
+    held: dict[str, bytes] = {}
     read_unsaved: dict[str, SessionPart] = {}
     fresh = known_not
     exact = True
@@ -218,20 +238,23 @@ def gather(vault: "IndexedVault") -> Gathered:
         if made is not None:
             digest, data = made
             fresh.append((path, digest, data))
+            empty = data == _NOT_A_SESSION
+            if not empty:
+                held[path] = data
         else:
             got = stored.get(path)
             if got is None or got[0] != row.hash:
                 continue  # not a session (no part was missing above)
-            digest, data = got
+            digest, empty = got
         if digest != row.hash:
             exact = False
-        if data != _NOT_A_SESSION:
-            blobs[path] = (digest, data)
+        if not empty:
+            hashes[path] = digest
     gone = [p for p in stored if p not in checker.rows]
     vault.store.put_parts(KIND, cfg, fresh, gone)
     checker.derived.clear()
     checker.save()  # the notes parsed for their parts: their findings and facts too
-    return Gathered(vault, cfg, blobs, read_unsaved, exact)
+    return Gathered(vault, cfg, hashes, held, read_unsaved, exact)
 
 
 def keep_derived(vault: "IndexedVault") -> None:
