@@ -174,7 +174,7 @@ def test_a_tick_made_while_index_plans_is_kept(tmp_path: Path, monkeypatch: pyte
     root = write_vault(tmp_path / "vault", QUESTION_VAULT)
     assert run("index", "--vault", str(root))[0] == 0
     questions = root / "Questions.md"
-    build = index_module.pages.build
+    build = index_module._build
 
     def build_then_tick(*args, **kwargs):  # type: ignore[no-untyped-def]
         built = build(*args, **kwargs)
@@ -183,7 +183,7 @@ def test_a_tick_made_while_index_plans_is_kept(tmp_path: Path, monkeypatch: pyte
                              encoding="utf-8")
         return built
 
-    monkeypatch.setattr(index_module.pages, "build", build_then_tick)
+    monkeypatch.setattr(index_module, "_build", build_then_tick)
     assert run("index", "--vault", str(root))[0] == 0
     closed = questions.read_text(encoding="utf-8").split("## Closed", 1)[1]
     assert "- [x] **question** Why GPT-J?" in closed

@@ -56,16 +56,20 @@ def mtimes(root: Path) -> dict[str, int]:
     return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
-def edit_after_planning(monkeypatch: pytest.MonkeyPatch, edit) -> None:
-    """Run ``edit`` between plan and apply: the user saved while vaultkit was planning."""
-    real_plan = index_module.plan
+def edit_after_planning(monkeypatch: pytest.MonkeyPatch, edit, path: str = "papers/@alpha2020.md") -> None:
+    """Run ``edit`` once ``path`` is planned and before it is written: the user saved
+    while vaultkit was planning (each note is written as soon as it is planned)."""
+    real_plan_file = index_module._plan_file
+    edited: list[str] = []
 
-    def plan_then_edit(*args, **kwargs):
-        result = real_plan(*args, **kwargs)
-        edit()
-        return result
+    def plan_then_edit(vault, planned: str, *args, **kwargs):
+        change = real_plan_file(vault, planned, *args, **kwargs)
+        if planned == path and not edited:
+            edited.append(planned)
+            edit()
+        return change
 
-    monkeypatch.setattr(index_module, "plan", plan_then_edit)
+    monkeypatch.setattr(index_module, "_plan_file", plan_then_edit)
 
 
 # -- 1. compare-and-swap -----------------------------------------------------------------
@@ -122,7 +126,7 @@ def test_a_note_created_by_hand_meanwhile_is_not_replaced(tmp_path: Path, monkey
     root = vault(tmp_path)
     note = root / "papers" / "@beta2020.md"
     edit_after_planning(monkeypatch, lambda: (note.parent.mkdir(exist_ok=True),
-                                              note.write_bytes(b"# Beta, my notes\n")))
+                                              note.write_bytes(b"# Beta, my notes\n")), "papers/@beta2020.md")
     code, _, err = run(root)
     assert code == 0, err
     data = note.read_bytes()

@@ -171,7 +171,8 @@ def _ends_with_blank_line(data: bytes) -> bool:
     return len(breaks) >= 2 and breaks[-1].end() == len(tail) and breaks[-2].end() == breaks[-1].start()
 
 
-def plan(vault: "IndexedVault", prune: bool = False, *, reuse: bool = False) -> IndexPlan:
+def plan(vault: "IndexedVault", prune: bool = False, *, reuse: bool = False, write: bool = False,
+         attempts: int = ATTEMPTS) -> IndexPlan:
     """What ``vaultkit index`` would write: per index note, the bytes it has and should have.
 
     Sessions are read from their stored parts (:mod:`parts`), parsed only when their
@@ -179,6 +180,10 @@ def plan(vault: "IndexedVault", prune: bool = False, *, reuse: bool = False) -> 
     (:mod:`state`) that wrote nothing is returned as it is, at the cost of a few store
     reads.  An unchanged note carries no bytes (``old`` and ``new`` are ``None``; its
     content hash is ``digest`` when known): only what is to be written is held.
+
+    With ``write``, the plan is applied as it is made (what :func:`apply` does, one
+    note at a time): each note is written as soon as it is planned, and its bytes are
+    let go -- a first index never holds every note it writes.
     """
     before = state.fingerprint(vault, prune)
     if reuse:
@@ -186,7 +191,13 @@ def plan(vault: "IndexedVault", prune: bool = False, *, reuse: bool = False) -> 
         if saved is not None and all(o in ("unchanged", "skip") for _, o in saved.outcomes):
             vault.checker.save()  # the stat pass may have settled rows in doubt
             return _replayed(saved)
-    result, exact = _plan(vault, prune)
+    if write:
+        result = IndexPlan()
+        with _Writer(vault, result, attempts) as writer:
+            exact = _plan(vault, prune, result, writer)
+    else:
+        result = IndexPlan()
+        exact = _plan(vault, prune, result)
     result.fingerprint = before
     result.prune = prune
     if (before is not None and exact and state.fingerprint(vault, prune) == before
@@ -194,6 +205,8 @@ def plan(vault: "IndexedVault", prune: bool = False, *, reuse: bool = False) -> 
         state.save(vault, prune, before, ((c.path, c.outcome) for c in result.changes), result)
         if not result.stale:
             _save_ledger(vault, result, [c for c in result.changes if c.outcome == "unchanged"], lambda c: c.old)
+    if write:
+        _settle(vault, result)
     return result
 
 
@@ -235,10 +248,12 @@ def _replayed(saved: "state.SavedPlan") -> IndexPlan:
     return result
 
 
-def _plan(vault: "IndexedVault", prune: bool) -> tuple[IndexPlan, bool]:
+def _plan(vault: "IndexedVault", prune: bool, result: IndexPlan, writer: "_Writer | None" = None) -> bool:
+    """Plan every index note into ``result`` (each written at once by ``writer``, if
+    any); whether the plan is of the stored state (:attr:`parts.Gathered.exact`)."""
     config = vault.config.index
-    result = IndexPlan()
     template = config.path
+    take = result.changes.append if writer is None else (lambda c: result.changes.append(writer.write(c)))
 
     def paper_path(key: str) -> str:
         return template.replace("{key}", sanitize_key(key))
@@ -264,34 +279,80 @@ def _plan(vault: "IndexedVault", prune: bool) -> tuple[IndexPlan, bool]:
             "Please report this with the note.")))
     for page in planned:
         if isinstance(page, tuple):
-            result.changes.append(Change(page[0], "unchanged", None, None, digest=page[1]))
+            take(Change(page[0], "unchanged", None, None, digest=page[1]))
         else:
-            result.changes.append(_plan_file(vault, page.path, page.region, page.body, page.create, result))
+            take(_plan_file(vault, page.path, page.region, page.body, page.create, result))
     if prune and built.failed:
         # a session that could not be read may be the only one citing a paper
         result.refused_prune = (f"refusing to prune: {len(built.failed)} session(s) could not "
                                 "be indexed (VK000 above)")
     elif prune:
-        _plan_prune(vault, built.indexed, result)
-    return result, gathered.exact
+        _plan_prune(vault, built.indexed, result, take)
+    return gathered.exact
 
 
 def _build(vault: "IndexedVault", gathered: parts.Gathered, paper_path: Callable[[str], str]
            ) -> tuple[pages.Built, ledger.Draft]:
-    """Every index note's region, from the sessions' parts (dropped on return, before
-    the notes are read and spliced), and the sessions' entries of the ledger."""
-    names: dict[str, tuple[str, ...]] = {}
+    """Every index note's region, made one page at a time as the plan takes them, and
+    the sessions' entries of the ledger.
 
-    def read() -> Iterator[parts.SessionPart]:
-        for part in gathered.parts(drop=True):  # each read once: the encoded ones are let go
-            names[part.session.path] = ledger.link_names(part)
-            yield part
+    The vault's whole reading is never held: a first pass over the sessions' parts
+    makes each session's entry (what Papers.md and the questions are rendered from,
+    :func:`ledger.lite`); each paper's page is then made from the parts of the sessions
+    that touch it, read again a few hundred sessions at a time (:data:`CHUNK`)."""
+    found: dict[str, ledger.Entry] = {}
+    for part in gathered.parts(drop=True):  # each read once: the encoded ones are let go
+        path = part.session.path
+        one = assemble([part], _no_link, paper_path)
+        found.update(ledger.entries(one, {path: gathered.hashes.get(path, "")}, {path: ledger.link_names(part)}))
+    entries = dict(sorted(found.items()))
+    renderer = pages.Renderer(vault, paper_path)
+    indexed, clashes = renderer.indexed({k for e in entries.values() for k in e.touched})
+    failed = [(p, e.failed) for p, e in entries.items() if e.failed is not None]
+    draft = ledger.Draft(entries, sorted(indexed))
+    return pages.Built(_pages(vault, gathered, paper_path, renderer, entries, indexed), indexed, clashes,
+                       failed), draft
 
-    reading = assemble(read(), lambda link, source: vault.facts.resolve(link, source).path, paper_path)
-    draft = ledger.Draft(ledger.entries(reading, gathered.hashes, names), [])
-    built = pages.build(vault, paper_path, reading)  # its pages come one at a time
-    draft.indexed = sorted(built.indexed)
-    return built, draft
+
+CHUNK = 4000
+"""About how many (paper, session) facts are held at once: each page's share of the
+sessions touching it (the parts of a chunk's sessions are read one batch at a time)."""
+
+
+def _no_link(link: object, source: str) -> None:
+    return None  # an entry has no copied bullets: their links need not be followed
+
+
+def _pages(vault: "IndexedVault", gathered: parts.Gathered, paper_path: Callable[[str], str],
+           renderer: pages.Renderer, entries: dict[str, ledger.Entry], indexed: set[str]) -> Iterator[pages.Page]:
+    """The pages in the full plan's order -- every paper's, Papers.md, Questions.md."""
+    keys = sorted(indexed)
+    touching: dict[str, list[str]] = {}
+    for path, entry in entries.items():
+        for key in entry.touched:
+            if key in indexed:
+                touching.setdefault(key, []).append(path)
+    companions = renderer.companions((e.credited for e in entries.values() if e.failed is None), indexed)
+    resolve = lambda link, source: vault.facts.resolve(link, source).path  # noqa: E731
+    at = 0
+    while at < len(keys):
+        chunk: list[str] = []
+        paths: set[str] = set()
+        held = 0
+        while at < len(keys) and (not chunk or held + len(touching[keys[at]]) <= CHUNK):
+            chunk.append(keys[at])
+            paths.update(touching[keys[at]])
+            held += len(touching[keys[at]])
+            at += 1
+        reading = assemble(gathered.parts(sorted(paths)), resolve, paper_path, only=set(chunk))
+        pages.seat(companions, reading.papers)
+        for key in chunk:
+            yield renderer.paper(key, reading.papers.pop(key))
+    summary = ledger.lite(entries)
+    if keys:
+        yield renderer.overview(keys, summary)
+    if renderer.wants_questions(keys, summary):
+        yield from renderer.questions(keys, summary)
 
 
 def _plan_file(vault: "IndexedVault", path: str, name: str, body: "str | Callable[[bytes | None], str]",
@@ -335,7 +396,8 @@ def _redo_from(new: bytes, start: int, name: str) -> Callable[[bytes | None], by
     return redo
 
 
-def _plan_prune(vault: "IndexedVault", keep: set[str], result: IndexPlan) -> None:
+def _plan_prune(vault: "IndexedVault", keep: set[str], result: IndexPlan,
+                take: Callable[[Change], None]) -> None:
     pattern = paper_note_pattern(vault.config.index.path)
     keep_paths = {vault.config.index.path.replace("{key}", sanitize_key(k)) for k in keep}
     generated = []  # the share's denominator: notes vaultkit wrote, not hand-written ones
@@ -381,7 +443,7 @@ def _plan_prune(vault: "IndexedVault", keep: set[str], result: IndexPlan) -> Non
             result.problems.append(IndexProblem(path, Span(1, 1, 1, 1), "VK302", f"cannot read: {error}"))
             continue
         if old is not None:
-            result.changes.append(Change(path, "prune", old, None))
+            take(Change(path, "prune", old, None))
 
 
 _GENERATED_LINE = re.compile(rb"^generated-by:[ \t]*(?P<q>[\"']?)vaultkit(?P=q)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
@@ -411,20 +473,59 @@ def apply(vault: "IndexedVault", result: IndexPlan, *, attempts: int = ATTEMPTS)
     every file not written as planned also gets a problem."""
     folders = {str(PurePosixPath(c.path).parent) for c in result.changes}
     folders.add(str(PurePosixPath(vault.config.index.path).parent))
-    for folder in sorted(folders):
-        for removed in remove_stale_temps(vault.root, Path(folder)):
-            result.removed_temps.append(removed.relative_to(vault.root.resolve()).as_posix())
-    with LateWrites() as late:
+    with _Writer(vault, result, attempts) as writer:
+        for folder in sorted(folders):
+            writer.sweep(folder)
         for change in result.changes:
-            result.done[change.path] = _apply_one(vault.root, change, result, attempts, late)
-        # a save that opened a note just before its replacement and wrote after it (a
-        # loaded machine): put back by the sweep, and the note left for the next run
-        root = vault.root.resolve()
-        for path, _ in late.sweep():
-            rel = path.relative_to(root).as_posix()
-            result.done[rel] = "conflict"
-            result.problems.append(IndexProblem(rel, Span(1, 1, 1, 1), "VK301", CHANGED_WHILE_INDEXING))
+            writer.write(change)
     _settle(vault, result)
+
+
+class _Writer:
+    """The writes of one run: each folder's stale temp files removed before its first
+    write, each change applied (:func:`_apply_one`), and when the run ends, the late
+    saves swept (:class:`LateWrites`)."""
+
+    def __init__(self, vault: "IndexedVault", result: IndexPlan, attempts: int) -> None:
+        self.vault, self.result, self.attempts = vault, result, attempts
+        self.late = LateWrites()
+        self._swept: set[str] = set()
+        self._questions = vault.config.index.questions
+
+    def __enter__(self) -> "_Writer":
+        self.late.__enter__()
+        return self
+
+    def sweep(self, folder: str) -> None:
+        if folder in self._swept:
+            return
+        self._swept.add(folder)
+        for removed in remove_stale_temps(self.vault.root, Path(folder)):
+            self.result.removed_temps.append(removed.relative_to(self.vault.root.resolve()).as_posix())
+
+    def write(self, change: Change) -> Change:
+        """Apply one change; what is left of it: its bytes let go once written (their
+        hash kept), but for a page of questions (the ledger reads its ticks)."""
+        self.sweep(str(PurePosixPath(change.path).parent))
+        done = self.result.done[change.path] = _apply_one(self.vault.root, change, self.result, self.attempts,
+                                                          self.late)
+        if pages.is_questions_page(self._questions, change.path) or done not in ("created", "updated"):
+            return change
+        assert change.new is not None
+        return Change(change.path, change.outcome, None, None, digest=hashlib.sha256(change.new).hexdigest())
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:
+                # a save that opened a note just before its replacement and wrote after it (a
+                # loaded machine): put back by the sweep, and the note left for the next run
+                root = self.vault.root.resolve()
+                for path, _ in self.late.sweep():
+                    rel = path.relative_to(root).as_posix()
+                    self.result.done[rel] = "conflict"
+                    self.result.problems.append(IndexProblem(rel, Span(1, 1, 1, 1), "VK301", CHANGED_WHILE_INDEXING))
+        finally:
+            self.late.__exit__(*exc)
 
 
 def _settle(vault: "IndexedVault", result: IndexPlan) -> None:

@@ -16,7 +16,7 @@ import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Callable, Generic, Iterable, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Callable, Container, Generic, Iterable, NamedTuple, TypeVar
 
 from vaultkit.model import Citation, Link, ListItem, Note, Tag
 from vaultkit.packed import between, distinct, occurrences, starting_in
@@ -236,11 +236,14 @@ def collect(vault: "IndexedVault", index_path_of: Callable[[str], str],
 
 
 def assemble(parts: Iterable[SessionPart], resolve: Callable[[Link, str], str | None],
-             index_path_of: Callable[[str], str]) -> Reading:
+             index_path_of: Callable[[str], str], only: "Container[str] | None" = None) -> Reading:
     """The vault's reading from its sessions' parts, given in path order.
 
     ``resolve(link, source)`` gives the vault path a link leads to (or ``None``): the
     only thing about other notes the parts need, for the links in copied bullets.
+    ``only``: the papers wanted (their facts as the whole vault's reading has them, when
+    ``parts`` hold every session touching them); the others' and the loose harvest are
+    left out.
     """
     papers: dict[str, PaperFacts] = {}
     sessions: list[Session] = []
@@ -264,13 +267,20 @@ def assemble(parts: Iterable[SessionPart], resolve: Callable[[Link, str], str | 
             continue
         sessions.append(session)
         for a in part.actions:
+            if only is not None and a.key not in only:
+                continue
             bullets = _rewritten(a, session.path, resolve, index_path_of(a.key))
             facts(a.key).actions.append(Action(session, a.verb, a.line, bullets, a.heads, a.anchor))
             facts(a.key).harvest.extend(a.harvest)
         for m in part.mentions:
-            facts(m.key).mentions.append(Mention(session, m.line, m.context, m.section))
+            if only is None or m.key in only:
+                facts(m.key).mentions.append(Mention(session, m.line, m.context, m.section))
         for owner, item in part.thoughts:
-            (loose if owner is None else facts(owner).harvest).append(item)
+            if owner is None:
+                if only is None:
+                    loose.append(item)
+            elif only is None or owner in only:
+                facts(owner).harvest.append(item)
         log_keys[session.path] = part.credited
 
     for paper in papers.values():

@@ -195,6 +195,8 @@ def lite(entries: dict[str, Entry]) -> Reading:
             continue
         session = Session(path, entry.date, entry.log_heading)
         sessions.append(session)
+        for key in entry.touched:  # every paper the full reading has, whatever it holds
+            facts(key)
         for key, verb in entry.actions:
             facts(key).actions.append(Action(session, verb, 0, ()))
         for key in entry.mentioned:

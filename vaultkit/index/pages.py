@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from vaultkit.index import render
 from vaultkit.index.collect import Harvest, PaperFacts, Reading, SessionSpec
-from vaultkit.index.company import company
+from vaultkit.index.company import Company, company
 from vaultkit.index.templates import load_layouts
 from vaultkit.markers import find_region
 from vaultkit.model import Note
@@ -102,9 +102,11 @@ class Renderer:
                 papers: dict[str, PaperFacts], only: "set[str] | None" = None) -> None:
         """Fill in each paper's co-readers (only of papers that have an index note: a
         dangling key is the linter's to report); ``only``: just these papers'."""
-        for key, found in company(log_keys, indexed.__contains__, self.config.max_read_with).items():
-            if key in papers and (only is None or key in only):
-                papers[key].read_with, papers[key].read_with_more = list(found.shown), found.more
+        seat(self.companions(log_keys, indexed), papers, only)
+
+    def companions(self, log_keys: Iterable[tuple[str, ...]], indexed: set[str]) -> dict[str, Company]:
+        """Every indexed paper's co-readers, from what each session's Log read."""
+        return company(log_keys, indexed.__contains__, self.config.max_read_with)
 
     def paper(self, key: str, facts: PaperFacts) -> Page:
         path = self.paper_path(key)
@@ -175,6 +177,14 @@ class Renderer:
             return render.questions_region(groups, ticked, path, paper_path, linker, layout)
 
         return Page(path, "questions", body, render.new_overview(title))
+
+
+def seat(found: dict[str, Company], papers: dict[str, PaperFacts], only: "set[str] | None" = None) -> None:
+    """Give ``papers`` (``only`` these of them) their co-readers (:meth:`Renderer.companions`)."""
+    for key, paper in papers.items():
+        got = found.get(key)
+        if got is not None and (only is None or key in only):
+            paper.read_with, paper.read_with_more = list(got.shown), got.more
 
 
 Group = tuple["render.PaperMeta | str", list[Harvest]]
@@ -281,32 +291,6 @@ class _Ticks:
             return True
         data = self._all().get(path, (None, {}))[0]
         return data is not None and render.BEGIN.format(name="questions").encode() in data
-
-
-def build(vault: "IndexedVault", paper_path: Callable[[str], str], reading: Reading) -> Built:
-    """Every index note's region from the vault's ``reading`` (:func:`collect.assemble`)."""
-    renderer = Renderer(vault, paper_path)
-    papers = reading.papers
-    indexed, clashes = renderer.indexed(papers)
-    renderer.company(reading.log_keys.values(), indexed, papers)
-    keys = sorted(indexed)
-    return Built(_one_by_one(renderer, keys, reading), indexed, clashes, reading.failed)
-
-
-def _one_by_one(renderer: Renderer, keys: list[str], reading: Reading) -> Iterator[Page]:
-    """The pages in order -- every paper's, Papers.md, Questions.md -- each rendered when
-    asked for, and each paper's facts dropped once its page is out: the reading and the
-    rendered pages are never all held at once.  Papers.md and the questions read every
-    paper, so they are made first (and come last)."""
-    last: list[Page] = []
-    if keys:
-        last.append(renderer.overview(keys, reading))
-    if renderer.wants_questions(keys, reading):
-        last.extend(renderer.questions(keys, reading))
-    papers = reading.papers
-    for key in keys:
-        yield renderer.paper(key, papers.pop(key))
-    yield from last
 
 
 def region_finder(name: str) -> Callable[[list[str]], tuple[int, int] | None]:

@@ -142,6 +142,7 @@ class Gathered:
         from the store a few hundred at a time; ``drop``: forget the encoded parts of
         this run as they are taken (each is wanted once)."""
         wanted = self.paths if paths is None else list(paths)
+        drop = drop and self.vault.store.enabled  # (else this run's are the only copies)
         for start in range(0, len(wanted), _BATCH):
             batch = wanted[start:start + _BATCH]
             stored = self.vault.store.parts_of(
