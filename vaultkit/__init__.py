@@ -32,14 +32,11 @@ def lint(vault: "Vault | str | Path", paths: list[Path] | None = None) -> list["
 
 def build_index(vault: "Vault | str | Path", *, write: bool = False, prune: bool = False) -> "IndexPlan":
     """Plan the index notes; write them (atomically, only what changed) when ``write``."""
-    from vaultkit.index import apply, plan
+    from vaultkit.index import plan
     from vaultkit.vault import Vault
 
     loaded = vault if isinstance(vault, Vault) else Vault.load(vault)
-    result = plan(loaded, prune=prune)
-    if write:
-        apply(loaded, result)
-    return result
+    return plan(loaded, prune=prune, write=write)
 
 
 def __getattr__(name: str) -> Any:

@@ -243,7 +243,7 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
     must be in a vault (it holds .vaultkit.yaml or .obsidian/, or a folder above does).
     """
     from vaultkit.config import load_config
-    from vaultkit.index import apply, plan, prepare
+    from vaultkit.index import plan, prepare
     from vaultkit.locate import locate
     from vaultkit.report.progress import progress_for
     from vaultkit.schema import check_index_note, check_index_targets
@@ -262,12 +262,13 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
         check_index_targets(config, vault.schemas, root)  # the defaults too: index writes
         prepare(vault)  # the stat pass: notes changed since the last run are parsed now
         check_index_note(config, vault.schemas, root, vault.facts.schemas_of)
-        result = plan(vault, prune=prune, reuse=True)
+        dry = check or show_diff
+        # each note written as soon as it is planned (none held until the end)
+        result = plan(vault, prune=prune, reuse=True, write=not dry)
     except UsageError as error:
         _fail(error)
         return
 
-    dry = check or show_diff
     if show_diff:
         for change in result.stale:
             click.echo(change.diff(), nl=False)
@@ -276,9 +277,7 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
             click.echo(f"{change.path}: would be {_past(change.outcome)}")
     if dry and result.stale:
         click.echo("Index notes are stale: run 'vaultkit index' to regenerate them.", err=True)
-    if not dry:
-        apply(vault, result)
-    # after apply: a refused or failed write is a problem too
+    # after writing: a refused or failed write is a problem too
     for problem in result.problems:
         click.echo(f"{problem.path}:{problem.span.line}:{problem.span.column}: "
                    f"{problem.code} {problem.message}", err=True)
