@@ -612,17 +612,22 @@ class Checker:
 
     def refresh(self, jobs: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                also: Collection[str] = (), targets: Iterable[str] | None = None) -> None:
+                also: Collection[str] = (), targets: Iterable[str] | None = None,
+                written: Collection[str] | None = None) -> None:
         """Bring every note's row and facts up to date with the files on disk (only
         those of ``targets`` when the checker was made for a few paths).
 
         ``progress(done, total)`` hears of every note: unchanged ones at once, the
         others as they are read.  The ``also`` notes are parsed even when unchanged
-        (a consumer's :attr:`derive` has no product of them yet).
+        (a consumer's :attr:`derive` has no product of them yet).  ``written``: after
+        a full refresh, only these notes are looked at again (the ones a consumer
+        just wrote -- the index -- not every note's stat once more).
         """
         files = self.facts.files
         todo: list[tuple[str, str, str | None]] = []
-        if self._complete or targets is None:
+        if written is not None and self.refreshed:
+            documents = tuple(p for p in files.documents if p in written)
+        elif self._complete or targets is None:
             if not self._complete:  # a full run after a few paths: every row now
                 self.rows = {**self.store.note_rows(), **self._dirty}
                 self._complete = True
