@@ -543,7 +543,7 @@ def _settle(vault: "IndexedVault", result: IndexPlan) -> None:
             checker.add_file(change.path)
         elif done.get(change.path) == "pruned":
             checker.remove(change.path)
-    checker.refresh(vault.jobs)
+    checker.refresh(vault.jobs, written={p for p, d in done.items() if d in ("created", "updated")})
     checker.save()
     parts.keep_derived(vault)
     for change in result.changes:
