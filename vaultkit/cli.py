@@ -101,14 +101,6 @@ def main() -> None:
     """Lint, validate and index an Obsidian vault of paper-reading sessions."""
 
 
-def _silence_bibtexparser() -> None:
-    """bibtexparser logs what vaultkit already reports as VK210 findings."""
-    import logging
-
-    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-    logging.getLogger("bibtexparser").propagate = False
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--vault", "vault_dir", type=click.Path(path_type=Path), help="The vault root (default: found from PATHS or the current folder).")
@@ -152,7 +144,6 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     """
     from vaultkit import cli_lint
 
-    _silence_bibtexparser()
     opts = cli_lint.LintOptions(
         paths=paths, vault_dir=vault_dir, config_file=config_file, fmt=fmt,
         select=_split(select), extend_select=_split(extend_select), ignore=_split(ignore),
@@ -249,7 +240,6 @@ def index(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | N
     from vaultkit.schema import check_index_note, check_index_targets
     from vaultkit.vault import Vault
 
-    _silence_bibtexparser()
     try:
         located = _located(locate(list(paths), vault_dir, folder_fallback=False))
         if located.root is None or located.nothing_to_do:

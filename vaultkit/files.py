@@ -9,6 +9,7 @@ lower-cased file name, the two ways Obsidian resolves a link.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import time
@@ -102,17 +103,56 @@ class VaultFiles:
 
     @cached_property
     def notes(self) -> tuple[str, ...]:
-        return tuple(p for p in self.paths if p.lower().endswith(NOTE_SUFFIX))
+        """The ``.md`` files, sorted."""
+        return self._by_kind[0]
 
     @cached_property
     def documents(self) -> tuple[str, ...]:
-        """Notes and canvases: the files parsed for their facts."""
-        return tuple(sorted(self.notes + self.canvases))
+        """Notes and canvases, sorted: the files parsed for their facts."""
+        return self._by_kind[2]
 
     @cached_property
     def canvases(self) -> tuple[str, ...]:
         """JSON Canvas files: parsed like notes for their links (no sections, no schema)."""
-        return tuple(p for p in self.paths if p.lower().endswith(CANVAS_SUFFIX))
+        return self._by_kind[1]
+
+    @cached_property
+    def _by_kind(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        # one pass over the paths for all three (every run asks for them; a lint of one
+        # note in a big vault spent more on three passes than on its note)
+        notes: list[str] = []
+        canvases: list[str] = []
+        for path in sorted(self.paths):  # sorted already but for a hand-made list
+            if path.endswith(NOTE_SUFFIX) or path[-3:].lower() == NOTE_SUFFIX:
+                notes.append(path)
+            elif path[-7:].lower() == CANVAS_SUFFIX:
+                canvases.append(path)
+        documents = notes if not canvases else sorted(notes + canvases)
+        return tuple(notes), tuple(canvases), tuple(documents)
+
+    def paper_notes(self, template: str) -> dict[str, str]:
+        """Sanitized citekey -> path of its paper note, for a template such as
+        ``papers/@{key}.md`` (asked several times a run: kept per template)."""
+        found = self._paper_notes.get(template)
+        if found is None:
+            pattern = paper_note_pattern(template)
+            before, _, after = template.partition("{key}")
+            notes = self.notes
+            found = {}
+            # the notes are sorted: those starting with ``before`` are one run of them
+            for index in range(bisect.bisect_left(notes, before), len(notes)):
+                path = notes[index]
+                if not path.startswith(before):
+                    break
+                m = pattern.match(path) if path.endswith(after) else None
+                if m:
+                    found[m.group("key")] = path
+            self._paper_notes[template] = found
+        return found
+
+    @cached_property
+    def _paper_notes(self) -> dict[str, dict[str, str]]:
+        return {}
 
     @cached_property
     def path_set(self) -> frozenset[str]:
@@ -262,14 +302,7 @@ def paper_note_pattern(template: str) -> re.Pattern[str]:
 
 def paper_notes(files: VaultFiles, config: Config) -> dict[str, str]:
     """Sanitized citekey -> path of its paper note (``papers/@{key}.md``)."""
-    pattern = paper_note_pattern(config.paper_notes)
-    before, _, after = config.paper_notes.partition("{key}")
-    out: dict[str, str] = {}
-    for path in files.notes:
-        m = pattern.match(path) if path.startswith(before) and path.endswith(after) else None
-        if m:
-            out[m.group("key")] = path
-    return out
+    return files.paper_notes(config.paper_notes)
 
 
 def looks_like_csl(path: Path) -> bool:

@@ -40,7 +40,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -228,6 +227,10 @@ def _restore(path: Path, late: bytes, ours: bytes, mode: int) -> bytes:
 
 def _write_temp_then(path: Path, data: bytes, mode: int, commit: Callable[[Path], _T]) -> _T:
     """Write ``data`` to a locked, synced temp file beside ``path``, then ``commit`` it."""
+    # imported at its one use: tempfile (with random, shutil and their compressors)
+    # costs every one-note lint milliseconds, and a lint writes no note
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:

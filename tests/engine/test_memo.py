@@ -69,9 +69,9 @@ def test_a_verdict_is_keyed_by_schema_and_data() -> None:
 
 # what a warm one-note lint has no use for: validation (its verdicts are kept), did-you-mean
 # (nothing is misspelt), the bibliography parsers (the bibliography is stored), worker
-# processes, the index
+# processes, the index, logging (only bibtexparser logs), tempfile (a lint writes no note)
 HEAVY = ("jsonschema", "referencing", "bibtexparser", "pylatexenc", "multiprocessing", "rapidfuzz",
-         "concurrent.futures.process", "vaultkit.index")
+         "concurrent.futures.process", "vaultkit.index", "logging", "tempfile")
 PROBE = f"""
 HEAVY = {HEAVY!r}
 import json, sys

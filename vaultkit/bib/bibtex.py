@@ -15,6 +15,7 @@ is not loaded.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -34,6 +35,12 @@ from vaultkit.bib.ids import arxiv_id, clean_url, normalize_doi
 from vaultkit.bib.latex import latex_paragraphs, latex_to_text
 from vaultkit.bib.model import BROKEN_ENTRY, BibEntry, BibIssue
 from vaultkit.positions import SourceText
+
+# bibtexparser logs what vaultkit reports as VK210 findings.  Silenced here, where it is
+# imported, not by the command line at start-up: a lint served by the stored
+# bibliography imports neither bibtexparser nor logging.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+logging.getLogger("bibtexparser").propagate = False
 
 _TYPE = r"@[ \t]*([A-Za-z_][\w:.+-]*)\s*([{(])"
 _HEADER = re.compile(_TYPE)

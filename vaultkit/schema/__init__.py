@@ -12,7 +12,7 @@ per :class:`~vaultkit.vault.Vault`), and its result is plain data the caller may
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -35,12 +35,16 @@ SCHEMA_SUFFIXES = (".yaml", ".yml")
 
 def builtin_rules_dir() -> Path:
     """The folder of built-in schemas: ``vaultkit.rules`` when installed, else ``<repo>/rules``."""
+    # the package's folder from its import spec: what importlib.resources.files gives for
+    # a package on disk, without importing importlib.resources (and tempfile, zipfile…)
     try:
-        files = importlib.resources.files("vaultkit.rules")
-    except ModuleNotFoundError:
-        files = None
-    if isinstance(files, Path) and files.is_dir():
-        return files
+        spec = importlib.util.find_spec("vaultkit.rules")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or ()) if spec is not None else ():
+        folder = Path(location)
+        if folder.is_dir():
+            return folder
     return Path(__file__).resolve().parents[2] / "rules"
 
 
