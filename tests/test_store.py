@@ -226,3 +226,50 @@ def test_parts_read_by_path_and_their_hashes_without_payloads(vault: Path) -> No
     assert again.parts_of("k", "cfg", ["a.md", "c.md"]) == {"c.md": ("h3", b"[]")}  # the seal says no
     assert again.parts("k", "cfg") == again.parts_of("k", "cfg", ["a.md", "b.md", "c.md"])
     again.close()
+
+
+def test_a_stored_bibliography_reads_its_entries_only_when_asked(vault: Path) -> None:
+    """A lint asks which keys exist: the stored entries' fields are decoded on first use,
+    and then they are the entries the files give."""
+    from vaultkit.bib.model import LazyEntries
+
+    loaded = Vault.load(vault)
+    fresh = loaded.bibliography  # read from the files, and stored
+    assert len(fresh.entries) >= 3 and not isinstance(fresh.entries, LazyEntries)
+    again = Vault.load(vault).bibliography  # from the store
+    entries = again.entries
+    assert isinstance(entries, LazyEntries)
+    assert list(entries) == list(fresh.entries)  # every key, in definition order
+    assert again.keys() == fresh.keys() and again.counts == fresh.counts
+    first = next(iter(fresh.entries))
+    assert first in entries and first in again and "no-such-key" not in entries
+    assert entries._entries is None  # keys, membership and counts decoded no entry
+    assert again.get(first) == fresh.get(first)
+    assert dict(again.entries) == dict(fresh.entries) and again == fresh
+    assert pickle.loads(pickle.dumps(again)) == fresh  # a worker would get the entries
+
+
+def test_stored_entries_that_do_not_match_their_keys_come_from_the_files() -> None:
+    import msgspec
+
+    from vaultkit.bib.model import BibEntry, Bibliography
+    from vaultkit.model import Span
+    from vaultkit.store import StoredBibliography, encode
+
+    def entry(key: str) -> BibEntry:
+        return BibEntry(key, "references.bib", Span(1, 1, 1, 5), "article", None, (), None)
+
+    real = Bibliography({"a": entry("a"), "b": entry("b")}, (), ("references.bib",), (2,))
+    stored = StoredBibliography(["a", "b"], msgspec.Raw(encode([entry("a"), entry("c")])), [],
+                                ["references.bib"], [2])
+    asked: list[str] = []
+
+    def from_files() -> Bibliography:
+        asked.append("files")
+        return real
+
+    bib = stored.load(from_files)
+    assert "b" in bib and asked == []
+    assert bib.get("b") == entry("b") and asked == ["files"]
+    good = StoredBibliography.of(real).load(from_files)
+    assert good.get("b") == entry("b") and asked == ["files"]  # matching entries: no files read

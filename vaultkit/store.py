@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -25,7 +25,7 @@ import msgspec
 
 from vaultkit import __version__
 from vaultkit.memo import cache_dir
-from vaultkit.bib.model import BibEntry, BibIssue, Bibliography
+from vaultkit.bib.model import BibEntry, BibIssue, Bibliography, LazyEntries
 from vaultkit.facts import NoteFacts
 from vaultkit.files import VaultFiles
 from vaultkit.model import Finding
@@ -35,7 +35,7 @@ BUSY_TIMEOUT_S = 10.0
 """How long a run waits for another run's write before giving up its own."""
 _BUSY = (5, 6)
 """SQLITE_BUSY and SQLITE_LOCKED: the file is fine, another run is writing."""
-FORMAT = "vaultkit-store-6"
+FORMAT = "vaultkit-store-7"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
 _T = TypeVar("_T")
@@ -98,26 +98,40 @@ class StoredFiles(msgspec.Struct, frozen=True):
 
 
 class StoredBibliography(msgspec.Struct, frozen=True):
-    """A loaded bibliography as data: entries in definition order, issues, files."""
+    """A loaded bibliography as data: its keys, entries in definition order (kept as
+    their JSON, decoded when an entry's fields are first read), issues, files."""
 
-    entries: list[BibEntry]
+    keys: list[str]
+    entries: msgspec.Raw
     issues: list[BibIssue]
     files: list[str]
     counts: list[int]
 
     @classmethod
     def of(cls, bib: Bibliography) -> StoredBibliography:
-        return cls(list(bib.entries.values()), list(bib.issues), list(bib.files), list(bib.counts))
+        return cls(list(bib.entries), msgspec.Raw(encode(list(bib.entries.values()))),
+                   list(bib.issues), list(bib.files), list(bib.counts))
 
-    def load(self) -> Bibliography:
-        return Bibliography({e.key: e for e in self.entries}, tuple(self.issues),
+    def load(self, fallback: Callable[[], Bibliography]) -> Bibliography:
+        raw = bytes(self.entries)
+
+        def entries() -> dict[str, BibEntry]:
+            found = _decode(raw, list[BibEntry])
+            if found is None or [e.key for e in found] != self.keys:
+                # sealed, so never seen; if it were, the files say what the entries are
+                return dict(fallback().entries)
+            return {e.key: e for e in found}
+
+        return Bibliography(LazyEntries(self.keys, entries), tuple(self.issues),
                             tuple(self.files), tuple(self.counts))
 
 
 def _seal(*parts: object) -> str:
-    blob = "\x1f".join([FORMAT, *(p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p)
-                                  for p in parts)])
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    digest = hashlib.sha256(FORMAT.encode())
+    for part in parts:  # bytes as they are: a stored blob is hashed, not decoded first
+        digest.update(b"\x1f")
+        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:20]
 
 
 def _decode(data: bytes, kind: type[_T]) -> _T | None:
@@ -468,16 +482,18 @@ class Store:
             self._failed(error)
 
     # -- the bibliography -------------------------------------------------------------
-    def bibliography(self, kind: str, stamp: str) -> Bibliography | None:
+    def bibliography(self, kind: str, stamp: str,
+                     fallback: Callable[[], Bibliography]) -> Bibliography | None:
         """The bibliography loaded as ``kind`` (fast/full) from files whose stats give
-        ``stamp``, if stored."""
+        ``stamp``, if stored; its entries' fields are decoded on first use (else
+        ``fallback()`` loads them from the files)."""
         row = self._get("SELECT stamp, data, seal FROM bib WHERE kind = ?", (kind,))
         if row is None or row[0] != stamp or not isinstance(row[1], bytes):
             return None
         if row[2] != _seal(kind, stamp, row[1]):
             return None
         found = _decode(row[1], StoredBibliography)
-        return found.load() if found is not None else None
+        return found.load(fallback) if found is not None else None
 
     def put_bibliography(self, kind: str, stamp: str, bib: Bibliography) -> None:
         if self._db is None:

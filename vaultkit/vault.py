@@ -162,9 +162,12 @@ class Vault:
     def _bibliography(self, kind: str) -> Bibliography:
         files = self._bibliography_paths
         stamp = _stamp(files)
-        found = self.store.bibliography(kind, stamp) if stamp is not None else None
+        def load() -> Bibliography:
+            return load_bibliography(files, full=kind == "full")
+
+        found = self.store.bibliography(kind, stamp, load) if stamp is not None else None
         if found is None:
-            found = load_bibliography(files, full=kind == "full")
+            found = load()
             if stamp is not None:
                 self.store.put_bibliography(kind, stamp, found)
         self._read_at[kind] = stamp

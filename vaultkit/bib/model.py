@@ -6,8 +6,8 @@ The loaders never raise on bad input; everything wrong with a file becomes a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from vaultkit.bib.ids import arxiv_id, normalize_doi, url_key
@@ -73,10 +73,49 @@ class BibIssue:
     message: str
 
 
+class LazyEntries(Mapping[str, "BibEntry"]):
+    """Entries by citekey whose keys are known now and whose fields are read on first
+    use (:meth:`vaultkit.store.Store.bibliography`): a lint asks which keys exist, and
+    decoding 10,000 stored entries for that was most of a one-note lint's own work."""
+
+    __slots__ = ("_keys", "_load", "_entries")
+
+    def __init__(self, keys: Iterable[str], load: Callable[[], dict[str, BibEntry]]) -> None:
+        self._keys = dict.fromkeys(keys)  # in definition order, as the entries are
+        self._load: Callable[[], dict[str, BibEntry]] | None = load
+        self._entries: dict[str, BibEntry] | None = None
+
+    def _loaded(self) -> dict[str, BibEntry]:
+        if self._entries is None:
+            assert self._load is not None
+            self._entries, self._load = self._load(), None
+        return self._entries
+
+    def __getitem__(self, key: str) -> BibEntry:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._loaded()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return repr(self._loaded())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (dict, (self._loaded(),))  # a process handed it gets the entries themselves
+
+
 @dataclass(frozen=True)
 class Bibliography:
-    entries: dict[str, BibEntry]
-    """By citekey; the first definition wins."""
+    entries: Mapping[str, BibEntry]
+    """By citekey; the first definition wins (a dict, or stored :class:`LazyEntries`)."""
     issues: tuple[BibIssue, ...]
     files: tuple[str, ...]
     counts: tuple[int, ...] = ()
