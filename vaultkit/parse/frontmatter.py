@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from vaultkit.model import Frontmatter, Problem, Span
 from vaultkit.positions import SourceText
-from vaultkit.yamlload import MAX_EXPANDED_NODES, NoteLoader, expanded_size, key_spans, node_span
+
+if TYPE_CHECKING:
+    import yaml
 
 _OPEN = re.compile(r"---[ \t]*\Z")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
@@ -60,6 +60,14 @@ def _load(
     raw: str, first_line: int
 ) -> tuple[Any, tuple[tuple[tuple[str, ...], Span], ...], tuple[Problem, ...]]:
     """Parse the YAML, returning data, key positions and problems (lines in the note)."""
+    # PyYAML at its use: a note without frontmatter (and a lint of one) never imports it,
+    # and its import is a tenth of a one-note lint
+    import yaml
+
+    from vaultkit.yamlload import (
+        MAX_EXPANDED_NODES, NoteLoader, expanded_size, key_spans, node_span,
+    )
+
     loader = NoteLoader(raw)
     loader.duplicates = []
     try:
