@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+from tests.conftest import EXAMPLE_VAULT
+
 HEAVY = {"jsonschema", "yaml", "mistune", "bibtexparser", "pathspec", "rapidfuzz", "sqlite3",
          "pygls", "lsprotocol", "difflib", "logging", "concurrent"}
 ALLOWED_OWN = {"vaultkit", "vaultkit.cli", "vaultkit.errors"}
@@ -56,11 +58,14 @@ def test_the_probe_sees_a_real_command() -> None:
 def test_the_config_and_schemas_load_without_the_markdown_parser() -> None:
     """The one YAML loader is core (vaultkit.yamlload): reading `.vaultkit.yaml` and the
     schemas in rules/ needs PyYAML, not mistune nor vaultkit's note parser."""
-    probe = ("import json, sys; from vaultkit.config import load_config; "
-             "from vaultkit.schema import load_schemas; "
+    # parsed, not taken from the cache folder (--no-cache): then PyYAML is needed
+    probe = ("import json, sys; from pathlib import Path; from vaultkit import memo; "
+             "from vaultkit.config import load_config; from vaultkit.schema import load_schemas; "
+             "memo.use_files(False); root = Path(sys.argv[1]); "
+             "load_schemas(load_config(None, root), root); "
              "print(json.dumps(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", probe, str(EXAMPLE_VAULT)], capture_output=True,
+                          text=True, check=True, timeout=60)
     modules = set(json.loads(done.stdout))
     assert "yaml" in modules and "vaultkit.yamlload" in modules
     assert not {m for m in modules if m.partition(".")[0] == "mistune" or m.startswith("vaultkit.parse")}

@@ -81,6 +81,37 @@ def mark_passed(key: str) -> None:
         pass  # a cache that cannot be written costs time, never a result
 
 
+# -- results of pure functions of a file's bytes -----------------------------------------
+def _result_path(key: str) -> Path:
+    return cache_dir() / "results" / key
+
+
+def result(key: str) -> bytes | None:
+    """What :func:`keep_result` kept under ``key`` (a digest of every input), or ``None``."""
+    if not _files:
+        return None
+    try:
+        with open(_result_path(key), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def keep_result(key: str, data: bytes) -> None:
+    """Keep ``data`` (plain data, never code) under ``key``: written to a temporary name
+    and renamed, so a reader sees all of it or nothing."""
+    if not _files:
+        return
+    path = _result_path(key)
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)  # a cache that cannot be written costs time, never a result
+
+
 # -- verdicts recorded per note ----------------------------------------------------------
 def begin(known: str = "") -> None:
     """Start checking one note; ``known`` is what :func:`end` gave for its last check."""

@@ -8,18 +8,19 @@ JSON Schema (the ``jsonschema`` library); this module maps its errors back to li
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
+import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
-
-from vaultkit import memo
+from vaultkit import __version__, memo
 from vaultkit.errors import UsageError as UsageError  # re-exported: its old home
 from vaultkit.model import Span, deepest_key_span
 from vaultkit.safe_read import read_regular
-from vaultkit.yamlload import MAX_EXPANDED_NODES, NoteLoader, expanded_size, key_spans
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,72 @@ class YamlDocument:
 
 
 def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
-    """Load a YAML file keeping where each key was written; errors become UsageError."""
+    """Load a YAML file keeping where each key was written; errors become UsageError.
+
+    A file read before is not parsed again: its data and key spans are kept in the
+    cache folder by its bytes (:func:`vaultkit.memo.result`), when they are plain JSON
+    data -- so a lint whose notes have no frontmatter never imports PyYAML."""
     name = display or str(path)
     try:
-        text = read_regular(path).decode("utf-8-sig")
+        raw = read_regular(path)
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{name}: cannot read: {error}") from error
+    key = hashlib.sha256(b"%s\0%s" % (_loader_stamp().encode(), raw)).hexdigest()[:32]
+    kept = _kept_document(memo.result(key), name)
+    if kept is not None:
+        return kept
+    doc = _parse(text, name)
+    if _plain(doc.data):
+        spans = [[list(p), list(s)] for p, s in doc.key_spans]
+        memo.keep_result(key, json.dumps({"data": doc.data, "spans": spans}).encode())
+    return doc
+
+
+@cache
+def _loader_stamp() -> str:
+    """The version and the loader's own source files' stats: a development install whose
+    loader changed never meets documents its older self parsed."""
+    parts = [__version__]
+    for module in (__file__, str(Path(__file__).with_name("yamlload.py"))):
+        try:
+            info = os.stat(module)
+            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append("?")
+    return "yaml/" + "/".join(parts)
+
+
+def _kept_document(blob: bytes | None, name: str) -> YamlDocument | None:
+    if blob is None:
+        return None
+    try:
+        kept = json.loads(blob)
+        spans = tuple((tuple(str(k) for k in p), Span(*map(int, s))) for p, s in kept["spans"])
+        return YamlDocument(name, kept["data"], spans)
+    except (ValueError, TypeError, KeyError):
+        return None  # not what keep_result wrote: parse the file
+
+
+def _plain(value: Any) -> bool:
+    """Whether JSON gives back exactly ``value`` (no tuple, set, date, non-string key,
+    NaN or infinity): only such data are kept."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(v) for v in value)
+    if kind is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    return kind in (str, int, bool) or value is None
+
+
+def _parse(text: str, name: str) -> YamlDocument:
+    # PyYAML at its use: a file kept in the cache is not parsed again (an edge)
+    import yaml
+
+    from vaultkit.yamlload import MAX_EXPANDED_NODES, NoteLoader, expanded_size, key_spans
+
     loader = NoteLoader(text)
     loader.duplicates = []
     try:

@@ -72,8 +72,8 @@ def test_a_verdict_is_keyed_by_schema_and_data() -> None:
 # processes, the index, logging (only bibtexparser logs), tempfile (a lint writes no note)
 HEAVY = ("jsonschema", "referencing", "bibtexparser", "pylatexenc", "multiprocessing", "rapidfuzz",
          "concurrent.futures.process", "vaultkit.index", "logging", "tempfile")
-PROBE = f"""
-HEAVY = {HEAVY!r}
+PROBE = """
+HEAVY = {heavy!r}
 import json, sys
 from vaultkit.cli import main
 sys.argv = ["vaultkit", "lint", "--format", "json", sys.argv[1]]
@@ -85,8 +85,10 @@ print("\\0" + json.dumps(sorted(m for m in sys.modules if m.startswith(HEAVY))))
 """
 
 
-def heavy_modules(root: Path, path: str, cache: Path) -> tuple[list, list[str]]:
-    done = subprocess.run([sys.executable, "-c", PROBE, path], cwd=root, capture_output=True,
+def heavy_modules(root: Path, path: str, cache: Path,
+                  heavy: tuple[str, ...] = HEAVY) -> tuple[list, list[str]]:
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=heavy), path], cwd=root,
+                          capture_output=True,
                           text=True, timeout=120, env={**__import__("os").environ,
                                                         "VAULTKIT_CACHE_DIR": str(cache)})
     out, _, listing = done.stdout.rpartition("\0")
@@ -104,3 +106,17 @@ def test_a_warm_one_note_lint_imports_only_what_it_uses(vault: Path, tmp_path: P
     findings, modules = heavy_modules(vault, TARGET, cache)
     assert [f["code"] for f in findings] == ["VK108"]
     assert "jsonschema" in modules  # the probe sees it when the frontmatter changed
+
+
+def test_a_one_note_lint_without_frontmatter_imports_no_yaml(vault: Path) -> None:
+    """The note has no frontmatter and the config and schema files were read before
+    (their parsed data are kept by their bytes): nothing is parsed as YAML."""
+    cache = Path(__import__("os").environ["VAULTKIT_CACHE_DIR"])
+    heavy = (*HEAVY, "yaml", "vaultkit.yamlload")
+    heavy_modules(vault, "other.md", cache, heavy)  # a run of its own first
+    edit(vault, "other.md", "Text ^block", "Text, staged ^block")
+    findings, modules = heavy_modules(vault, "other.md", cache, heavy)
+    assert findings == [] and modules == []
+    edit(vault, "other.md", "# Other", "---\ntags: [x]\n---\n# Other")
+    findings, modules = heavy_modules(vault, "other.md", cache, heavy)
+    assert findings == [] and "yaml" in modules  # the probe sees it when there is frontmatter
