@@ -16,8 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
+from vaultkit.globs import matcher
 from vaultkit.obsidian import LINK_FORMATS, ObsidianSettings, read_settings
 from vaultkit.yamlfile import UsageError, load_yaml, validate
 
@@ -207,7 +206,7 @@ def write_target_problem(rel: str, exclude: tuple[str, ...] = ()) -> str | None:
         if part in NEVER_WRITTEN:
             return f"must not be inside {part}/ (vaultkit never writes there)"
     if exclude:
-        if pathspec.GitIgnoreSpec.from_lines(exclude).match_file(rel):
+        if matcher(exclude)(rel):
             return "is excluded by 'exclude': vaultkit would write a note it never reads back"
     return None
 

@@ -1,7 +1,7 @@
 """The files of a vault: discovery, and the two ways Obsidian names a file.
 
 Discovery honours every ``.gitignore`` (each for its own folder, as git does) and the
-configured ``exclude`` globs, both via pathspec, and never enters ``.obsidian/``,
+configured ``exclude`` globs, both gitignore-style (:mod:`vaultkit.globs`), and never enters ``.obsidian/``,
 ``.trash/`` or ``.git/``.  Directory symlinks are not followed, so a symlink loop cannot
 trap the walk.  Every file -- notes and attachments -- is indexed by vault path and by
 lower-cased file name, the two ways Obsidian resolves a link.
@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import pathspec
-
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.errors import UsageError
+from vaultkit.globs import Matcher, matcher
 from vaultkit.safe_read import read_regular
 
 ALWAYS_SKIPPED = (".obsidian", ".trash", ".git")
@@ -176,13 +175,12 @@ def discover(root: Path, config: Config) -> VaultFiles:
     globs count from the vault root.
     """
     # (folder prefix, spec): a pattern in a/.gitignore matches paths relative to a/
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: list[tuple[str, Matcher]] = []
     if config.exclude:
-        specs.append(("", pathspec.GitIgnoreSpec.from_lines(config.exclude)))
+        specs.append(("", matcher(config.exclude)))
 
     def ignored(rel: str) -> bool:
-        return any(rel.startswith(prefix) and spec.match_file(rel[len(prefix):])
-                   for prefix, spec in specs)
+        return any(rel.startswith(prefix) and spec(rel[len(prefix):]) for prefix, spec in specs)
 
     paths: list[str] = []
     real: dict[str, str] = {}
@@ -257,12 +255,12 @@ def still_listed(root: Path, stamps: tuple[Stamp, ...]) -> bool:
     return True
 
 
-def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
+def _read_gitignore(path: Path) -> Matcher | None:
     try:
         lines = read_regular(path).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return matcher(lines)
 
 
 def _inside(root: Path, path: str) -> bool:

@@ -69,9 +69,10 @@ def test_a_verdict_is_keyed_by_schema_and_data() -> None:
 
 # what a warm one-note lint has no use for: validation (its verdicts are kept), did-you-mean
 # (nothing is misspelt), the bibliography parsers (the bibliography is stored), worker
-# processes, the index, logging (only bibtexparser logs), tempfile (a lint writes no note)
+# processes, the index, logging (only bibtexparser logs), tempfile (a lint writes no note),
+# pathspec (the stored walk is still true, and the default globs are plain: vaultkit.globs)
 HEAVY = ("jsonschema", "referencing", "bibtexparser", "pylatexenc", "multiprocessing", "rapidfuzz",
-         "concurrent.futures.process", "vaultkit.index", "logging", "tempfile")
+         "concurrent.futures.process", "vaultkit.index", "logging", "tempfile", "pathspec")
 PROBE = """
 HEAVY = {heavy!r}
 import json, sys

@@ -18,10 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import pathspec
-
 from vaultkit.bib import SUFFIXES
 from vaultkit.errors import UsageError
+from vaultkit.globs import matcher
 
 DEFAULT_LOOKED = "*.bib and CSL *.json/*.yaml at the vault root"
 _GLOB = frozenset("*?[")
@@ -49,8 +48,8 @@ def locate(
     # a plain string split: PurePosixPath per path was most of a warm lint's locate step
     candidates = tuple(p for p in paths if p.lower().endswith(_ENDINGS) and _suffix(p) in SUFFIXES)
     if not explicit:
-        spec = pathspec.GitIgnoreSpec.from_lines(["/" + g for g in patterns])
-        found = [p for p in candidates if spec.match_file(p) and p != ".vaultkit.yaml"
+        spec = matcher(["/" + g for g in patterns])
+        found = [p for p in candidates if spec(p) and p != ".vaultkit.yaml"
                  and (p.lower().endswith((".bib", ".bibtex")) or looks_like_csl(p))]
         elsewhere = tuple(p for p in candidates if "/" in p and p.lower().endswith(".bib"))
         return BibliographyFiles(tuple((root / p, p) for p in found), DEFAULT_LOOKED, elsewhere)
@@ -59,7 +58,7 @@ def locate(
     for pattern in patterns:
         matched = _outside(root, pattern) if _is_outside(pattern) else [
             (root / p, p) for p in paths
-            if p != ".vaultkit.yaml" and pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(p)
+            if p != ".vaultkit.yaml" and matcher([pattern])(p)
         ]
         if not matched:
             raise UsageError(_no_match(pattern, candidates, source))

@@ -13,13 +13,11 @@ per :class:`~vaultkit.vault.Vault`), and its result is plain data the caller may
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import pathspec
-
 from vaultkit.config import Config, IndexConfig, index_targets
+from vaultkit.globs import Matcher, matcher
 from vaultkit.model import Note
 from vaultkit.schema.load import load_schema_file
 from vaultkit.schema.model import AppliesTo, DateSpec, LogGrammar, Schema, SectionSpec
@@ -132,7 +130,7 @@ def lookalikes(schemas: tuple[Schema, ...], headings: tuple[str, ...]) -> tuple[
 
 
 def _selects(rule: AppliesTo, note: Note) -> bool:
-    if rule.paths and _spec(rule.paths).match_file(note.path):
+    if rule.paths and _spec(rule.paths)(note.path):
         return True
     meta = note.meta
     return any(key in meta and _value_matches(meta[key], accepted)
@@ -151,10 +149,9 @@ def _same(value: Any, accepted: Any) -> bool:
     return type(value) is type(accepted) and value == accepted
 
 
-@lru_cache(maxsize=64)
-def _spec(paths: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    """Compiled globs; keyed by the globs themselves, so it is a pure memo, not state."""
-    return pathspec.GitIgnoreSpec.from_lines(paths)
+def _spec(paths: tuple[str, ...]) -> Matcher:
+    """The globs' matcher (:func:`vaultkit.globs.matcher` keeps it per globs)."""
+    return matcher(paths)
 
 
 def check_index_targets(config: Config, schemas: tuple[Schema, ...], vault_root: Path,
@@ -175,7 +172,7 @@ def check_index_targets(config: Config, schemas: tuple[Schema, ...], vault_root:
             continue
         for schema in schemas:
             paths = schema.applies_to.paths
-            if not paths or not _spec(paths).match_file(rel):
+            if not paths or not _spec(paths)(rel):
                 continue
             if key == "path" and schema.log is None:
                 continue

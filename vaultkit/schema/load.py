@@ -17,11 +17,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from vaultkit import memo
 
 from vaultkit.config import Config
+from vaultkit.globs import check as check_glob
 from vaultkit.schema.model import (
     SOURCE_KINDS, AppliesTo, DateSpec, LogGrammar, Schema, SectionSpec,
 )
@@ -275,7 +274,7 @@ def _semantics(doc: YamlDocument, data: dict[str, Any]) -> None:
 def _check_paths(doc: YamlDocument, paths: list[str]) -> None:
     for index, glob in enumerate(paths):
         try:
-            pathspec.GitIgnoreSpec.from_lines([glob])
+            check_glob(glob)
         except (ValueError, TypeError) as error:
             raise _fail(doc, ("applies-to", "paths", str(index)),
                         f"schema: bad glob {glob!r} in applies-to.paths: {error}")
