@@ -17,13 +17,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
-import pathspec
-
 from vaultkit import memo
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext, cap_repeats
 from vaultkit.config import Config
 from vaultkit.didyoumean import suggest_rule
+from vaultkit.globs import matcher
 from vaultkit.errors import UsageError
 from vaultkit.bib import Bibliography
 from vaultkit.facts import IGNORE_KEY, Directive, NoteFacts, NoteSummary, VaultFacts
@@ -286,7 +285,7 @@ def keep(findings: Iterable[Finding], config: Config,
          facts_of: Callable[[str], NoteFacts | None]) -> Iterable[Finding]:
     """The findings no suppression hides: per-path ignores, generated text, comments."""
     by_code = {r.code: r for r in all_rules()}
-    per_path = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+    per_path = [(matcher([glob]), codes)
                 for glob, codes in config.per_path_ignores]
     cache: dict[str, tuple[Suppressions | None, range]] = {}
     for finding in findings:
@@ -294,7 +293,7 @@ def keep(findings: Iterable[Finding], config: Config,
         if rule.scope == "engine":
             yield finding  # vaultkit's own failure: never suppressed
             continue
-        if any(spec.match_file(finding.path) and any(_matches(rule, c) for c in codes)
+        if any(spec(finding.path) and any(_matches(rule, c) for c in codes)
                for spec, codes in per_path):
             continue
         if finding.path not in cache:
