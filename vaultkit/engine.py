@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 from vaultkit import memo
@@ -243,15 +243,29 @@ class VaultRun:
         names = set(facts.schemas)
         return tuple(s for s in self.schemas if s.name in names)
 
+    @cached_property
+    def _checks(self) -> tuple[tuple[ActiveRule, Callable[..., Iterable[Hit]]], ...]:
+        return tuple((a, check) for a in self.rules if a.rule.scope == "vault"
+                     and (check := getattr(a.rule.module, "check", None)) is not None)
+
+    @cached_property
+    def _contexts(self) -> dict[tuple[str, ...], tuple[VaultContext, ...]]:
+        """Each vault-scoped rule's context, by the names of the schemas a note has."""
+        return {}
+
     def note_findings(self, facts: NoteFacts) -> list[Finding]:
-        """The vault-scoped rules' findings on one note, from its facts (no parsing)."""
+        """The vault-scoped rules' findings on one note, from its facts (no parsing).
+
+        The contexts are made once per set of schemas, not per rule and note: in a
+        cold lint this runs on every note after the workers are done, alone."""
+        contexts = self._contexts.get(facts.schemas)
+        if contexts is None:
+            schemas = self.schemas_of(facts)
+            contexts = self._contexts[facts.schemas] = tuple(
+                self.context(active, schemas) for active, _ in self._checks)
         out: list[Finding] = []
-        schemas = self.schemas_of(facts)
-        for active in self.rules:
-            check = getattr(active.rule.module, "check", None)
-            if active.rule.scope != "vault" or check is None:
-                continue
-            out.extend(_guarded(facts.path, active, partial(check, facts, self.context(active, schemas))))
+        for (active, check), ctx in zip(self._checks, contexts):
+            out.extend(_guarded(facts.path, active, partial(check, facts, ctx)))
         return out
 
     def vault_findings(self) -> list[Finding]:
