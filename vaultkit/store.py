@@ -113,11 +113,11 @@ class StoredBibliography(msgspec.Struct, frozen=True):
                    list(bib.issues), list(bib.files), list(bib.counts))
 
     def load(self, fallback: Callable[[], Bibliography]) -> Bibliography:
-        raw = bytes(self.entries)
+        raw, keys = bytes(self.entries), self.keys  # not self: its Raw holds the whole row
 
         def entries() -> dict[str, BibEntry]:
             found = _decode(raw, list[BibEntry])
-            if found is None or [e.key for e in found] != self.keys:
+            if found is None or [e.key for e in found] != keys:
                 # sealed, so never seen; if it were, the files say what the entries are
                 return dict(fallback().entries)
             return {e.key: e for e in found}
