@@ -10,8 +10,8 @@ never computes a position.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Iterable, Protocol
+from dataclasses import dataclass
+from typing import Any, Iterable, NamedTuple, Protocol
 
 from vaultkit.bib import Bibliography
 from vaultkit.config import Config
@@ -23,8 +23,12 @@ from vaultkit.references import Resolver
 from vaultkit.schema import Schema
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
+    """A rule's finding before the engine names its rule, severity and note.
+
+    A NamedTuple, not a frozen dataclass: the six methods a dataclass generates were
+    compiled on every start-up."""
+
     span: Span
     message: str
     fixable: bool = False
@@ -67,8 +71,8 @@ def cap_repeats(hits: Iterable[Hit], limit: int = REPEATS_PER_LINE) -> list[Hit]
         out.append(hit)
     for at, _, more in groups.values():
         if more:
-            out[at] = replace(out[at], message=f"{out[at].message} (and {more:,} more on this line)",
-                              more=0)
+            out[at] = out[at]._replace(message=f"{out[at].message} (and {more:,} more on this line)",
+                                       more=0)
     return out
 
 
@@ -79,7 +83,7 @@ def each(elements: Sequence[E], element: E, hit: Callable[[E], Hit]) -> Iterator
     (:attr:`Hit.more`), not built."""
     for found, more in occurrences(elements, element, REPEATS_PER_LINE):
         made = hit(found)
-        yield replace(made, more=more) if more else made
+        yield made._replace(more=more) if more else made
 
 
 @dataclass(frozen=True)
