@@ -54,11 +54,13 @@ def rows(bench) -> None:
     bench.target("index: VK301 lint, nothing new, vs warm lint",
                  f"{stale_again.step.seconds:.2f} s / {warm.step.seconds:.2f} s = {ratio:.2f} x", "<= 1.2 x",
                  ratio <= 1.2)
-    # issue #11: a change costs what it touches (the ledger), not a full plan
+    # issue #11: a change costs what it touches (the ledger), not a full plan; judged by
+    # wall time, with the CPU seconds beside it (what a loaded machine inflates least)
     for name, ran in (("one session changed", changed), ("one question ticked", ticked)):
         limit = 2 * again.step.seconds + ONE_PARSE
         bench.target(f"index: {name} vs nothing to write",
-                     f"{ran.step.seconds:.2f} s / {again.step.seconds:.2f} s",
+                     f"{ran.step.seconds:.2f} s / {again.step.seconds:.2f} s "
+                     f"(CPU {ran.step.cpu:.2f} s / {again.step.cpu:.2f} s)",
                      f"<= 2 x + {ONE_PARSE:g} s, <= 3 s", ran.step.seconds <= min(limit, 3.0))
     limit = 600 if bench.sessions >= 50_000 else 250
     peak = max(r.step.peak_mb for name, r in bench.steps.items() if name.startswith("index:"))
