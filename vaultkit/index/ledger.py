@@ -178,9 +178,10 @@ def link_names(part: SessionPart) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def lite(entries: dict[str, Entry]) -> Reading:
+def lite(entries: dict[str, Entry], overview: bool = True) -> Reading:
     """The reading Papers.md and Questions.md are rendered from, made from the entries:
-    each paper's actions (verb, session), mentions (session) and open questions."""
+    each paper's actions (verb, session), mentions (session) and open questions;
+    without ``overview``, the questions only (what a tick needs)."""
     papers: dict[str, PaperFacts] = {}
     sessions: list[Session] = []
     loose: list[Harvest] = []
@@ -197,9 +198,9 @@ def lite(entries: dict[str, Entry]) -> Reading:
         sessions.append(session)
         for key in entry.touched:  # every paper the full reading has, whatever it holds
             facts(key)
-        for key, verb in entry.actions:
+        for key, verb in entry.actions if overview else ():
             facts(key).actions.append(Action(session, verb, 0, ()))
-        for key in entry.mentioned:
+        for key in entry.mentioned if overview else ():
             facts(key).mentions.append(Mention(session, 0, ""))
         for q in entry.questions:
             item = Harvest(session, q.kind, q.text, q.line, q.section, q.under_action, q.about)
@@ -317,12 +318,21 @@ def incremental(vault: "IndexedVault", gathered: parts.Gathered, paper_path: Cal
         return None
     renderer.company(reading.log_keys.values(), indexed, reading.papers, only=dirty)
     summary: Reading | None = None
+    asked_only: Reading | None = None
 
     def view() -> Reading:
         nonlocal summary
         if summary is None:
             summary = lite(renewed)
         return summary
+
+    def asked_view() -> Reading:  # the questions' pages read no actions nor mentions
+        nonlocal asked_only
+        if summary is not None:
+            return summary
+        if asked_only is None:
+            asked_only = lite(renewed, overview=False)
+        return asked_only
 
     def moved(read: Callable[[Entry], object]) -> bool:
         return any((read(e) if (e := old.get(p)) is not None else None)
@@ -350,7 +360,7 @@ def incremental(vault: "IndexedVault", gathered: parts.Gathered, paper_path: Cal
                 result.pages.append((path, ledger.pages[path]))
                 result.draft.ticks[path] = ticks
         else:
-            for page, stale in _asked(renderer, ordered, view(), asked_moved, ledger, known, result.draft):
+            for page, stale in _asked(renderer, ordered, asked_view(), asked_moved, ledger, known, result.draft):
                 place(page.path, stale, lambda: page)
     if not gathered.exact:
         return None
