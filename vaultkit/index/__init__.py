@@ -509,7 +509,7 @@ class _Writer:
         self.sweep(str(PurePosixPath(change.path).parent))
         done = self.result.done[change.path] = _apply_one(self.vault.root, change, self.result, self.attempts,
                                                           self.late)
-        if pages.is_questions_page(self._questions, change.path) or done not in ("created", "updated"):
+        if done not in ("created", "updated") or pages.is_questions_page(self._questions, change.path):
             return change
         assert change.new is not None
         return Change(change.path, change.outcome, None, None, digest=hashlib.sha256(change.new).hexdigest())

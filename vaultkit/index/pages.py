@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from urllib.parse import quote
@@ -245,8 +245,15 @@ def is_questions_page(questions: str | None, path: str) -> bool:
     """Whether ``path`` is Questions.md (``questions``) or one of its pages."""
     if questions is None:
         return False
-    folder = questions_page(questions, "x")[: -len("x.md")]
-    return path == questions or (path.startswith(folder) and bool(_PAGE_NAME.match(path[len(folder):])))
+    if path == questions:
+        return True
+    folder = _pages_folder(questions)  # asked of every file of the vault: made once
+    return path.startswith(folder) and bool(_PAGE_NAME.match(path[len(folder):]))
+
+
+@lru_cache(maxsize=8)
+def _pages_folder(questions: str) -> str:
+    return questions_page(questions, "x")[: -len("x.md")]
 
 
 def asks(groups: list[Group], keys: set[str]) -> bool:
