@@ -22,8 +22,9 @@ class Watcher:
     """``vaultkit lint --watch`` in a child process; its output read line by line."""
 
     def __init__(self, vault: Path, cache: Path) -> None:
+        # faulthandler: a child that does not stop is made to say where it is (stop())
         env = dict(os.environ, PYTHONPATH=str(REPO), VAULTKIT_CACHE_DIR=str(cache),
-                   NO_COLOR="1")
+                   NO_COLOR="1", PYTHONFAULTHANDLER="1")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "vaultkit", "lint", "--watch", str(vault)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -52,6 +53,15 @@ class Watcher:
         self.process.send_signal(signal.SIGINT)
         try:
             return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            self.process.wait(timeout=10)
+            time.sleep(0.5)  # the reader thread drains the pipe
+            said = []
+            while not self.lines.empty():
+                said.append(self.lines.get_nowait())
+            raise AssertionError("Ctrl-C did not end the watch within 30 s; where it was:\n"
+                                 + "\n".join(said[-80:])) from None
         finally:
             if self.process.poll() is None:
                 self.process.kill()
