@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,22 @@ WAITING = "Watching for changes (Ctrl-C to stop)..."
 TYPO = "@huLoRALowRankAdaptation2O21"
 
 
+@contextmanager
+def ctrl_c_reaches_children() -> Iterator[None]:
+    """A child started here gets Ctrl-C as from a terminal.  A test run started as a
+    shell's background job has SIGINT ignored, and an ignored signal stays ignored in
+    every process it starts (Python then installs no handler): the watch could not be
+    stopped, and the test would fail for how it was started."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:  # a handler is reset to the default by exec; SIG_IGN is not
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if before is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Watcher:
     """``vaultkit lint --watch`` in a child process; its output read line by line."""
 
@@ -25,9 +43,10 @@ class Watcher:
         # faulthandler: a child that does not stop is made to say where it is (stop())
         env = dict(os.environ, PYTHONPATH=str(REPO), VAULTKIT_CACHE_DIR=str(cache),
                    NO_COLOR="1", PYTHONFAULTHANDLER="1")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "vaultkit", "lint", "--watch", str(vault)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        with ctrl_c_reaches_children():
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "vaultkit", "lint", "--watch", str(vault)],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
