@@ -343,17 +343,8 @@ def code_stamp() -> str:
     """The size and mtime of vaultkit's own modules and schemas: an edited rule (a
     development install) never meets findings cached by its older self."""
     here = Path(__file__).resolve().parent
-    parts = []
-    for folder in (here, here / "checks", here / "parse", here / "schema", here / "bib",
-                   builtin_rules_dir()):
-        try:
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if entry.name.endswith((".py", ".yaml")):
-                    info = entry.stat()
-                    parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            continue
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    folders = (here, here / "checks", here / "parse", here / "schema", here / "bib", builtin_rules_dir())
+    return memo.source_stamp(memo.source_files(folders, (".py", ".yaml")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 _files = True
@@ -35,6 +36,32 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
     return Path(base) / "vaultkit"
+
+
+def source_files(folders: Iterable[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """The files of ``folders`` whose names end in ``suffixes``, in name order (a folder
+    that cannot be read has none)."""
+    out: list[Path] = []
+    for folder in folders:
+        try:
+            out.extend(Path(e.path) for e in sorted(os.scandir(folder), key=lambda e: e.name)
+                       if e.name.endswith(suffixes))
+        except OSError:
+            continue
+    return out
+
+
+def source_stamp(files: Iterable[Path]) -> str:
+    """The size and mtime of the code and data a stored result was made by: a development
+    install that edits them in place never meets the results of their older selves."""
+    parts = []
+    for path in files:
+        try:
+            info = os.stat(path)
+            parts.append(f"{path.parent.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path.parent.name}/{path.name}:?")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _tagged(value: object) -> object:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,14 +63,8 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
 def _loader_stamp() -> str:
     """The version and the loader's own source files' stats: a development install whose
     loader changed never meets documents its older self parsed."""
-    parts = [__version__]
-    for module in (__file__, str(Path(__file__).with_name("yamlload.py"))):
-        try:
-            info = os.stat(module)
-            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            parts.append("?")
-    return "yaml/" + "/".join(parts)
+    here = Path(__file__)
+    return f"yaml/{__version__}/" + memo.source_stamp([here, here.with_name("yamlload.py")])
 
 
 def _kept_document(blob: bytes | None, name: str) -> YamlDocument | None:

@@ -121,3 +121,24 @@ def test_a_one_note_lint_without_frontmatter_imports_no_yaml(vault: Path) -> Non
     edit(vault, "other.md", "# Other", "---\ntags: [x]\n---\n# Other")
     findings, modules = heavy_modules(vault, "other.md", cache, heavy)
     assert findings == [] and "yaml" in modules  # the probe sees it when there is frontmatter
+
+
+def test_source_stamp_follows_the_files_it_names(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The one stamp of vaultkit's own sources (engine, index parts, kept YAML): the same
+    files give the same stamp; an edited or removed one, another."""
+    import os
+
+    from vaultkit import memo
+
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "b.yaml").write_text("k: v\n")
+    (tmp_path / "c.txt").write_text("ignored\n")
+    files = memo.source_files([tmp_path, tmp_path / "missing"], (".py", ".yaml"))
+    assert [p.name for p in files] == ["a.py", "b.yaml"]
+    first = memo.source_stamp(files)
+    assert memo.source_stamp(files) == first
+    os.utime(tmp_path / "a.py", ns=(1, 1))
+    edited = memo.source_stamp(files)
+    assert edited != first
+    (tmp_path / "b.yaml").unlink()
+    assert memo.source_stamp(files) not in (first, edited)

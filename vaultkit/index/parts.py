@@ -12,7 +12,6 @@ part is not stored.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import msgspec
 
+from vaultkit import memo
 from vaultkit.engine import code_stamp as engine_code_stamp
 from vaultkit.index.collect import SessionPart, read_session
 from vaultkit.model import Link, Note
@@ -45,17 +45,7 @@ def code_stamp() -> str:
     older index is never used (a development install edits them in place)."""
     here = Path(__file__).resolve().parent
     folders = [here, here.parent / "rules" / "index", here.parent.parent / "rules" / "index"]
-    parts = [version_key()]
-    for folder in folders:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.endswith((".py", ".md")):
-                info = entry.stat()
-                parts.append(f"{folder.name}/{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return memo.source_stamp(memo.source_files(folders, (".py", ".md"))) + version_key()
 
 
 def session_schema_of(schemas: tuple["Schema", ...]) -> "Schema | None":
