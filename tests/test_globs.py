@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from vaultkit import globs
+from tests.probe import PRELUDE
 
 NAMES = ["sessions", "papers", "a", "b.bib", "x.bib", ".bib", "bib", "a.md", "sessions.bib", "s", "..", ".",
          "@a.md", "@.md", "@", "a.", "se.md", ""]
@@ -53,10 +54,10 @@ def test_plain_globs_do_not_import_pathspec() -> None:
     import subprocess
     import sys
 
-    probe = ("import sys; from vaultkit import globs; "
+    probe = PRELUDE + ("from vaultkit import globs; "
              "m = globs.matcher(['sessions/**', '/*.bib', '*.md', '', '# comment']); "
              "assert m('sessions/a.md') and m('x.bib') and m('a/b.md') and not m('x/y.bib'); "
-             "print('pathspec' in sys.modules)")
+             "print('pathspec' in new_modules())")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 

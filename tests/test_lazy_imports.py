@@ -15,12 +15,13 @@ import sys
 import pytest
 
 from tests.conftest import EXAMPLE_VAULT
+from tests.probe import PRELUDE
 
 HEAVY = {"jsonschema", "yaml", "mistune", "bibtexparser", "pathspec", "rapidfuzz", "sqlite3",
          "pygls", "lsprotocol", "difflib", "logging", "concurrent"}
 ALLOWED_OWN = {"vaultkit", "vaultkit.cli", "vaultkit.errors"}
 
-PROBE = """
+PROBE = PRELUDE + """
 import json, sys
 from vaultkit.cli import main
 sys.argv = ["vaultkit", *json.loads(sys.argv[1])]
@@ -28,7 +29,7 @@ try:
     main()
 except SystemExit:
     pass
-print("\\0" + json.dumps(sorted(sys.modules)))
+print("\\0" + json.dumps(new_modules()))
 """
 
 
@@ -59,11 +60,11 @@ def test_the_config_and_schemas_load_without_the_markdown_parser() -> None:
     """The one YAML loader is core (vaultkit.yamlload): reading `.vaultkit.yaml` and the
     schemas in rules/ needs PyYAML, not mistune nor vaultkit's note parser."""
     # parsed, not taken from the cache folder (--no-cache): then PyYAML is needed
-    probe = ("import json, sys; from pathlib import Path; from vaultkit import memo; "
+    probe = PRELUDE + ("import json, sys; from pathlib import Path; from vaultkit import memo; "
              "from vaultkit.config import load_config; from vaultkit.schema import load_schemas; "
              "memo.use_files(False); root = Path(sys.argv[1]); "
              "load_schemas(load_config(None, root), root); "
-             "print(json.dumps(sorted(sys.modules)))")
+             "print(json.dumps(new_modules()))")
     done = subprocess.run([sys.executable, "-c", probe, str(EXAMPLE_VAULT)], capture_output=True,
                           text=True, check=True, timeout=60)
     modules = set(json.loads(done.stdout))

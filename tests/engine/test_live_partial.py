@@ -19,6 +19,7 @@ import pytest
 from vaultkit.store import Store
 from vaultkit.vault import Vault
 from tests.conftest import write_vault
+from tests.probe import PRELUDE
 from tests.engine.test_few_paths import TARGET, _files, backdate, no_full_read, rows  # noqa: F401
 
 EDITED = "the paper [@nobody2020] and [[other#Gone]]"
@@ -89,7 +90,7 @@ def test_a_note_check_never_plans_the_index(vault: Path, monkeypatch: pytest.Mon
     assert [(f.path, f.code) for f in whole if f.code == "VK301"] == [("other.md", "VK301")]
 
 
-PROBE = """
+PROBE = PRELUDE + """
 import json, sys
 from vaultkit.vault import Vault
 live = Vault.load(sys.argv[1])
@@ -98,7 +99,7 @@ path = sys.argv[2]
 data = (live.root / path).read_bytes().replace(b"the paper", b"the paper, typed")
 live.update(path, data)
 codes = [f.code for f in live.findings(path)]
-print(json.dumps({"codes": codes, "jsonschema": "jsonschema" in sys.modules}))
+print(json.dumps({"codes": codes, "jsonschema": "jsonschema" in new_modules()}))
 """
 
 

@@ -19,6 +19,7 @@ from vaultkit import memo
 from vaultkit.checks import vk108_frontmatter_schema as vk108
 from vaultkit.vault import Vault
 from tests.engine.test_few_paths import _files, backdate, edit, rows
+from tests.probe import PRELUDE
 
 TARGET = "sessions/2023-03-05.md"
 
@@ -73,22 +74,22 @@ def test_a_verdict_is_keyed_by_schema_and_data() -> None:
 # pathspec (the stored walk is still true, and the default globs are plain: vaultkit.globs)
 HEAVY = ("jsonschema", "referencing", "bibtexparser", "pylatexenc", "multiprocessing", "rapidfuzz",
          "concurrent.futures.process", "vaultkit.index", "logging", "tempfile", "pathspec")
-PROBE = """
-HEAVY = {heavy!r}
+PROBE = PRELUDE + """
 import json, sys
+HEAVY = tuple(json.loads(sys.argv[2]))
 from vaultkit.cli import main
 sys.argv = ["vaultkit", "lint", "--format", "json", sys.argv[1]]
 try:
     main()
 except SystemExit:
     pass
-print("\\0" + json.dumps(sorted(m for m in sys.modules if m.startswith(HEAVY))))
+print("\\0" + json.dumps([m for m in new_modules() if m.startswith(HEAVY)]))
 """
 
 
 def heavy_modules(root: Path, path: str, cache: Path,
                   heavy: tuple[str, ...] = HEAVY) -> tuple[list, list[str]]:
-    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=heavy), path], cwd=root,
+    done = subprocess.run([sys.executable, "-c", PROBE, path, json.dumps(heavy)], cwd=root,
                           capture_output=True,
                           text=True, timeout=120, env={**__import__("os").environ,
                                                         "VAULTKIT_CACHE_DIR": str(cache)})
