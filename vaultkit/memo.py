@@ -23,6 +23,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from vaultkit.prune import mark_used
+
 _files = True
 _known: dict[str, str] = {}
 _recorded: dict[str, str] = {}
@@ -90,7 +92,14 @@ def _marker(key: str) -> Path:
 
 def passed(key: str) -> bool:
     """Whether the check with ``key`` passed before."""
-    return _files and _marker(key).is_file()
+    if not _files:
+        return False
+    path = _marker(key)
+    try:
+        mark_used(path, os.stat(path).st_mtime)
+    except OSError:
+        return False
+    return True
 
 
 def mark_passed(key: str) -> None:
@@ -117,8 +126,10 @@ def result(key: str) -> bytes | None:
     """What :func:`keep_result` kept under ``key`` (a digest of every input), or ``None``."""
     if not _files:
         return None
+    path = _result_path(key)
     try:
-        with open(_result_path(key), "rb") as handle:
+        with open(path, "rb") as handle:
+            mark_used(path, os.fstat(handle.fileno()).st_mtime)
             return handle.read()
     except OSError:
         return None

@@ -25,6 +25,7 @@ import msgspec
 
 from vaultkit import __version__
 from vaultkit.memo import cache_dir
+from vaultkit.prune import mark_used, prune_daily
 from vaultkit.bib.model import BibEntry, BibIssue, Bibliography, LazyEntries
 from vaultkit.facts import NoteFacts
 from vaultkit.files import VaultFiles
@@ -209,6 +210,7 @@ class Store:
                             db.execute(statement)
                     db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
             db.execute("SELECT count(*) FROM notes").fetchone()  # a damaged file fails here
+            mark_used(self.path)  # kept from vaultkit.prune
             return db
         except sqlite3.Error:
             db.close()
@@ -246,6 +248,7 @@ class Store:
         db, self._handle = self._handle, None
         if db is not None:
             db.close()
+            prune_daily(self.path.parent)  # a run that used the cache tidies it, once a day
         if self._rebuild_later:
             self._rebuild_later = False
             fresh = self._rebuild()
