@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
+from msgspec import Struct, structs
 
 from vaultkit.config import Config, IndexConfig, load_config
 from vaultkit.yamlfile import UsageError
@@ -84,9 +84,9 @@ def _another(value: object) -> object:
         return value + "x"
     if isinstance(value, tuple):
         return value + ("x",)
-    if dataclasses.is_dataclass(value):
-        first = dataclasses.fields(value)[0]
-        return dataclasses.replace(value, **{first.name: _another(getattr(value, first.name))})
+    if isinstance(value, Struct):
+        first = structs.fields(value)[0]
+        return structs.replace(value, **{first.name: _another(getattr(value, first.name))})
     return "x"  # None
 
 
@@ -96,12 +96,12 @@ def test_fingerprint_covers_every_setting() -> None:
     seen = {base.fingerprint()}
     # cli_selection only records what the file chose before the command line's --select
     # (a filter over the cached findings): the selection itself is in select/ignore
-    settings = [f for f in dataclasses.fields(Config) if f.name != "cli_selection"]
+    settings = [f for f in structs.fields(Config) if f.name != "cli_selection"]
     for f in settings:
-        changed = dataclasses.replace(base, **{f.name: _another(getattr(base, f.name))})
+        changed = structs.replace(base, **{f.name: _another(getattr(base, f.name))})
         seen.add(changed.fingerprint())
     assert len(seen) == len(settings) + 1
     assert base.with_cli(select=("VK201",)).for_cache().fingerprint() == base.fingerprint()
-    for f in dataclasses.fields(IndexConfig):
-        index = dataclasses.replace(base.index, **{f.name: _another(getattr(base.index, f.name))})
-        assert dataclasses.replace(base, index=index).fingerprint() != base.fingerprint(), f.name
+    for f in structs.fields(IndexConfig):
+        index = structs.replace(base.index, **{f.name: _another(getattr(base.index, f.name))})
+        assert structs.replace(base, index=index).fingerprint() != base.fingerprint(), f.name

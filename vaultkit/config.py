@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict, replace
 
 from vaultkit.globs import matcher
 from vaultkit.obsidian import LINK_FORMATS, ObsidianSettings, read_settings
@@ -68,8 +70,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class IndexConfig:
+class IndexConfig(Struct, frozen=True):
     path: str = "papers/@{key}.md"
     overview: str = "Papers.md"
     link_style: str = "wikilink"
@@ -86,9 +87,11 @@ class IndexConfig:
     built-in layouts in ``rules/index/``."""
 
 
-@dataclass(frozen=True)
-class Config:
-    """Everything that changes what vaultkit reports; hashed into cache keys."""
+class Config(Struct, frozen=True):
+    """Everything that changes what vaultkit reports; hashed into cache keys.
+
+    A msgspec Struct (frozen, compared and hashed by its fields; copy it with
+    ``msgspec.structs.replace``), not a dataclass: see :mod:`vaultkit.model`."""
 
     select: tuple[str, ...] | None = None
     """``None``: every rule that is on by default."""
@@ -139,8 +142,10 @@ class Config:
         """A stable hash of every setting: part of the cache key."""
         # the command line's selection is a filter (cli_selection records where it came
         # from): what it selects is in select/extend_select/ignore already
-        blob = json.dumps({k: v for k, v in asdict(self).items() if k != "cli_selection"},
-                          sort_keys=True, default=str)
+        settings = asdict(self)
+        del settings["cli_selection"]
+        settings["index"] = asdict(self.index)
+        blob = json.dumps(settings, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def with_cli(
@@ -171,6 +176,10 @@ class Config:
         return replace(self, select=select, extend_select=extend_select, ignore=ignore,
                        cli_selection=None)
 
+
+_DEFAULT = Config()
+"""Each setting's default, read where a file leaves it out (a Struct's class attribute
+is its field's descriptor, not the default)."""
 
 NEVER_WRITTEN = (".obsidian", ".git", ".trash")
 """Folders vaultkit never writes into (Obsidian's settings, git's objects and hooks, trash)."""
@@ -258,22 +267,22 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
             (glob, tuple(codes)) for glob, codes in sorted(data.get("per-path-ignores", {}).items())
         ),
         exclude=tuple(data.get("exclude", ())),
-        bibliography=tuple(bibliography) if bibliography is not None else Config.bibliography,
+        bibliography=tuple(bibliography) if bibliography is not None else _DEFAULT.bibliography,
         bibliography_explicit=bibliography is not None,
-        sessions=tuple(data.get("sessions", Config.sessions)),
-        paper_notes=data.get("paper-notes", Config.paper_notes),
+        sessions=tuple(data.get("sessions", _DEFAULT.sessions)),
+        paper_notes=data.get("paper-notes", _DEFAULT.paper_notes),
         schemas=data.get("schemas"),
         citekey_ignore=tuple(citekeys.get("ignore", ())),
         citekey_ignore_patterns=tuple(citekeys.get("ignore-patterns", ())),
         index=IndexConfig(
-            path=index.get("path", IndexConfig.path),
-            overview=index.get("overview", IndexConfig.overview),
-            link_style=index.get("link-style", IndexConfig.link_style),
-            max_prune_share=float(index.get("max-prune-share", IndexConfig.max_prune_share)),
-            questions=index.get("questions", IndexConfig.questions),
-            log=index.get("log", IndexConfig.log),
-            compact_above=index.get("compact-above", IndexConfig.compact_above),
-            max_read_with=index.get("max-read-with", IndexConfig.max_read_with),
+            path=index.get("path", _DEFAULT.index.path),
+            overview=index.get("overview", _DEFAULT.index.overview),
+            link_style=index.get("link-style", _DEFAULT.index.link_style),
+            max_prune_share=float(index.get("max-prune-share", _DEFAULT.index.max_prune_share)),
+            questions=index.get("questions", _DEFAULT.index.questions),
+            log=index.get("log", _DEFAULT.index.log),
+            compact_above=index.get("compact-above", _DEFAULT.index.compact_above),
+            max_read_with=index.get("max-read-with", _DEFAULT.index.max_read_with),
             templates=index.get("templates"),
         ),
         rule_options=tuple(
@@ -282,7 +291,7 @@ def load_config(path: Path | None, vault_root: Path) -> Config:
         ),
         source=display,
         attachments=data.get("attachments"),
-        link_format=data.get("link-format", Config.link_format),
+        link_format=data.get("link-format", _DEFAULT.link_format),
         excluded_files=tuple(data.get("excluded-files", ())),
         template_folders=tuple(_folders(data["template-folders"])) if "template-folders" in data else (),
     )

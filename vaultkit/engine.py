@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
+from msgspec import structs
+
 from vaultkit import memo
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext, cap_repeats
@@ -97,7 +99,7 @@ def computed_rules(config: Config) -> tuple[ActiveRule, ...]:
     base = config.for_cache()
     off = tuple(r.code for r in all_rules() if r.severity == "off" and stored_per_note(r))
     codes = {a.rule.code for a in (*active_rules(config),
-                                   *active_rules(replace(base, extend_select=base.extend_select + off)))}
+                                   *active_rules(structs.replace(base, extend_select=base.extend_select + off)))}
     return tuple(ActiveRule(r, s) for r in all_rules() if r.code in codes
                  and (s := _severity(r, config)) != "off")
 

@@ -19,8 +19,9 @@ linear in the note.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
+
+from msgspec import Struct
 
 BEGIN = "%% vaultkit:begin {name} %%"
 END = "%% vaultkit:end {name} %%"
@@ -38,8 +39,7 @@ _FENCE_AFTER_MARKER = re.compile(r"(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
 """A fence right after a container's marker (its indentation is the container's)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Fence:
+class _Fence(Struct, frozen=True):
     line: int
     char: str
     run: int
@@ -78,22 +78,20 @@ def _opening(index: int, line: str) -> _Fence | None:
     return _Fence(index, run[0], len(run), quote, indent)
 
 
-@dataclass(frozen=True, slots=True)
-class RegionError:
+class RegionError(Struct, frozen=True):
     line: int
     """1-based line of the first marker of the broken region."""
     message: str
 
 
-@dataclass(frozen=True)
-class MarkerScan:
+class MarkerScan(Struct, frozen=True):
     """The marker lines of a note that delimit regions, found in one pass."""
 
     markers: tuple[tuple[int, str, str], ...] = ()
     """(0-based line, "begin" | "end", region name) of every top-level marker line."""
     open_fence: int | None = None
     """0-based line of a code fence that is never closed (it runs to the end)."""
-    fenced_names: frozenset[str] = field(default_factory=frozenset)
+    fenced_names: frozenset[str] = frozenset()
     """Names of marker lines inside that unclosed fence."""
 
     @property

@@ -9,22 +9,16 @@ per file or built in a worker process.  Every element carries a :class:`Span` an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple
 
-_T = TypeVar("_T")
+from msgspec import Struct, field
 
-
-def _reduce_to_fields(cls: type[_T]) -> type[_T]:
-    """Pickle as (class, field values): several times faster than the default path
-    slotted dataclasses take, which matters for the note cache and worker processes."""
-    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-
-    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
-        return cls, tuple(getattr(self, name) for name in names)
-
-    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
-    return cls
+# The records here are msgspec Structs, not frozen dataclasses: a dataclass compiles its
+# generated methods (__init__, __eq__, __hash__, __repr__, __setattr__...) with exec on
+# every start-up -- about 3.5 M instructions a class, a large part of a one-note lint --
+# while a Struct's are built in C.  Structs are frozen, compare and hash by their fields,
+# repr like a dataclass and pickle as (class, field values) -- what the note cache and
+# the worker processes need.  Copy with ``msgspec.structs.replace``.
 
 
 class Span(NamedTuple):
@@ -54,9 +48,7 @@ class Edit(NamedTuple):
 Applicability = Literal["safe", "unsafe"]
 
 
-@_reduce_to_fields
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(Struct, frozen=True):
     """A titled set of edits that mends one finding, applied together or not at all."""
 
     title: str
@@ -83,7 +75,7 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info", "off")
 
 
 # The elements of a note are NamedTuples: a note holds thousands of them, and tuples are
-# built, compared and pickled (cache, worker processes) far faster than dataclasses.
+# built, compared and pickled (cache, worker processes) faster still.
 
 
 class Problem(NamedTuple):
@@ -94,9 +86,7 @@ class Problem(NamedTuple):
     message: str
 
 
-@_reduce_to_fields
-@dataclass(frozen=True, slots=True)
-class Frontmatter:
+class Frontmatter(Struct, frozen=True):
     raw: str
     """The YAML text between the fences."""
     span: Span
@@ -274,9 +264,7 @@ class Comment(NamedTuple):
     style: Literal["obsidian", "html"] = "obsidian"
 
 
-@_reduce_to_fields
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(Struct, frozen=True):
     path: str
     """Path relative to the vault root, POSIX separators."""
     lines: Sequence[str]
@@ -337,9 +325,7 @@ class Note:
         return tuple(t for t in self.tags if t.span.line == line)
 
 
-@_reduce_to_fields
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     path: str
     span: Span
     code: str

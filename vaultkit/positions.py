@@ -15,8 +15,9 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, overload
+
+from msgspec import Struct
 
 from vaultkit.model import Span
 
@@ -27,8 +28,7 @@ made by the million on a hostile line)."""
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-@dataclass(frozen=True, slots=True)
-class SourceText:
+class SourceText(Struct, frozen=True):
     """A decoded file: the text as written and the normalized text the parser reads."""
 
     original: str

@@ -10,11 +10,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from msgspec import Struct
 
 from vaultkit import __version__, memo
 from vaultkit.errors import UsageError as UsageError  # re-exported: its old home
@@ -22,8 +23,7 @@ from vaultkit.model import Span, deepest_key_span
 from vaultkit.safe_read import read_regular
 
 
-@dataclass(frozen=True)
-class YamlDocument:
+class YamlDocument(Struct, frozen=True):
     path: str
     data: Any
     key_spans: tuple[tuple[tuple[str, ...], Span], ...]

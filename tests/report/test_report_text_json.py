@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from vaultkit.model import Edit, Fix, Span
 from vaultkit.report import ReportContext, fix_summary, get_reporter, statistics, summary

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
@@ -29,6 +29,7 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 from bibtexparser.model import Block, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from msgspec.structs import replace
 
 from vaultkit.bib.common import person, year_of
 from vaultkit.bib.ids import arxiv_id, clean_url, normalize_doi

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from functools import cached_property
+
+from msgspec import Struct
 
 from vaultkit.bib.ids import arxiv_id, normalize_doi, url_key
 from vaultkit.model import Span
@@ -19,8 +21,7 @@ BROKEN_ENTRY = "VK210"
 """An entry or a whole file that could not be read."""
 
 
-@dataclass(frozen=True, slots=True)
-class BibEntry:
+class BibEntry(Struct, frozen=True):
     key: str
     source: str
     """Vault-relative POSIX path of the file the entry came from."""
@@ -65,8 +66,7 @@ def _loose(text: str | None) -> str | None:
     return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
 
 
-@dataclass(frozen=True, slots=True)
-class BibIssue:
+class BibIssue(Struct, frozen=True):
     source: str
     span: Span
     code: str
@@ -112,19 +112,20 @@ class LazyEntries(Mapping[str, "BibEntry"]):
         return (dict, (self._loaded(),))  # a process handed it gets the entries themselves
 
 
-@dataclass(frozen=True)
-class Bibliography:
+class Bibliography(Struct, frozen=True, dict=True):
     entries: Mapping[str, BibEntry]
     """By citekey; the first definition wins (a dict, or stored :class:`LazyEntries`)."""
     issues: tuple[BibIssue, ...]
     files: tuple[str, ...]
     counts: tuple[int, ...] = ()
     """How many citekeys each file defines, parallel to :attr:`files` (the summary line)."""
-    _keys: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _keys(self) -> frozenset[str]:
         # Citation checks ask "is this key known?" for every citation in the vault.
-        object.__setattr__(self, "_keys", frozenset(self.entries))
+        # Kept beside the fields (dict=True), not one of them: equality and the repr
+        # are the entries'.
+        return frozenset(self.entries)
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
@@ -152,6 +153,7 @@ class Bibliography:
         return by_url.get(url_key(url))
 
     def _url_index(self) -> tuple[dict[str, BibEntry], dict[str, BibEntry], dict[str, BibEntry]]:
+        index: tuple[dict[str, BibEntry], dict[str, BibEntry], dict[str, BibEntry]] | None
         index = self.__dict__.get("_by_identifier")
         if index is None:
             by_doi: dict[str, BibEntry] = {}
@@ -165,7 +167,7 @@ class Bibliography:
                 if entry.url:
                     by_url.setdefault(url_key(entry.url), entry)
             index = (by_doi, by_arxiv, by_url)
-            object.__setattr__(self, "_by_identifier", index)
+            self.__dict__["_by_identifier"] = index
         return index
 
 

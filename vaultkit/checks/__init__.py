@@ -5,17 +5,17 @@ from __future__ import annotations
 import importlib
 import re
 import pkgutil
-from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
+
+from msgspec import Struct
 
 _SCOPES = {"note": "one note at a time", "vault": "the whole vault",
            "engine": "raised by the engine itself"}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     code: str
     name: str
     severity: str

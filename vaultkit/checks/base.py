@@ -10,8 +10,9 @@ never computes a position.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple, Protocol
+
+from msgspec import Struct
 
 from vaultkit.bib import Bibliography
 from vaultkit.config import Config
@@ -86,8 +87,7 @@ def each(elements: Sequence[E], element: E, hit: Callable[[E], Hit]) -> Iterator
         yield made._replace(more=more) if more else made
 
 
-@dataclass(frozen=True)
-class NoteContext:
+class NoteContext(Struct, frozen=True):
     """Everything a per-note rule may use: a pure function of (note, config)."""
 
     config: Config
@@ -95,8 +95,7 @@ class NoteContext:
     schemas: tuple["Schema", ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class VaultContext(NoteContext):
+class VaultContext(NoteContext, frozen=True, kw_only=True):
     """A vault-scoped rule also sees the facts of the whole vault.
 
     Its ``check(note, ctx)`` is given the note's :class:`~vaultkit.facts.NoteFacts`

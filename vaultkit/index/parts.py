@@ -12,12 +12,12 @@ part is not stored.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import msgspec
+from msgspec.structs import replace
 
 from vaultkit import memo
 from vaultkit.engine import code_stamp as engine_code_stamp

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, Section, Span
 from vaultkit.parse.blocks import FIRST, MARKER, RawBlock, parse_blocks

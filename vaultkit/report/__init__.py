@@ -7,14 +7,14 @@ Each reporter is a function ``render(findings, ctx) -> str``; the CLI picks one 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Callable, Iterable
+
+from msgspec import Struct
 
 from vaultkit.model import Finding
 
 
-@dataclass(frozen=True)
-class ReportContext:
+class ReportContext(Struct, frozen=True):
     vault_root: str
     notes_checked: int
     color: bool = False

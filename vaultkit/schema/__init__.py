@@ -168,7 +168,7 @@ def check_index_targets(config: Config, schemas: tuple[Schema, ...], vault_root:
     default, so a vault that never indexes is not stopped by a default it never chose.
     """
     for key, rel in index_targets(config.index):
-        if written_only and getattr(config.index, key) == getattr(IndexConfig, key):
+        if written_only and getattr(config.index, key) == getattr(IndexConfig(), key):
             continue
         for schema in schemas:
             paths = schema.applies_to.paths

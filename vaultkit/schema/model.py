@@ -1,4 +1,4 @@
-"""What a schema file says, as plain frozen data.
+"""What a schema file says, as plain frozen data (msgspec Structs: see :mod:`vaultkit.model`).
 
 A :class:`Schema` travels with every note it applies to (``NoteContext.schemas``) and is
 part of per-note work that may be cached or sent to a worker process, so everything here
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
+
+from msgspec import Struct
 
 SourceKind = Literal["citekey", "link", "wikilink"]
 SOURCE_KINDS: tuple[str, ...] = ("citekey", "link", "wikilink")
@@ -20,8 +21,7 @@ NEVER = r"(?P<date>(?!))"
 """A date pattern that matches no file name (the schema takes the date elsewhere)."""
 
 
-@dataclass(frozen=True)
-class SessionSpec:
+class SessionSpec(Struct, frozen=True):
     """The parts of a session schema the paper index needs (``Schema.session_spec``)."""
 
     log_section: str = "Log"
@@ -34,8 +34,7 @@ class SessionSpec:
     """Frontmatter property holding the date when the file name has none."""
 
 
-@dataclass(frozen=True)
-class AppliesTo:
+class AppliesTo(Struct, frozen=True):
     """A note is selected when its path matches ``paths`` *or* its frontmatter matches."""
 
     paths: tuple[str, ...] = ()
@@ -44,8 +43,7 @@ class AppliesTo:
     """(property, accepted scalar values): ``(("type", ("session",)),)``."""
 
 
-@dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(Struct, frozen=True, dict=True):
     title: str
     level: int
     required: bool = False
@@ -63,8 +61,8 @@ class SectionSpec:
         return self._pattern is not None and self._pattern.fullmatch(wanted) is not None
 
     # asked for every heading of every note against every section of every schema:
-    # the names folded and the pattern compiled once (not fields: equality, the repr
-    # and the cache key stay those of the schema as written)
+    # the names folded and the pattern compiled once (kept beside the fields, dict=True,
+    # not in them: equality, the repr and the cache key stay those of the schema as written)
     @cached_property
     def _names(self) -> frozenset[str]:
         return frozenset(name.casefold() for name in (self.title, *self.aliases))
@@ -79,8 +77,7 @@ class SectionSpec:
         return f"{'#' * self.level} {self.title}"
 
 
-@dataclass(frozen=True)
-class DateSpec:
+class DateSpec(Struct, frozen=True):
     filename: str | None = None
     """The pattern as written in the schema (``YYYY-MM-DD``)."""
     regex: str | None = None
@@ -89,8 +86,7 @@ class DateSpec:
     """The property holding the date when the file name has none."""
 
 
-@dataclass(frozen=True)
-class LogGrammar:
+class LogGrammar(Struct, frozen=True):
     section: str
     verbs: tuple[str, ...]
     """In order of depth: ``("skim", "read", "deep-read")``."""
@@ -99,8 +95,7 @@ class LogGrammar:
     """Tags whose text the paper index collects."""
 
 
-@dataclass(frozen=True)
-class Schema:
+class Schema(Struct, frozen=True):
     name: str
     source: str
     """The file it was read from, as shown in messages."""
