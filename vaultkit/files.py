@@ -84,6 +84,7 @@ class VaultFiles:
     stamps: tuple[Stamp, ...] = ()
     """What says the walk would list the same files again (:func:`still_listed`): every
     folder it entered and every ``.gitignore`` it read; empty when one was in doubt."""
+    _lookups: int = field(default=0, init=False, repr=False, compare=False)
 
     @cached_property
     def by_path_lower(self) -> dict[str, list[str]]:
@@ -98,6 +99,58 @@ class VaultFiles:
         for path in self.paths:
             # a plain split: a PurePosixPath per file was a tenth of a second at 12,000 files
             out.setdefault(path.rpartition("/")[2].lower(), []).append(path)
+        return out
+
+    FEW_LOOKUPS = 32
+    """Lookups :meth:`named` and :meth:`cased` answer by searching :attr:`_lowered`
+    before they build the dictionaries: a lint of one note asks a handful (building
+    either dictionary of 13,000 files cost more than the rest of its link checks), a
+    lint of the vault asks thousands."""
+
+    def named(self, name: str) -> list[str]:
+        """The paths whose file name, lower-cased, is ``name`` (lower-cased): what
+        Obsidian's shortest-path links match (``by_name_lower[name]``, in path order)."""
+        if "by_name_lower" in self.__dict__ or self._many_lookups():
+            return self.by_name_lower.get(name, [])
+        if not name or "/" in name or "\0" in name:
+            return []
+        # in a folder (the "/" before the name is in its path) or at the root
+        found = self._search("/" + name + "\0", 1) + self._search("\0" + name + "\0", 0)
+        return [self.paths[i] for i in sorted(found)]
+
+    def cased(self, path: str) -> list[str]:
+        """The paths that, lower-cased, are ``path`` (lower-cased): a link whose case
+        differs from the file's (``by_path_lower[path]``, in path order)."""
+        if "by_path_lower" in self.__dict__ or self._many_lookups():
+            return self.by_path_lower.get(path, [])
+        if not path or "\0" in path:
+            return []
+        return [self.paths[i] for i in self._search("\0" + path + "\0", 0)]
+
+    def _many_lookups(self) -> bool:
+        self._lookups += 1
+        return self._lookups > self.FEW_LOOKUPS
+
+    @cached_property
+    def _lowered(self) -> str:
+        """Every path lower-cased, each after a NUL (no file name holds one): one C
+        pass over the list, where a dictionary is a Python step per file.  Lower-casing
+        the joined text is lower-casing each path: a NUL is neither cased nor
+        case-ignorable, so a final sigma sees it as the end of a name."""
+        return "\0" + "\0".join(self.paths).lower() + "\0"
+
+    def _search(self, needle: str, inside: int) -> list[int]:
+        """The indexes of the paths where ``needle`` occurs in :attr:`_lowered`: the
+        NULs before a hit are the paths before it, and one more when the hit starts
+        inside its path (``inside``: the ``/`` before a file name)."""
+        text, out = self._lowered, []
+        index, counted = -inside, 0  # NULs counted up to ``counted``: linear in hits
+        at = text.find(needle)
+        while at >= 0:
+            index += text.count("\0", counted, at)
+            counted = at
+            out.append(index)
+            at = text.find(needle, at + 1)
         return out
 
     @cached_property

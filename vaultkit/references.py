@@ -224,7 +224,7 @@ class Resolver:
     def _exact_or_case(self, path: str) -> Resolution | None:
         if path in self.files.path_set:
             return Resolution("ok", path)
-        matches = self.files.by_path_lower.get(path.lower())
+        matches = self.files.cased(path.lower())
         if matches:
             return Resolution("case", matches[0], tuple(matches), path)
         return None
@@ -265,7 +265,7 @@ class Resolver:
         loose: list[str] = []
         for name in names:
             base = posixpath.basename(name).lower()  # not a PurePosixPath per name (a third of the resolver's time)
-            for path in self.files.by_name_lower.get(base, ()):
+            for path in self.files.named(base):
                 lower = path.lower()
                 wanted = name.lower()
                 if lower == wanted or lower.endswith("/" + wanted):

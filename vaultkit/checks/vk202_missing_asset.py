@@ -50,7 +50,7 @@ def _hint(link: Link, ctx: VaultContext) -> str:
     """Where the file may be: files of the same name elsewhere, else where Obsidian
     saves new attachments."""
     name = PurePosixPath(link.target or "").name
-    namesakes = [p for p in ctx.files.by_name_lower.get(name.lower(), []) if PurePosixPath(p).name == name]
+    namesakes = [p for p in ctx.files.named(name.lower()) if p.rpartition("/")[2] == name]
     if namesakes:
         shown = ", ".join(f"'{p}'" for p in namesakes[:3]) + (" …" if len(namesakes) > 3 else "")
         return f"; {shown} {'has' if len(namesakes) == 1 else 'have'} that name (moved?)"

@@ -1,0 +1,50 @@
+"""What a lint of one note (the pre-commit hook's) does not do in a big vault: build an
+index of every file for a question about one name, or read what only other notes need.
+
+Each test pins one such cut by making the whole-vault step fail, and compares the
+findings with ``--no-cache`` (which runs it all).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.engine.test_few_paths import TARGET, _files, backdate, edit, rows
+from tests.conftest import write_vault
+from vaultkit.files import VaultFiles
+
+
+def _refuse(name: str) -> property:
+    def refuse(self: VaultFiles) -> None:
+        raise AssertionError(f"a lint of one note built VaultFiles.{name}")
+
+    return property(refuse)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    files = _files()
+    files["asset/old/gone.png"] = b"\x89PNG"  # the file a broken embed meant, moved by hand
+    for n in range(40):  # enough files that a whole-vault index is work
+        files[f"asset/fig-{n}.png"] = b"\x89PNG"
+    root = write_vault(tmp_path / "v", files)
+    backdate(root)
+    assert rows(root, []) == rows(root, [], use_cache=False)  # fills the store
+    return root
+
+
+def test_link_checks_of_one_note_build_no_index_of_every_file(vault: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    edit(vault, TARGET, "the paper", "the paper ![](../asset/gone.png) [o](../Other.md) [[OTHER]]")
+    expected = rows(vault, [TARGET], use_cache=False)
+    assert [c for *_, c in expected] == ["VK202"]
+    with monkeypatch.context() as m:
+        m.setattr(VaultFiles, "by_name_lower", _refuse("by_name_lower"))
+        m.setattr(VaultFiles, "by_path_lower", _refuse("by_path_lower"))
+        assert rows(vault, [TARGET]) == expected
+    from vaultkit.vault import Vault
+
+    found = Vault.load(vault).lint([vault / TARGET])
+    assert "'asset/old/gone.png' has that name (moved?)" in found[0].message
