@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from vaultkit.files import VaultFiles
 
@@ -54,3 +54,74 @@ def test_many_lookups_build_the_dictionaries_once() -> None:
     assert "by_name_lower" in files.__dict__
     assert files.cased("a/note.md") == ["a/Note.md"]
     assert "by_path_lower" in files.__dict__
+
+
+# -- VK303's pre-check: which known keys share a key's file name, one key at a time ------
+from vaultkit.bib.model import BibEntry, Bibliography  # noqa: E402
+from vaultkit.config import Config  # noqa: E402
+from vaultkit.facts import VaultFacts, _fold  # noqa: E402
+from vaultkit.files import paper_notes, sanitize_key  # noqa: E402
+from vaultkit.model import Span  # noqa: E402
+
+BASES = ["smith2020", "x:y", "ab", "σς", "é"]
+
+
+def _variant(base: str, how: int) -> str:
+    import unicodedata
+
+    shapes = [base, base.upper(), base.replace(":", "_"), base.replace(":", "?").title(),
+              unicodedata.normalize("NFD", base), base + "s", base.replace("s", "ſ"), "İ" + base]
+    return shapes[how % len(shapes)]
+
+
+# keys that fold to one name in many spellings (case, an unsafe character, NFD, long s)
+citekey = st.builds(_variant, st.sampled_from(BASES), st.integers(0, 7))
+TEMPLATES = ["papers/@{key}.md", "refs/{key}", "{key}.md"]
+
+
+def _reference(facts: VaultFacts, key: str) -> bool:
+    """The answer from every key and every paper note, folded one by one."""
+    wanted = _fold(sanitize_key(key))
+    keys = {k for k in facts.bibliography.keys() if _fold(sanitize_key(k)) == wanted}
+    papers = {p for p in paper_notes(facts.files, facts.config) if _fold(sanitize_key(p)) == wanted}
+    return len(keys | papers) > 1 or any(p != key for p in papers)
+
+
+def _facts(bib_keys: list[str], paper_names: list[str], others: list[str],
+           template: str = TEMPLATES[0]) -> VaultFacts:
+    from vaultkit.files import nfc
+
+    entries = {k: BibEntry(k, "references.bib", Span(1, 1, 1, 1), "article", None, (), None)
+               for k in bib_keys}
+    found = {nfc(template.replace("{key}", n)) for n in paper_names if "/" not in n}
+    found |= {nfc(p) for p in others}
+    return VaultFacts(VaultFiles(ROOT, tuple(sorted(found))), Config(paper_notes=template),
+                      Bibliography(entries, (), ("references.bib",)))
+
+
+@example([], ["ab"], ["refs/AB"], ["ab"], "refs/{key}")  # a file the template names, not a note
+@example([], ["ΣΣ"], [], ["σς"], "papers/@{key}.md")  # a final sigma, not final in the path
+@example(["x_y"], ["x:y"], [], ["x?y"], "papers/@{key}.md")  # a paper note's name to sanitize
+@given(st.lists(citekey, max_size=6), st.lists(citekey, max_size=4),
+       st.lists(st.sampled_from(["Papers/@ab.md", "papers/@AB.MD", "papers/x/@ab.md", "refs/ab.txt",
+                                 "refs/AB", "AB.md", "x:y.md"]), max_size=3),
+       st.lists(citekey, min_size=1, max_size=3), st.sampled_from(TEMPLATES))
+def test_may_share_a_file_name_is_the_answer_of_every_key(bib_keys: list[str], paper_names: list[str],
+                                                          others: list[str], asked: list[str],
+                                                          template: str) -> None:
+    for key in [*asked, *bib_keys[:2], *paper_names[:2]]:
+        facts = _facts(bib_keys, paper_names, others, template)
+        assert facts.may_share_a_file_name(key) == _reference(facts, key), key
+
+
+def test_one_key_asked_lists_no_paper_note(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts([f"k{i}" for i in range(500)] + ["Smith2020", "smith2020"],
+                   [f"k{i}" for i in range(400)] + ["lee2022"], ["notes/x.md"])
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("listed every paper note for one key")
+
+    monkeypatch.setattr("vaultkit.facts.paper_notes", refuse)
+    assert facts.may_share_a_file_name("smith2020") and facts.may_share_a_file_name("SMITH2020")
+    assert not facts.may_share_a_file_name("k7") and not facts.may_share_a_file_name("lee2022")
+    assert "notes" not in facts.files.__dict__ and "_by_kind" not in facts.files.__dict__

@@ -18,7 +18,9 @@ from typing import Literal, NamedTuple
 
 from vaultkit.bib import Bibliography, BibEntry
 from vaultkit.config import Config
-from vaultkit.files import NOTE_SUFFIX, VaultFiles, paper_note_pattern, paper_notes, sanitize_key
+from vaultkit.files import (
+    NOTE_SUFFIX, VaultFiles, find_joined, join_names, paper_note_pattern, paper_notes, sanitize_key,
+)
 from vaultkit.fsutil import fold_name
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span, Word
@@ -252,7 +254,8 @@ class VaultFacts:
         self.files = files
         self._keys: tuple[dict[str, str], frozenset[str]] | None = None
         self._key_known: dict[str, bool] = {}
-        self._folds: dict[str, dict[int, list[str]]] | None = None
+        self._folds: tuple[list[str], str | None] | None = None
+        self._unsafe_papers: bool | None = None
         self.resolver = Resolver(files, self.notes)
         self._suggester: KeySuggester | None = None
 
@@ -339,28 +342,51 @@ class VaultFacts:
         """Whether another known key could share ``key``'s index-note file name (the
         same fold once sanitized, :func:`vaultkit.fsutil.name_clashes`), judged from the
         bibliography's keys and the paper notes' names alone: ``False`` means no citation
-        anywhere can clash with a citation of ``key``."""
+        anywhere can clash with a citation of ``key``.  Asked of the few keys a lint of
+        a few notes cites: each is looked up, nothing of the vault is listed."""
         wanted = _fold(sanitize_key(key))
-        keys = {k for k in self._same_length("bib", self.bibliography.keys(), len(wanted))
-                if _fold(sanitize_key(k)) == wanted}
-        papers = {p for p in self._same_length("papers", paper_notes(self.files, self.config),
-                                               len(wanted)) if _fold(sanitize_key(p)) == wanted}
+        keys = self._bib_keys_folding_to(wanted)
+        papers = self._paper_keys_folding_to(wanted)
         # two keys of the bibliography or paper notes, or a key known through a paper note
         # of another name (`x:y2020` through `@x_y2020.md`) that another spelling may cite
         return len(keys | papers) > 1 or any(p != key for p in papers)
 
-    def _same_length(self, kind: str, keys: Iterable[str], length: int) -> list[str]:
-        """The ``keys`` whose fold may have ``length`` characters: an ASCII key's fold has
-        its length (sanitizing and lower-casing keep it), so only those and the others
-        are folded -- not the whole bibliography for each key asked about."""
+    def _bib_keys_folding_to(self, wanted: str) -> set[str]:
         if self._folds is None:
-            self._folds = {}
-        buckets = self._folds.get(kind)
-        if buckets is None:
-            buckets = self._folds[kind] = {}
-            for k in keys:
-                buckets.setdefault(len(k) if k.isascii() else -1, []).append(k)
-        return buckets.get(length, []) + buckets.get(-1, [])
+            # every key sanitized and folded at once: joined, the NULs between them are
+            # left alone by all three steps (no unsafe character, a starter for NFC,
+            # neither cased nor case-ignorable)
+            keys = list(self.bibliography.keys())
+            joined = join_names(keys)
+            self._folds = (keys, None if joined is None else _fold(sanitize_key(joined)))
+        keys, folded = self._folds
+        if folded is None:  # a key holding a NUL: one at a time
+            return {k for k in keys if _fold(sanitize_key(k)) == wanted}
+        return {keys[i] for i in find_joined(folded, "\0" + wanted + "\0")}
+
+    def _paper_keys_folding_to(self, wanted: str) -> set[str]:
+        template = self.config.paper_notes
+        pattern = paper_note_pattern(template)
+        before, _, after = template.partition("{key}")
+        if wanted.isascii() and (before + after).isascii() and not self._unsafe_paper_names():
+            # a paper note's name, lower-cased, is the key's fold (the paths are NFC, and
+            # no name under the template's folder needs sanitizing): one lookup
+            found = (pattern.match(p) for p in self.files.cased((before + wanted + after).lower())
+                     if self.files.is_note(p))
+            names = {m.group("key") for m in found if m is not None}
+        else:
+            names = set(paper_notes(self.files, self.config))
+        return {n for n in names if _fold(sanitize_key(n)) == wanted}
+
+    def _unsafe_paper_names(self) -> bool:
+        """Whether a file under the paper notes' folder has a character a citekey's file
+        name would not (``papers/@x:y2020.md``, kept by a system that allows it)."""
+        if self._unsafe_papers is None:
+            before = self.config.paper_notes.partition("{key}")[0].lower()
+            # (no backtracking: the run before the unsafe character holds none)
+            self._unsafe_papers = re.search(
+                "\0" + re.escape(before) + r'[^\0/*"\\<>:|?]*[*"\\<>:|?]', self.files.lowered) is not None
+        return self._unsafe_papers
 
     def suggest_keys(self, key: str, n: int = 3) -> list[str]:
         """The known keys closest to ``key`` (did-you-mean)."""

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Iterable
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.errors import UsageError
@@ -102,7 +103,7 @@ class VaultFiles:
         return out
 
     FEW_LOOKUPS = 32
-    """Lookups :meth:`named` and :meth:`cased` answer by searching :attr:`_lowered`
+    """Lookups :meth:`named` and :meth:`cased` answer by searching :attr:`lowered`
     before they build the dictionaries: a lint of one note asks a handful (building
     either dictionary of 13,000 files cost more than the rest of its link checks), a
     lint of the vault asks thousands."""
@@ -132,26 +133,16 @@ class VaultFiles:
         return self._lookups > self.FEW_LOOKUPS
 
     @cached_property
-    def _lowered(self) -> str:
+    def lowered(self) -> str:
         """Every path lower-cased, each after a NUL (no file name holds one): one C
         pass over the list, where a dictionary is a Python step per file.  Lower-casing
         the joined text is lower-casing each path: a NUL is neither cased nor
         case-ignorable, so a final sigma sees it as the end of a name."""
-        return "\0" + "\0".join(self.paths).lower() + "\0"
+        return ("\0" + "\0".join(self.paths) + "\0").lower()
 
     def _search(self, needle: str, inside: int) -> list[int]:
-        """The indexes of the paths where ``needle`` occurs in :attr:`_lowered`: the
-        NULs before a hit are the paths before it, and one more when the hit starts
-        inside its path (``inside``: the ``/`` before a file name)."""
-        text, out = self._lowered, []
-        index, counted = -inside, 0  # NULs counted up to ``counted``: linear in hits
-        at = text.find(needle)
-        while at >= 0:
-            index += text.count("\0", counted, at)
-            counted = at
-            out.append(index)
-            at = text.find(needle, at + 1)
-        return out
+        """The indexes of the paths where ``needle`` occurs in :attr:`lowered`."""
+        return find_joined(self.lowered, needle, inside)
 
     @cached_property
     def notes(self) -> tuple[str, ...]:
@@ -175,12 +166,30 @@ class VaultFiles:
         notes: list[str] = []
         canvases: list[str] = []
         for path in sorted(self.paths):  # sorted already but for a hand-made list
-            if path.endswith(NOTE_SUFFIX) or path[-3:].lower() == NOTE_SUFFIX:
+            if _is_note(path):
                 notes.append(path)
-            elif path[-7:].lower() == CANVAS_SUFFIX:
+            elif _is_canvas(path):
                 canvases.append(path)
         documents = notes if not canvases else sorted(notes + canvases)
         return tuple(notes), tuple(canvases), tuple(documents)
+
+    def is_note(self, path: str) -> bool:
+        """Whether ``path`` is one of :attr:`notes` (asked without listing them)."""
+        return path in self.path_set and _is_note(path)
+
+    def is_document(self, path: str) -> bool:
+        """Whether ``path`` is one of :attr:`documents`, asked without listing them (a
+        lint of one note asks it of its note, not of the vault)."""
+        return path in self.path_set and (_is_note(path) or _is_canvas(path))
+
+    @property
+    def document_count(self) -> int:
+        """``len(documents)``, counted in :attr:`lowered` while they are not listed: a
+        path is a note or a canvas by its lower-cased ending."""
+        if "_by_kind" in self.__dict__:
+            return len(self.documents)
+        text = self.lowered
+        return text.count(NOTE_SUFFIX + "\0") + text.count(CANVAS_SUFFIX + "\0")
 
     def paper_notes(self, template: str) -> dict[str, str]:
         """Sanitized citekey -> path of its paper note, for a template such as
@@ -219,6 +228,38 @@ class VaultFiles:
         paths = sorted({*(p for p in self.paths if p not in gone), *add})
         real = {k: v for k, v in self.real.items() if k not in gone}
         return VaultFiles(self.root, tuple(paths), real)  # not a walk's: no stamps
+
+
+def _is_note(path: str) -> bool:
+    return path.endswith(NOTE_SUFFIX) or path[-3:].lower() == NOTE_SUFFIX
+
+
+def _is_canvas(path: str) -> bool:
+    return path[-7:].lower() == CANVAS_SUFFIX
+
+
+def join_names(names: Iterable[str]) -> str | None:
+    """``names``, each after a NUL, and a NUL at the end: a list searched by
+    :func:`find_joined` in C, not walked in Python.  ``None`` if a name holds a NUL."""
+    names = list(names)
+    text = "\0" + "\0".join(names) + "\0"
+    return text if text.count("\0") == len(names) + 1 else None
+
+
+def find_joined(text: str, needle: str, inside: int = 0) -> list[int]:
+    """The indexes of the names of ``text`` (:func:`join_names`) where ``needle`` occurs:
+    the NULs before a hit are the names before it, and one more when the hit starts
+    inside its name (``inside`` = 1: the ``/`` before a file name).  Linear in ``text``
+    however many hits."""
+    out: list[int] = []
+    index, counted = -inside, 0
+    at = text.find(needle)
+    while at >= 0:
+        index += text.count("\0", counted, at)
+        counted = at
+        out.append(index)
+        at = text.find(needle, at + 1)
+    return out
 
 
 def discover(root: Path, config: Config) -> VaultFiles:
