@@ -48,3 +48,33 @@ def test_link_checks_of_one_note_build_no_index_of_every_file(vault: Path,
 
     found = Vault.load(vault).lint([vault / TARGET])
     assert "'asset/old/gone.png' has that name (moved?)" in found[0].message
+
+
+def test_the_share_of_stored_notes_is_counted_in_an_index(vault: Path) -> None:
+    """Whether a lint of one note may read only its rows asks how many rows are stored
+    under the configuration: counted in an index, not by reading every row."""
+    from vaultkit.store import Store
+
+    store = Store(vault)
+    assert store._db is not None
+    plan = " ".join(str(r) for r in store._db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM notes WHERE cfg = ?", ("x",)).fetchall())
+    store.close()
+    assert "USING COVERING INDEX notes_cfg" in plan, plan
+
+
+def test_a_store_made_before_the_index_gets_it(vault: Path) -> None:
+    from vaultkit.store import Store
+
+    store = Store(vault)
+    assert store._db is not None
+    store._db.execute("DROP INDEX notes_cfg")
+    store.close()
+    expected = rows(vault, [TARGET], use_cache=False)
+    assert rows(vault, [TARGET]) == expected
+    store = Store(vault)
+    assert store._db is not None
+    names = [r[0] for r in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]
+    store.close()
+    assert "notes_cfg" in names
+
