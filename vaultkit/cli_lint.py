@@ -227,7 +227,7 @@ def _report(opts: LintOptions, vault: "Vault", targets: tuple[str, ...],
     color = color_enabled(opts.color, out_stream) and opts.output_file is None
     ctx = ReportContext(
         vault_root=str(vault.root),
-        notes_checked=sum(1 for t in targets if t in vault.notes),
+        notes_checked=sum(1 for t in targets if vault.files.is_document(t)),  # not listing them
         color=color,
         show_source=tty if opts.show_source is None else opts.show_source,
         lines=vault.lines,

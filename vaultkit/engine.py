@@ -639,8 +639,9 @@ class Checker:
                 self._complete = True
             documents = files.documents
         else:
-            wanted = set(targets)
-            documents = tuple(p for p in files.documents if p in wanted and p not in self._checked)
+            # the targets that are documents, in the documents' order, not listing them
+            documents = tuple(sorted(p for p in set(targets)
+                                     if files.is_document(p) and p not in self._checked))
             for path in documents:
                 self._checked.add(path)
                 row = self.rows.get(path) or self.store.note_row(path)
@@ -698,7 +699,7 @@ class Checker:
         # their vault-scoped findings are computed now, and not stored
         vfp = self.vault_key() if self._complete else None
         out: list[Finding] = []
-        for path in sorted(target_set & set(self.facts.files.documents)):
+        for path in sorted(p for p in target_set if self.facts.files.is_document(p)):
             live = self._live.get(path)
             if live is not None and live.facts is not None:  # unsaved text: nothing cached
                 out.extend(live.findings)
@@ -778,13 +779,13 @@ class Checker:
 
     def save(self) -> None:
         """Write what changed, and forget notes no longer in the vault."""
-        notes = set(self.facts.files.documents)
-        gone = [p for p in self.rows if p not in notes] if self._complete else []
+        listed = self.facts.files.is_document  # a few paths: not a set of every note
+        gone = [p for p in self.rows if not listed(p)] if self._complete else []
         for path in gone:
             del self.rows[path]
         gone.extend(self._gone)
         self._gone.clear()
-        self.store.write([r for p, r in self._dirty.items() if p in notes],
-                         [f for p, f in self._fresh_facts.items() if p in notes], self.cfg, gone)
+        self.store.write([r for p, r in self._dirty.items() if listed(p)],
+                         [f for p, f in self._fresh_facts.items() if listed(p)], self.cfg, gone)
         self._dirty.clear()
         self._fresh_facts.clear()

@@ -46,7 +46,7 @@ def schema_hint(vault: "Vault", paths: Iterable[str] | None = None) -> str:
     # each note's summary (:func:`vaultkit.schema.lookalikes`, stored beside its facts):
     # reading every note's facts, or parsing every note, for this sentence made a warm lint
     # of 10,000 sessions take a second more
-    notes = vault.files.notes if paths is None else sorted(set(paths) & set(vault.files.notes))
+    notes = vault.files.notes if paths is None else sorted(p for p in set(paths) if vault.files.is_note(p))
     summaries = {path: vault.facts.summary(path) for path in notes}
     for schema in vault.schemas:
         strays = [path for path, found in summaries.items()

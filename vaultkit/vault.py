@@ -293,10 +293,10 @@ class Vault:
         if not self.store.enabled:
             return False
         cfg = config_key(self.config, self.schemas)
-        return self.store.count(cfg) * 10 >= len(self._files.documents) * 9
+        return self.store.count(cfg) * 10 >= self._files.document_count * 9
 
     def _few(self, targets: tuple[str, ...]) -> bool:
-        if len(targets) * self.FEW_PATHS >= len(self._files.documents):
+        if len(targets) * self.FEW_PATHS >= self._files.document_count:
             return False
         return self._mostly_stored()  # else the full run (in parallel) is the faster one
 

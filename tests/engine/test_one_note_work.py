@@ -43,6 +43,7 @@ def test_link_checks_of_one_note_build_no_index_of_every_file(vault: Path,
     with monkeypatch.context() as m:
         m.setattr(VaultFiles, "by_name_lower", _refuse("by_name_lower"))
         m.setattr(VaultFiles, "by_path_lower", _refuse("by_path_lower"))
+        m.setattr(VaultFiles, "_by_kind", _refuse("notes or documents"))  # the list of every note
         assert rows(vault, [TARGET]) == expected
     from vaultkit.vault import Vault
 
@@ -78,3 +79,24 @@ def test_a_store_made_before_the_index_gets_it(vault: Path) -> None:
     store.close()
     assert "notes_cfg" in names
 
+
+def test_the_hook_s_command_lists_no_note_of_the_vault(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``vaultkit lint --format json <note>`` from the vault folder, as pre-commit runs it:
+    the summary's counts and schema hint ask about the linted note only."""
+    import json
+
+    from click.testing import CliRunner
+
+    from vaultkit.cli import main
+
+    edit(vault, TARGET, "the paper", "the paper ![](../asset/gone.png)")
+    monkeypatch.chdir(vault)
+    expected = CliRunner().invoke(main, ["lint", "--format", "json", "--no-cache", TARGET])
+    with monkeypatch.context() as m:
+        for name in ("by_name_lower", "by_path_lower", "_by_kind"):
+            m.setattr(VaultFiles, name, _refuse(name))
+        got = CliRunner().invoke(main, ["lint", "--format", "json", TARGET])
+    assert got.exit_code == expected.exit_code == 1, got.output
+    assert got.stdout == expected.stdout
+    assert [f["code"] for f in json.loads(got.stdout)] == ["VK202"]
+    assert "in 1 file (1 note checked)" in got.stderr
