@@ -125,3 +125,29 @@ def test_one_key_asked_lists_no_paper_note(monkeypatch) -> None:  # type: ignore
     assert facts.may_share_a_file_name("smith2020") and facts.may_share_a_file_name("SMITH2020")
     assert not facts.may_share_a_file_name("k7") and not facts.may_share_a_file_name("lee2022")
     assert "notes" not in facts.files.__dict__ and "_by_kind" not in facts.files.__dict__
+
+
+ENDINGS = (".bib", ".bibtex", ".json", ".yaml", ".yml")
+ending_path = st.builds(lambda p, e: p + e, path, st.sampled_from(["", ".BIB", ".bib", ".Bibtex", ".json",
+                                                                   ".yml", ".yaml.md", "Σ.bib"]))
+
+
+@given(st.lists(ending_path, max_size=12, unique=True).map(lambda ps: tuple(sorted(ps))))
+def test_ending_with_is_the_scan(found: tuple[str, ...]) -> None:
+    files = VaultFiles(ROOT, found)
+    assert files.ending_with(ENDINGS) == [p for p in found if p.lower().endswith(ENDINGS)]
+    assert files.ending_with(()) == []
+
+
+def test_the_bibliography_is_located_without_walking_the_paths(tmp_path: Path) -> None:
+    """Given the file list's own search, locate never walks ``paths`` (here: none)."""
+    from vaultkit.bib.locate import locate
+
+    found = ("a/old.bib", "notes/x.md", "references.bib", "refs.json", "z.yml", "Z.BIB")
+    files = VaultFiles(tmp_path, found)
+    scanned = locate(tmp_path, found, ("*.bib", "*.json", "*.yaml", "*.yml"), False, lambda p: p != "z.yml")
+    searched = locate(tmp_path, (), ("*.bib", "*.json", "*.yaml", "*.yml"), False, lambda p: p != "z.yml",
+                      ending_with=files.ending_with)
+    assert searched == scanned
+    assert [d for _, d in searched.files] == ["references.bib", "refs.json"]
+    assert searched.elsewhere == ("a/old.bib",)

@@ -140,6 +140,21 @@ class VaultFiles:
         case-ignorable, so a final sigma sees it as the end of a name."""
         return ("\0" + "\0".join(self.paths) + "\0").lower()
 
+    def ending_with(self, endings: tuple[str, ...]) -> list[str]:
+        """The paths whose lower-cased form ends with one of ``endings`` (lower-cased),
+        in path order: found by one regular-expression search of :attr:`lowered` (the
+        bibliography's candidates of a vault of 13,000 files: a Python step per file)."""
+        if not endings:
+            return []
+        pattern = re.compile("(?:" + "|".join(re.escape(e) for e in endings) + ")\0")
+        text, out = self.lowered, []
+        index, counted = 0, 0
+        for hit in pattern.finditer(text):
+            index += text.count("\0", counted, hit.start())
+            counted = hit.start()
+            out.append(self.paths[index - 1])
+        return out
+
     def _search(self, needle: str, inside: int) -> list[int]:
         """The indexes of the paths where ``needle`` occurs in :attr:`lowered`."""
         return find_joined(self.lowered, needle, inside)

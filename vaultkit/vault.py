@@ -198,7 +198,8 @@ class Vault:
         return locate_bibliography(
             self.root, self.files.paths, self.config.bibliography,
             self.config.bibliography_explicit,
-            lambda p: looks_like_csl(self.files.absolute(p)), self.config.source)
+            lambda p: looks_like_csl(self.files.absolute(p)), self.config.source,
+            ending_with=self.files.ending_with)
 
     @property
     def _bibliography_paths(self) -> list[tuple[Path, str]]:
