@@ -42,9 +42,10 @@ import re
 import stat
 import time
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Literal, TypeVar
+
+from msgspec import Struct
 
 try:  # POSIX: advisory locks tell a live temp file from a dead run's
     import fcntl
@@ -99,8 +100,7 @@ def check_inside(root: Path, target: Path) -> Path:
     return resolved
 
 
-@dataclass(slots=True)
-class _Held:
+class _Held(Struct):
     """One replaced file kept open: what was expected there, what we wrote, how it looked."""
 
     path: Path
@@ -466,8 +466,7 @@ def fold_name(name: str) -> str:
     return unicodedata.normalize("NFC", name).lower()
 
 
-@dataclass(frozen=True)
-class NameClash:
+class NameClash(Struct, frozen=True):
     """Keys whose file names are one file somewhere: ``winner`` gets it."""
 
     winner: str

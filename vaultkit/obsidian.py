@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from vaultkit.safe_read import read_regular
 
@@ -34,8 +35,7 @@ _MAX_BYTES = 1 << 20
 LINK_FORMATS = ("shortest", "relative", "absolute")
 
 
-@dataclass(frozen=True)
-class ObsidianSettings:
+class ObsidianSettings(Struct, frozen=True):
     """What ``.obsidian/`` says, each value with the file (and key) it came from."""
 
     link_format: tuple[str, str] | None = None
@@ -44,7 +44,7 @@ class ObsidianSettings:
     excluded: tuple[tuple[str, ...], str] | None = None
     templates: tuple[tuple[str, str], ...] = ()
     """(folder, where) for the core Templates plugin and Templater."""
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = ()
     """Files that exist but could not be read, for ``--show-settings``."""
 
 

@@ -17,8 +17,9 @@ what an action would have next, so prose such as ``[read the appendix] first`` o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal, TypeVar
+
+from msgspec import Struct
 
 from vaultkit.model import Link, ListItem, Note, Section, Span, Tag
 from vaultkit.packed import starting_in
@@ -34,8 +35,7 @@ _KIND_TEXT = {"citekey": "a citekey (@key)", "link": "a Markdown link ([Title](h
               "wikilink": "a wikilink ([[note]])"}
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(Struct, frozen=True):
     item: ListItem
     kind: Literal["action", "malformed", "other"]
     span: Span

@@ -10,14 +10,13 @@ schema does not constrain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from vaultkit.model import Heading, Note, Section, Span
 from vaultkit.schema.model import Schema, SectionSpec
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(Struct, frozen=True):
     """A heading of the note that names a schema section."""
 
     spec: SectionSpec
