@@ -607,7 +607,7 @@ class Checker:
         self._gone.discard(result.path)
         row = self.rows.get(result.path)
         if result.same and row is not None:
-            row = replace(row, stat=result.stat)
+            row = structs.replace(row, stat=result.stat)
         else:
             assert result.facts is not None
             facts = result.facts
@@ -722,7 +722,7 @@ class Checker:
                 cached = [] if facts is None else list(
                     keep(run.note_findings(facts), self.config, self.facts.note))
                 if vfp is not None:
-                    row = replace(row, vfp=vfp, vault_findings=_encoded(cached))
+                    row = structs.replace(row, vfp=vfp, vault_findings=_encoded(cached))
                     self.rows[path] = self._dirty[path] = row
             out.extend(note_findings)
             out.extend(cached)

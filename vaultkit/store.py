@@ -17,7 +17,6 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -65,8 +64,7 @@ Stat = tuple[int, int, int]
 """(size, mtime_ns, inode): what says a file is unchanged without reading it."""
 
 
-@dataclass(frozen=True, slots=True)
-class NoteRow:
+class NoteRow(msgspec.Struct, frozen=True):
     """What the store knows of one note, findings still encoded (decoded on demand)."""
 
     path: str
