@@ -151,3 +151,10 @@ def test_the_bibliography_is_located_without_walking_the_paths(tmp_path: Path) -
     assert searched == scanned
     assert [d for _, d in searched.files] == ["references.bib", "refs.json"]
     assert searched.elsewhere == ("a/old.bib",)
+
+
+@given(st.text(alphabet='ab:*"\\/<>|?_\0é', max_size=30))
+def test_sanitize_names_is_sanitize_key(text: str) -> None:
+    from vaultkit.files import sanitize_names
+
+    assert sanitize_names(text) == sanitize_key(text)

@@ -20,6 +20,7 @@ from vaultkit.bib import Bibliography, BibEntry
 from vaultkit.config import Config
 from vaultkit.files import (
     NOTE_SUFFIX, VaultFiles, find_joined, join_names, paper_note_pattern, paper_notes, sanitize_key,
+    sanitize_names,
 )
 from vaultkit.fsutil import fold_name
 from vaultkit.markers import RegionError, find_region
@@ -358,7 +359,7 @@ class VaultFacts:
             # neither cased nor case-ignorable)
             keys = list(self.bibliography.keys())
             joined = join_names(keys)
-            self._folds = (keys, None if joined is None else _fold(sanitize_key(joined)))
+            self._folds = (keys, None if joined is None else _fold(sanitize_names(joined)))
         keys, folded = self._folds
         if folded is None:  # a key holding a NUL: one at a time
             return {k for k in keys if _fold(sanitize_key(k)) == wanted}
@@ -383,9 +384,11 @@ class VaultFacts:
         name would not (``papers/@x:y2020.md``, kept by a system that allows it)."""
         if self._unsafe_papers is None:
             before = self.config.paper_notes.partition("{key}")[0].lower()
-            # (no backtracking: the run before the unsafe character holds none)
-            self._unsafe_papers = re.search(
-                "\0" + re.escape(before) + r'[^\0/*"\\<>:|?]*[*"\\<>:|?]', self.files.lowered) is not None
+            text = self.files.lowered
+            # most vaults have no such character anywhere: a substring search each;
+            # else the names under the folder (no backtracking: the run before holds none)
+            self._unsafe_papers = any(c in text for c in '*"\\<>:|?') and re.search(
+                "\0" + re.escape(before) + r'[^\0/*"\\<>:|?]*[*"\\<>:|?]', text) is not None
         return self._unsafe_papers
 
     def suggest_keys(self, key: str, n: int = 3) -> list[str]:
