@@ -250,7 +250,6 @@ def test_a_stored_bibliography_reads_its_entries_only_when_asked(vault: Path) ->
 
 
 def test_stored_entries_that_do_not_match_their_keys_come_from_the_files() -> None:
-    import msgspec
 
     from vaultkit.bib.model import BibEntry, Bibliography
     from vaultkit.model import Span
@@ -260,16 +259,17 @@ def test_stored_entries_that_do_not_match_their_keys_come_from_the_files() -> No
         return BibEntry(key, "references.bib", Span(1, 1, 1, 5), "article", None, (), None)
 
     real = Bibliography({"a": entry("a"), "b": entry("b")}, (), ("references.bib",), (2,))
-    stored = StoredBibliography(["a", "b"], msgspec.Raw(encode([entry("a"), entry("c")])), [],
-                                ["references.bib"], [2])
+    stored = StoredBibliography(["a", "b"], [], ["references.bib"], [2])
     asked: list[str] = []
 
     def from_files() -> Bibliography:
         asked.append("files")
         return real
 
-    bib = stored.load(from_files)
+    bib = stored.load(lambda: encode([entry("a"), entry("c")]), from_files)
     assert "b" in bib and asked == []
     assert bib.get("b") == entry("b") and asked == ["files"]
-    good = StoredBibliography.of(real).load(from_files)
+    good = StoredBibliography.of(real).load(lambda: StoredBibliography.entries_of(real), from_files)
     assert good.get("b") == entry("b") and asked == ["files"]  # matching entries: no files read
+    gone = StoredBibliography.of(real).load(lambda: None, from_files)  # no entries row
+    assert gone.get("a") == entry("a") and asked == ["files", "files"]

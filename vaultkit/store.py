@@ -35,7 +35,7 @@ BUSY_TIMEOUT_S = 10.0
 """How long a run waits for another run's write before giving up its own."""
 _BUSY = (5, 6)
 """SQLITE_BUSY and SQLITE_LOCKED: the file is fine, another run is writing."""
-FORMAT = "vaultkit-store-7"
+FORMAT = "vaultkit-store-8"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
 _T = TypeVar("_T")
@@ -98,32 +98,43 @@ class StoredFiles(msgspec.Struct, frozen=True):
 
 
 class StoredBibliography(msgspec.Struct, frozen=True):
-    """A loaded bibliography as data: its keys, entries in definition order (kept as
-    their JSON, decoded when an entry's fields are first read), issues, files."""
+    """A loaded bibliography as data: its keys, issues, files and counts.  Its entries,
+    in definition order, are a row of their own (:meth:`entries_of`), read and decoded
+    when an entry's fields are first asked for: a lint asks only which keys exist, and
+    reading a megabyte of entries it never decodes (SQLite's overflow pages, the seal's
+    hash, msgspec's pass over it) was a tenth of a one-note lint's own work."""
 
     keys: list[str]
-    entries: msgspec.Raw
     issues: list[BibIssue]
     files: list[str]
     counts: list[int]
 
     @classmethod
     def of(cls, bib: Bibliography) -> StoredBibliography:
-        return cls(list(bib.entries), msgspec.Raw(encode(list(bib.entries.values()))),
-                   list(bib.issues), list(bib.files), list(bib.counts))
+        return cls(list(bib.entries), list(bib.issues), list(bib.files), list(bib.counts))
 
-    def load(self, fallback: Callable[[], Bibliography]) -> Bibliography:
-        raw, keys = bytes(self.entries), self.keys  # not self: its Raw holds the whole row
+    @staticmethod
+    def entries_of(bib: Bibliography) -> bytes:
+        return encode(list(bib.entries.values()))
+
+    def load(self, read_entries: Callable[[], bytes | None],
+             fallback: Callable[[], Bibliography]) -> Bibliography:
+        keys = self.keys
 
         def entries() -> dict[str, BibEntry]:
-            found = _decode(raw, list[BibEntry])
+            raw = read_entries()
+            found = _decode(raw, list[BibEntry]) if raw is not None else None
             if found is None or [e.key for e in found] != keys:
-                # sealed, so never seen; if it were, the files say what the entries are
+                # gone, replaced by another run's, or not these keys': the files say
                 return dict(fallback().entries)
             return {e.key: e for e in found}
 
-        return Bibliography(LazyEntries(self.keys, entries), tuple(self.issues),
+        return Bibliography(LazyEntries(keys, entries), tuple(self.issues),
                             tuple(self.files), tuple(self.counts))
+
+
+_ENTRIES = "/entries"
+"""The bib row holding a stored bibliography's entries: ``fast/entries``, ``full/entries``."""
 
 
 def _seal(*parts: object) -> str:
@@ -488,22 +499,32 @@ class Store:
     def bibliography(self, kind: str, stamp: str,
                      fallback: Callable[[], Bibliography]) -> Bibliography | None:
         """The bibliography loaded as ``kind`` (fast/full) from files whose stats give
-        ``stamp``, if stored; its entries' fields are decoded on first use (else
+        ``stamp``, if stored; its entries are read and decoded on first use (else
         ``fallback()`` loads them from the files)."""
+        blob = self._bib_row(kind, stamp)
+        found = _decode(blob, StoredBibliography) if blob is not None else None
+        if found is None:
+            return None
+        return found.load(lambda: self._bib_row(kind + _ENTRIES, stamp), fallback)
+
+    def _bib_row(self, kind: str, stamp: str) -> bytes | None:
         row = self._get("SELECT stamp, data, seal FROM bib WHERE kind = ?", (kind,))
         if row is None or row[0] != stamp or not isinstance(row[1], bytes):
             return None
-        if row[2] != _seal(kind, stamp, row[1]):
-            return None
-        found = _decode(row[1], StoredBibliography)
-        return found.load(fallback) if found is not None else None
+        return row[1] if row[2] == _seal(kind, stamp, row[1]) else None
 
     def put_bibliography(self, kind: str, stamp: str, bib: Bibliography) -> None:
         if self._db is None:
             return
-        blob = encode(StoredBibliography.of(bib))
-        self._put("INSERT OR REPLACE INTO bib VALUES (?,?,?,?)",
-                  (kind, stamp, blob, _seal(kind, stamp, blob)))
+        rows = [(name, stamp, blob, _seal(name, stamp, blob)) for name, blob in (
+            (kind, encode(StoredBibliography.of(bib))),
+            (kind + _ENTRIES, StoredBibliography.entries_of(bib)))]
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT OR REPLACE INTO bib VALUES (?,?,?,?)", rows)
+        except sqlite3.Error as error:
+            self._failed(error)
 
 
 def version_key() -> str:

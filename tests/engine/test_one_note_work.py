@@ -100,3 +100,43 @@ def test_the_hook_s_command_lists_no_note_of_the_vault(vault: Path, monkeypatch:
     assert got.stdout == expected.stdout
     assert [f["code"] for f in json.loads(got.stdout)] == ["VK202"]
     assert "in 1 file (1 note checked)" in got.stderr
+
+
+def test_a_lint_of_one_note_reads_no_stored_entry(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored bibliography's entries are a row of their own, read when an entry's
+    fields are first asked for: a lint asks only which keys exist."""
+    from vaultkit.store import Store
+    from vaultkit.vault import Vault
+
+    edit(vault, TARGET, "the paper", "the paper [@jones2021] [@nobody2020]")
+    expected = rows(vault, [TARGET], use_cache=False)
+    assert [c for *_, c in expected] == ["VK201"]
+    read: list[str] = []
+    real = Store._bib_row
+
+    def counting(self: Store, kind: str, stamp: str) -> bytes | None:
+        read.append(kind)
+        return real(self, kind, stamp)
+
+    monkeypatch.setattr(Store, "_bib_row", counting)
+    assert rows(vault, [TARGET]) == expected
+    assert read == ["fast"]  # the keys, issues and counts; no entry
+    loaded = Vault.load(vault)
+    assert loaded.bibliography.get("jones2021") == Vault.load(vault, use_cache=False).bibliography.get("jones2021")
+    assert read[1:3] == ["fast", "fast/entries"], read
+
+
+def test_entries_stored_for_other_files_come_from_the_files(vault: Path) -> None:
+    """Another run may replace the stored bibliography between a run's reading of its
+    keys and of its entries: entries of another stamp are not taken, the files are read."""
+    from vaultkit.store import Store
+    from vaultkit.vault import Vault
+
+    loaded = Vault.load(vault)
+    bib = loaded.bibliography  # the keys, from the store
+    store = Store(vault)
+    assert store._db is not None
+    store._db.execute("UPDATE bib SET stamp = 'other' WHERE kind = 'fast/entries'")
+    store.close()
+    entry = bib.get("smith2020")
+    assert entry is not None and entry == Vault.load(vault, use_cache=False).bibliography.get("smith2020")
