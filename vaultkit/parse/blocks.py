@@ -31,8 +31,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Set
+from typing import Any, Iterator, NamedTuple, Optional, Set
 
 import mistune
 from mistune.block_parser import BlockParser
@@ -320,6 +319,23 @@ class _PositionedBlockParser(BlockParser):
                 _compile_list_break_sc(self, leading_width))
         return found
 
+    def _one_line_item(self, source: str, rules: list[str], base: int) -> list[dict[str, Any]] | None:
+        """The tokens of a list item whose text is one line that starts no block (most
+        items: ``- a thought``), as :meth:`parse` of a child state would make them -- one
+        paragraph of the whole line -- without making that state; ``None`` for any
+        other item.
+
+        With no block rule matching anywhere in the line (``search``: the parse loop's
+        own question), the loop ends on its first turn with the line as one paragraph,
+        whether it starts like a paragraph or not; a line starting with a blank could
+        be indented code, so it is left to the loop.
+        """
+        if len(source) < 2 or source.find("\n") != len(source) - 1 or source[0] in " \t":
+            return None
+        if self.compile_sc(rules).search(source) is not None:
+            return None
+        return [{"type": "paragraph", "text": source, LINE: base}]
+
     def _parse_list_item(
         self, bullet: str, item: _ListMarker, token: dict[str, Any], state: Any,
         rules: list[str],
@@ -341,15 +357,18 @@ class _PositionedBlockParser(BlockParser):
         source = _build_list_item_source(text, lines.src, continue_width)
         # an empty marker line is not part of the child's text: it starts on the next line
         base = marker_line if text else marker_line + 1
-        state.pending_base = base
-        child = state.child_state(source)
-        self.parse(child, rules)
-        if token["tight"] and _is_loose_list(child.tokens):
+        children = self._one_line_item(source, rules, base)
+        if children is None:
+            state.pending_base = base
+            child = state.child_state(source)
+            self.parse(child, rules)
+            children = child.tokens
+        if token["tight"] and _is_loose_list(children):
             token["tight"] = False
         last = _last_line(base, source)
         token["children"].append({
             "type": "list_item",
-            "children": child.tokens,
+            "children": children,
             LINE: marker_line,
             END: marker_line if last is None else max(last, marker_line),
             MARKER: item.marker,
@@ -368,8 +387,7 @@ def _markdown() -> mistune.Markdown:
 _MD = _markdown()
 
 
-@dataclass(frozen=True, slots=True)
-class RawBlock:
+class RawBlock(NamedTuple):
     """A block token placed on absolute 0-based lines (``end`` inclusive)."""
 
     type: str
@@ -377,6 +395,7 @@ class RawBlock:
     end: int
     depth: int
     token: dict[str, Any]
+    """mistune's token, its text taken out (``attrs``, ``style``, the marker, ...)."""
 
 
 def parse_blocks(body: str, first_line: int) -> list[RawBlock]:
@@ -389,36 +408,42 @@ def parse_blocks(body: str, first_line: int) -> list[RawBlock]:
     text = body if body.endswith("\n") else body + "\n"
     state.process(text)
     _MD.block.parse(state)
-    return list(_walk(state.tokens, 0))
+    out: list[RawBlock] = []
+    _walk(state.tokens, out)
+    return out
 
 
-_KEPT = ("attrs", "style", MARKER, FIRST)
+_TEXT_KINDS = frozenset(("paragraph", "block_text", "heading"))
 
 
-def _walk(tokens: list[dict[str, Any]], depth: int) -> Iterator[RawBlock]:
+def _walk(tokens: list[dict[str, Any]], out: list[RawBlock]) -> None:
     # An explicit stack: mistune caps nesting, but our walk must never be the thing that
     # overflows on a hostile note.
-    stack: list[tuple[Iterator[dict[str, Any]], int]] = [(iter(tokens), depth)]
+    stack: list[tuple[Iterator[dict[str, Any]], int]] = [(iter(tokens), 0)]
+    append = out.append
     while stack:
         iterator, level = stack[-1]
-        token = next(iterator, None)
-        if token is None:
+        for token in iterator:
+            kind = token["type"]
+            if kind == "blank_line":
+                continue
+            start = token.get(LINE, 0)
+            # what is read of a token from here on is kept, not mistune's texts (copies
+            # of the note, the size of the note together)
+            if kind in _TEXT_KINDS and "text" in token:
+                end = start + token.pop("text").rstrip("\n").count("\n")
+                if token.get("style") == "setext":
+                    end += 1
+            elif kind == "block_code" and token.get("style") == "indent":
+                end = start + token.pop("raw", "").count("\n")  # trailing blank lines excluded
+            else:
+                end = token.get(END, start)
+                token.pop("text", None)
+                token.pop("raw", None)
+            append(RawBlock(kind, start, end, level, token))
+            children = token.pop("children", None)
+            if children:
+                stack.append((iter(children), level + (kind in ("list_item", "block_quote"))))
+                break
+        else:
             stack.pop()
-            continue
-        kind = token["type"]
-        if kind == "blank_line":
-            continue
-        start = token.get(LINE, 0)
-        end = token.get(END, start)
-        if kind in ("paragraph", "block_text", "heading") and "text" in token:
-            end = start + token["text"].rstrip("\n").count("\n")
-            if token.get("style") == "setext":
-                end += 1
-        elif kind == "block_code" and token.get("style") == "indent":
-            end = start + token.get("raw", "").count("\n")  # trailing blank lines excluded
-        # what is read of a token from here on (mistune's texts are copies of the note:
-        # the tree is dropped when the parse returns)
-        yield RawBlock(kind, start, end, level, {k: token[k] for k in _KEPT if k in token})
-        children = token.get("children")
-        if children:
-            stack.append((iter(children), level + (kind in ("list_item", "block_quote"))))
