@@ -6,8 +6,10 @@ per file or built in a worker process.  Every element carries a :class:`Span` an
 ``raw`` back.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typing.NamedTuple turns a string
+# annotation into a ForwardRef, which compiles it -- one compile() per field of every
+# NamedTuple below on every start-up (about 7 M instructions in all); the annotations
+# name only what is already defined, so they are evaluated as written instead.
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 

@@ -7,8 +7,8 @@ Rules return :class:`Hit` objects built from spans the parser already computed: 
 never computes a position.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: see vaultkit.model (a NamedTuple's string
+# annotations are compiled one by one at import).
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Iterable, NamedTuple, Protocol
 
