@@ -13,8 +13,9 @@ A vault is marked by ``.vaultkit.yaml`` or ``.obsidian/`` at its root.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct
 
 from vaultkit.config import CONFIG_NAME
 from vaultkit.errors import UsageError
@@ -25,14 +26,13 @@ _SEARCH_DIRS = 5_000
 _NOT_VAULTS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build", "dist"})
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(Struct, frozen=True):
     """The vault root (``None``: none of the given files is in a vault) and the split."""
 
     root: Path | None
-    paths: list[Path] = field(default_factory=list)
+    paths: list[Path] = []
     """The given paths inside the vault (all of them when none was given)."""
-    skipped: list[Path] = field(default_factory=list)
+    skipped: list[Path] = []
     """The given paths outside it."""
     below: tuple[Path, ...] = ()
     """Vaults found below the current folder when no given file was in one."""

@@ -30,10 +30,11 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Literal, Protocol
+
+from msgspec import Struct
 
 from vaultkit.files import NOTE_SUFFIX, VaultFiles, nfc
 from vaultkit.markers import find_region
@@ -52,8 +53,7 @@ ATTACHMENT_SUFFIXES = frozenset(
 A wikilink ending in another "extension" names a note: Obsidian creates ``TLS 1.0.md``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(Struct, frozen=True):
     status: Status
     path: str | None = None
     """The file the link reaches (also set for ``case``, ``no-heading``, ``no-block``)."""

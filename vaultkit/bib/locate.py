@@ -15,8 +15,9 @@ import difflib
 import glob
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from msgspec import Struct
 
 from vaultkit.bib import SUFFIXES
 from vaultkit.errors import UsageError
@@ -26,8 +27,7 @@ DEFAULT_LOOKED = "*.bib and CSL *.json/*.yaml at the vault root"
 _GLOB = frozenset("*?[")
 
 
-@dataclass(frozen=True)
-class BibliographyFiles:
+class BibliographyFiles(Struct, frozen=True):
     files: tuple[tuple[Path, str], ...]
     """(absolute path, display): vault-relative POSIX inside the vault, as configured outside."""
     looked: str
