@@ -14,10 +14,11 @@ import os
 import re
 import time
 import unicodedata
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from collections.abc import Iterable
+
+from msgspec import Struct
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.errors import UsageError
@@ -81,18 +82,19 @@ DOUBT_NS = 2_000_000_000
 granularity: its stat says nothing for sure (git's racy rule)."""
 
 
-@dataclass
-class VaultFiles:
-    """Every file of the vault by POSIX path relative to the root (NFC-normalized)."""
+class VaultFiles(Struct, dict=True):
+    """Every file of the vault by POSIX path relative to the root (NFC-normalized).
+
+    A msgspec Struct (see :mod:`vaultkit.model`); its lookup dictionaries and the count
+    of lookups asked are kept beside the fields (``dict=True``), outside equality."""
 
     root: Path
     paths: tuple[str, ...]
-    real: dict[str, str] = field(default_factory=dict)
+    real: dict[str, str] = {}
     """NFC path -> path as stored on disk (macOS keeps NFD names)."""
     stamps: tuple[Stamp, ...] = ()
     """What says the walk would list the same files again (:func:`still_listed`): every
     folder it entered and every ``.gitignore`` it read; empty when one was in doubt."""
-    _lookups: int = field(default=0, init=False, repr=False, compare=False)
 
     @cached_property
     def by_path_lower(self) -> dict[str, list[str]]:
@@ -136,8 +138,8 @@ class VaultFiles:
         return [self.paths[i] for i in self._search("\0" + path + "\0", 0)]
 
     def _many_lookups(self) -> bool:
-        self._lookups += 1
-        return self._lookups > self.FEW_LOOKUPS
+        asked = self.__dict__["_lookups"] = self.__dict__.get("_lookups", 0) + 1
+        return asked > self.FEW_LOOKUPS
 
     @cached_property
     def lowered(self) -> str:
