@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
@@ -435,7 +435,7 @@ def _shared(facts: NoteFacts, sharer: Sharer) -> NoteFacts:
     """``facts`` with the parts other notes repeat held once: this process keeps every
     note's facts until the vault-wide rules have run."""
     each = sharer.each
-    return replace(facts, headings=each(facts.headings), block_ids=each(facts.block_ids),
+    return structs.replace(facts, headings=each(facts.headings), block_ids=each(facts.block_ids),
                    links=sharer.table(facts.links), citations=sharer.table(facts.citations),
                    code_spans=each(facts.code_spans), key_words=each(facts.key_words),
                    tags=each(facts.tags), schemas=each(facts.schemas),

@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
+
+from msgspec import Struct
+from msgspec.structs import force_setattr
 
 from vaultkit.bib import Bibliography, BibEntry
 from vaultkit.config import Config
@@ -39,9 +41,11 @@ Directive = tuple[int, str, tuple[str, ...]]
 """(line, "disable" | "enable" | "line", codes); no codes means every rule."""
 
 
-@dataclass(frozen=True, slots=True)
-class NoteFacts:
-    """What the rest of the vault needs to know about one note (no text is kept)."""
+class NoteFacts(Struct, frozen=True):
+    """What the rest of the vault needs to know about one note (no text is kept).
+
+    A frozen msgspec Struct (see :mod:`vaultkit.model`): copy it with
+    ``msgspec.structs.replace``."""
 
     path: str
     hash: str
@@ -78,8 +82,8 @@ class NoteFacts:
 
     def __post_init__(self) -> None:
         # a note built by hand (or an old caller) may hand tuples: the facts hold tables
-        object.__setattr__(self, "links", as_packed("link", self.links))
-        object.__setattr__(self, "citations", as_packed("citation", self.citations))
+        force_setattr(self, "links", as_packed("link", self.links))
+        force_setattr(self, "citations", as_packed("citation", self.citations))
 
     @classmethod
     def of(cls, note: Note, hash: str, schemas: tuple[str, ...] = (),
