@@ -339,12 +339,12 @@ class Store:
     def write(self, rows: Iterable[NoteRow], facts: Iterable[NoteFacts], cfg: str,
               gone: Iterable[str] = ()) -> None:
         """Write rows and facts, and drop paths no longer in the vault, in one transaction."""
-        if self._db is None:
-            return
+        rows, facts, gone = list(rows), list(facts), list(gone)
+        if not (rows or facts or gone) or self._db is None:
+            return  # nothing to write opens nothing (a run's last save, after its lint's)
         # Encoded one at a time as SQLite takes them, never all at once: a cold run
         # writes every note's row and facts (the encoded list was the cold lint's
         # peak: 18 MB over the facts themselves at 10,000 sessions, linear in the vault).
-        rows, facts = list(rows), list(facts)
         note_rows = ((r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
                       r.lookalike, r.verdicts, r.cfg, r.note_findings, r.vfp, r.vault_findings,
                       _seal(r.path, *r.stat, r.hash, r.anchors, r.cites, int(r.generated_only),
@@ -354,8 +354,6 @@ class Store:
         fact_rows = ((f.path, f.hash, cfg, data, _seal(f.path, f.hash, cfg, data))
                      for f in facts for data in (encode(f),))
         dropped = [(p,) for p in gone]
-        if not (rows or facts or dropped):
-            return
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")

@@ -140,3 +140,32 @@ def test_entries_stored_for_other_files_come_from_the_files(vault: Path) -> None
     store.close()
     entry = bib.get("smith2020")
     assert entry is not None and entry == Vault.load(vault, use_cache=False).bibliography.get("smith2020")
+
+
+def test_a_lint_of_one_note_opens_the_store_once(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's last save, with nothing left to write, does not open the database again
+    (a connection, its schema statements, and a WAL file made and removed)."""
+    from vaultkit.store import Store
+
+    edit(vault, TARGET, "the paper", "the paper ![](../asset/gone.png)")
+    expected = rows(vault, [TARGET], use_cache=False)
+    opened: list[str] = []
+    real = Store._open
+
+    def counting(self: Store):  # type: ignore[no-untyped-def]
+        opened.append("open")
+        return real(self)
+
+    monkeypatch.setattr(Store, "_open", counting)
+    from vaultkit.vault import Vault
+
+    loaded = Vault.load(vault)
+    try:
+        found = [(f.path, f.span.line, f.span.column, f.code) for f in loaded.lint([vault / TARGET])]
+    finally:
+        loaded.close()
+    assert found == expected
+    assert opened == ["open"]
+    empty = Store(vault)
+    empty.write([], [], "cfg")
+    assert opened == ["open"] and empty._handle is None
