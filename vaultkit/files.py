@@ -151,18 +151,12 @@ class VaultFiles(Struct, dict=True):
 
     def ending_with(self, endings: tuple[str, ...]) -> list[str]:
         """The paths whose lower-cased form ends with one of ``endings`` (lower-cased),
-        in path order: found by one regular-expression search of :attr:`lowered` (the
-        bibliography's candidates of a vault of 13,000 files: a Python step per file)."""
-        if not endings:
-            return []
-        pattern = re.compile("(?:" + "|".join(re.escape(e) for e in endings) + ")\0")
-        text, out = self.lowered, []
-        index, counted = 0, 0
-        for hit in pattern.finditer(text):
-            index += text.count("\0", counted, hit.start())
-            counted = hit.start()
-            out.append(self.paths[index - 1])
-        return out
+        in path order: a substring search of :attr:`lowered` for each (the bibliography's
+        candidates in a vault of 13,000 files, where a Python step per file was the
+        cost, and a regular expression without a literal start tried every position)."""
+        found = {i for ending in endings if ending and "\0" not in ending
+                 for i in self._search(ending + "\0", 1)}
+        return [self.paths[i] for i in sorted(found)]
 
     def _search(self, needle: str, inside: int) -> list[int]:
         """The indexes of the paths where ``needle`` occurs in :attr:`lowered`."""
