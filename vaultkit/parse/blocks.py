@@ -37,17 +37,21 @@ import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 from mistune.list_parser import (
-    _build_list_item_source,
-    _collect_list_item_lines,
+    _clean_list_item_text,
     _compile_continue_width,
     _compile_list_break_sc,
     _compile_list_item_pattern,
     _create_list_marker,
+    _expand_leading_tabs,
     _get_list_bullet,
+    _has_continuation_indent,
     _is_loose_list,
+    _ListItemLines,
     _ListMarker,
+    _match_list_item_break,
     _transform_tight_list,
 )
+from mistune.util import strip_end
 from mistune.plugins.math import math, math_in_list, math_in_quote
 
 LINE = "_vk_line"
@@ -319,6 +323,58 @@ class _PositionedBlockParser(BlockParser):
                 _compile_list_break_sc(self, leading_width))
         return found
 
+    def _collect_lines(self, list_item_re: re.Pattern[str], break_sc: Any, state: Any, text: str,
+                       continue_width: int) -> _ListItemLines:
+        # Mirrors mistune.list_parser._collect_list_item_lines, which asks two helpers
+        # of every line that scan its indentation in Python; a line without a tab
+        # answers both with a string test (see _continues, _clean_text).
+        src = ""
+        prev_blank_line = False
+        blank = self.BLANK_LINE.match
+        source = state.src
+        indent = " " * continue_width
+        while state.cursor < state.cursor_max:
+            cursor = state.cursor
+            end = source.find("\n", cursor)
+            next_pos = len(source) if end < 0 else end + 1
+            raw_line = source[cursor:next_pos]
+            if blank(raw_line):
+                src += "\n"
+                prev_blank_line = True
+                state.cursor = next_pos
+                continue
+
+            has_continuation = _continues(raw_line, indent)
+            if has_continuation:
+                if prev_blank_line and not text and not src.strip():
+                    break  # CommonMark example 280: at most one blank line opens an item
+                src += raw_line
+                prev_blank_line = False
+                state.cursor = next_pos
+                continue
+
+            line = _expand_leading_tabs(raw_line) if "\t" in raw_line else raw_line
+            line_break = _match_list_item_break(list_item_re, break_sc, state, line)
+            if line_break:
+                tok_type, m = line_break
+                if tok_type == "list_item":
+                    state.cursor = next_pos
+                    return _ListItemLines(src, next_item=_create_list_marker(m, "listitem"),
+                                          loose=prev_blank_line)
+                if tok_type == "list":
+                    break
+                tok_index = len(state.tokens)
+                end_pos = self.parse_method(m, state)
+                if end_pos:
+                    return _ListItemLines(src, end_pos=end_pos, token_index=tok_index)
+
+            if prev_blank_line:
+                break  # not a continuation line, after a blank one
+
+            src += raw_line
+            state.cursor = next_pos
+        return _ListItemLines(src)
+
     def _one_line_item(self, source: str, rules: list[str], base: int) -> list[dict[str, Any]] | None:
         """The tokens of a list item whose text is one line that starts no block (most
         items: ``- a thought``), as :meth:`parse` of a child state would make them -- one
@@ -347,14 +403,14 @@ class _PositionedBlockParser(BlockParser):
         leading_width = item.leading_width
         text, continue_width = _compile_continue_width(item.text, leading_width)
         list_item_re, break_sc = self._item_patterns(bullet, leading_width)
-        lines = _collect_list_item_lines(self, list_item_re, break_sc, state, text, continue_width)
+        lines = self._collect_lines(list_item_re, break_sc, state, text, continue_width)
         if lines.loose:
             token["tight"] = False
         if lines.end_pos is not None:
             token["_tok_index"] = lines.token_index
             token["_end_pos"] = lines.end_pos
 
-        source = _build_list_item_source(text, lines.src, continue_width)
+        source = strip_end(text + _clean_text(lines.src, continue_width))
         # an empty marker line is not part of the child's text: it starts on the next line
         base = marker_line if text else marker_line + 1
         children = self._one_line_item(source, rules, base)
@@ -375,6 +431,32 @@ class _PositionedBlockParser(BlockParser):
             FIRST: item.text,
         })
         return lines.next_item
+
+
+def _continues(line: str, indent: str) -> bool:
+    """mistune's ``_has_continuation_indent(line, len(indent))`` (``indent``: that many
+    spaces): a line without a tab in its first columns continues when it starts with
+    them, and not otherwise."""
+    if line.startswith(indent):
+        return True
+    if "\t" not in line[: len(indent)]:
+        return False
+    return _has_continuation_indent(line, len(indent))
+
+
+_INDENTS: dict[int, re.Pattern[str]] = {}
+
+
+def _clean_text(src: str, continue_width: int) -> str:
+    """mistune's ``_clean_list_item_text``: each line's continuation indent taken off.
+    Without a tab that is ``continue_width`` leading spaces, where a line has them
+    (any other line is kept as it is): one substitution instead of a scan per line."""
+    if "\t" in src:
+        return _clean_list_item_text(src, continue_width)
+    pattern = _INDENTS.get(continue_width)
+    if pattern is None:
+        pattern = _INDENTS[continue_width] = re.compile("^ {%d}" % continue_width, re.M)
+    return pattern.sub("", src)
 
 
 def _markdown() -> mistune.Markdown:

@@ -47,7 +47,7 @@ _CITATION = re.compile(
 )
 _HANDLE = re.compile(r"@[\w.-]+")
 """A social handle as the whole text of a link to a web address: not a citation."""
-_CITATION_CONTEXT = re.compile(r"[\[\]\n]")
+_CITATION_CONTEXT = re.compile(r"[\[\]]")
 _TITLE = re.compile(r"""[ \t\n]+("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\))[ \t]*\)""")
 MAX_LINK_TEXT = 2000
 """Longest link text, destination or tag argument the scanner follows."""
@@ -425,8 +425,9 @@ def _is_profile_link(label: str, dest: str) -> bool:
 _ESCAPE = r"\\[!-/:-@\[-`{-~]"
 """A backslash escape: a backslash before ASCII punctuation."""
 _BRACKET_TOKENS = re.compile(_ESCAPE + r"|[\[\]]|\n(?=[ \t]*(?:\n|\Z))")
-_PAREN_TOKENS = re.compile(_ESCAPE + r"|[()]|[ \t\n\x00]+")  # the blanks _destination stops at
-_ARGUMENT_TOKENS = re.compile(_ESCAPE + r"|[()\[\]\n]")
+_PAREN_TOKENS = re.compile(_ESCAPE + r"|[()]")
+_BLANK = re.compile(r"[ \t\n\x00]")  # the blanks _destination stops at
+_ARGUMENT_TOKENS = re.compile(_ESCAPE + r"|[()\[\]]")
 
 
 def _bracket_pairs(s: str) -> dict[int, int]:
@@ -453,15 +454,19 @@ def _paren_pairs(s: str) -> dict[int, int]:
     them: the balanced parentheses a link destination may contain."""
     pairs: dict[int, int] = {}
     stack: list[int] = []
+    blank = _BLANK.search
+    last = 0  # where the previous token ended: a blank since then empties the stack
     for m in _PAREN_TOKENS.finditer(s):
-        token = m.group()
-        if token == "(":
-            stack.append(m.start())
-        elif token == ")":
-            if stack:
-                pairs[stack.pop()] = m.start()
-        elif token[0] != "\\":
+        start = m.start()
+        if stack and blank(s, last, start):
             stack.clear()
+        last = m.end()
+        if last - start == 2:  # an escape
+            continue
+        if s[start] == "(":
+            stack.append(start)
+        elif stack:
+            pairs[stack.pop()] = start
     return pairs
 
 
@@ -589,23 +594,29 @@ def _tag_at(
 def _argument_pairs(s: str) -> dict[int, int]:
     """Each ``(`` mapped to the ``)`` closing it on the same line, with ``()`` and ``[]``
     nested strictly inside (``[name([Title](url))]``).  A mismatched closer or a line
-    break fails every bracket still open, as scanning forward from each would."""
+    break fails every bracket still open, as scanning forward from each would.  A line
+    break empties the stack, so only the lines with a ``(`` are read."""
     pairs: dict[int, int] = {}
-    stack: list[tuple[str, int]] = []
-    for m in _ARGUMENT_TOKENS.finditer(s):
-        token = m.group()
-        if token in "([":
-            stack.append((token, m.start()))
-        elif token in ")]":
-            want = "(" if token == ")" else "["
-            if stack and stack[-1][0] == want:
-                kind, open_ = stack.pop()
-                if kind == "(" and m.start() - open_ < MAX_LINK_TEXT:
-                    pairs[open_] = m.start()
-            else:
-                stack.clear()
-        elif token == "\n":
-            stack.clear()
+    tokens = _ARGUMENT_TOKENS.finditer
+    at = s.find("(")
+    while at != -1:
+        start = s.rfind("\n", 0, at) + 1
+        stop = s.find("\n", at)
+        stop = len(s) if stop < 0 else stop
+        stack: list[tuple[str, int]] = []
+        for m in tokens(s, start, stop):
+            token = m.group()
+            if token in "([":
+                stack.append((token, m.start()))
+            elif token in ")]":
+                want = "(" if token == ")" else "["
+                if stack and stack[-1][0] == want:
+                    kind, open_ = stack.pop()
+                    if kind == "(" and m.start() - open_ < MAX_LINK_TEXT:
+                        pairs[open_] = m.start()
+                else:
+                    stack.clear()
+        at = s.find("(", stop)
     return pairs
 
 
@@ -617,25 +628,32 @@ def _citations(
     # with line starts no span is built: shape ids by text, plain / bracketed / suppressed
     shapes: tuple[dict[str, int], ...] = ({}, {}, {})
     add_shape, add_offset, add_length = out.rows()
-    # The last "[", "]" and line break before each citation, found walking forward once
-    # (searching backwards from every "@" is quadratic on a long line without "]").
-    last = {"[": -1, "]": -1, "\n": -1}
+    # The last "[" and "]" before each citation, found walking forward once (searching
+    # backwards from every "@" is quadratic on a long line without "]"), and the line
+    # break before it, looked for once per line that has a citation.
+    last = {"[": -1, "]": -1}
     marks = _CITATION_CONTEXT.finditer(masked)
     mark = next(marks, None)
     mark_at = mark.start() if mark is not None else len(masked)
+    line_start = line_end = -1  # the line of the last citation: (its "\n", the next one]
     for m in _CITATION.finditer(masked):
         start = m.start()
         while mark_at < start:
             last[mark.group()] = mark_at  # type: ignore[union-attr]
             mark = next(marks, None)
             mark_at = mark.start() if mark is not None else len(masked)
+        if start > line_end:
+            line_start = masked.rfind("\n", max(line_end, 0), start)
+            line_end = masked.find("\n", start)
+            if line_end < 0:
+                line_end = len(masked)
         before = masked[start - 1] if start else ""
         if before.isalnum() or before == ".":
             continue  # an e-mail address or a handle glued to a word
         if before == "\\" and _escaped(masked, start):
             continue  # "\@key" is a literal at sign
         raw = m.group()  # a citation holds no masked character: this is the text
-        bracketed = last["["] > last["\n"] and last["["] > last["]"]
+        bracketed = last["["] > line_start and last["["] > last["]"]
         suppress = bracketed and before == "-"
         if line_starts is None:
             out.add((_key(raw), raw, bracketed, suppress), span_of(start, m.end()))
