@@ -175,6 +175,8 @@ def _hidden_lines(source: SourceText, visible: str) -> set[int]:
     """1-based lines whose first non-blank character sits inside a comment."""
     hidden: set[int] = set()
     text = source.text
+    if visible is text:  # no comment: every line is seen as it is
+        return hidden
     for number, start in enumerate(source.line_starts, 1):
         end = source.line_starts[number] - 1 if number < source.line_count else len(text)
         line = text[start:end]
@@ -214,10 +216,16 @@ class _ItemParts:
         self.task_offset, self.text, self.text_span = task_offset, text, text_span
 
 
+_new = tuple.__new__
+"""Builds a Span or ListItem from a tuple without NamedTuple's Python-level ``__new__``
+(a session note has dozens of items, a vault hundreds of thousands)."""
+
+
 def _item_parts(source: SourceText, block: RawBlock) -> _ItemParts:
     line_no = block.start + 1
     line = source.line(line_no)
-    marker_end = _marker_end(line, block.token.get(MARKER), block.token.get(FIRST))
+    token = block.token
+    marker_end = _marker_end(line, token.get(MARKER), token.get(FIRST))
     marker_start = marker_end
     if marker_end > 0 and line[marker_end - 1] in ".)":
         marker_start = marker_end - 1
@@ -225,23 +233,21 @@ def _item_parts(source: SourceText, block: RawBlock) -> _ItemParts:
             marker_start -= 1
     else:
         marker_start = max(marker_end - 1, 0)
-    content = marker_end
-    while content < len(line) and line[content] in " \t":
-        content += 1
+    rest = line[marker_end:].lstrip(" \t")
+    content = len(line) - len(rest)
     task = task_offset = None
-    box = _TASK.match(line, content)
+    box = _TASK.match(line, content) if rest.startswith("[") else None
     if box:
         task = box.group("state")
         task_offset = source.line_starts[line_no - 1] + content
-        content = box.end()
-        while content < len(line) and line[content] in " \t":
-            content += 1
-    text = line[content:].rstrip()
+        rest = line[box.end():].lstrip(" \t")
+        content = len(line) - len(rest)
+    text = rest.rstrip()
     return _ItemParts(
         line[marker_start:marker_end],
-        Span(line_no, marker_start + 1, line_no, marker_end + 1),
+        _new(Span, (line_no, marker_start + 1, line_no, marker_end + 1)),
         task, task_offset, text,
-        Span(line_no, content + 1, line_no, content + len(text) + 1),
+        _new(Span, (line_no, content + 1, line_no, content + len(text) + 1)),
     )
 
 
@@ -258,8 +264,7 @@ def _marker_end(line: str, marker: str | None, first: str | None) -> int:
         if body.endswith(tail):
             i = len(body) - len(tail)
             if tail:
-                while i > 0 and line[i - 1] in " \t":
-                    i -= 1
+                i = len(line[:i].rstrip(" \t"))
             if line.endswith(marker, 0, i):
                 return i
     m = _MARKER.match(line)
@@ -278,17 +283,9 @@ def _list_items(
         while stack and stack[-1].end_line < line_no:
             stack.pop()
         parent = stack[-1] if stack else None
-        item = ListItem(
-            index=len(items),
-            parent=parent.index if parent else None,
-            depth=len(stack),
-            marker=part.marker,
-            marker_span=part.marker_span,
-            task=part.task,  # type: ignore[arg-type]
-            text=part.text,
-            text_span=part.text_span,
-            end_line=max(block.end + 1, line_no),
-        )
+        item: ListItem = _new(ListItem, (  # ListItem's fields, in order
+            len(items), parent.index if parent else None, len(stack), part.marker,
+            part.marker_span, part.task, part.text, part.text_span, max(block.end + 1, line_no)))
         items.append(item)
         stack.append(item)
     return tuple(items)
