@@ -169,3 +169,15 @@ def test_a_lint_of_one_note_opens_the_store_once(vault: Path, monkeypatch: pytes
     empty = Store(vault)
     empty.write([], [], "cfg")
     assert opened == ["open"] and empty._handle is None
+
+
+def test_the_store_waits_on_no_fsync(vault: Path) -> None:
+    """The store is a cache (sealed rows, a damaged file rebuilt): its commits and the
+    checkpoint at close do not wait for the disk (synchronous = OFF, 0)."""
+    from vaultkit.store import Store
+
+    store = Store(vault)
+    assert store._db is not None
+    assert store._db.execute("PRAGMA synchronous").fetchone() == (0,)
+    assert store._db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    store.close()
