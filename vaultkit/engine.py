@@ -13,11 +13,10 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
-from msgspec import structs
+from msgspec import Struct, structs
 
 from vaultkit import memo
 from vaultkit.checks import Rule, all_rules
@@ -54,8 +53,7 @@ def _exact(rule: Rule, selector: str) -> bool:
     return s.upper() in ("ALL", rule.code) or rule.name == s.lower()
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+class ActiveRule(Struct, frozen=True):
     rule: Rule
     severity: str
 
@@ -145,8 +143,7 @@ def rule_options(rule: Rule, config: Config) -> dict[str, object]:
 
 
 # -- suppression ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Suppressions:
+class Suppressions(Struct, frozen=True):
     """Inline ``%% vaultkit-disable … %%`` comments and the ``vaultkit-ignore`` property."""
 
     whole_note: tuple[str, ...]
@@ -222,8 +219,7 @@ def needs_index_plan(rules: Iterable[ActiveRule]) -> bool:
     return any(getattr(a.rule.module, "NEEDS_INDEX_PLAN", False) for a in rules)
 
 
-@dataclass(frozen=True)
-class VaultRun:
+class VaultRun(Struct, frozen=True, dict=True):
     """What vault-scoped rules are handed: the facts, and what only the caller knows."""
 
     config: Config
@@ -349,8 +345,7 @@ def code_stamp() -> str:
     return memo.source_stamp(memo.source_files(folders, (".py", ".yaml")))
 
 
-@dataclass(frozen=True, slots=True)
-class NoteResult:
+class NoteResult(Struct, frozen=True):
     """What a worker sends back for one note: never the note itself."""
 
     path: str
