@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 
 from msgspec.structs import replace
 
@@ -92,11 +93,7 @@ def parse_text(path: str, decoded: str) -> Note:
         if b.type == "heading" and b.depth == 0 and b.start + 1 not in hidden
     )
     list_items = _list_items(items_raw, item_parts, hidden)
-    blocks = tuple(
-        Block(_BLOCK_KINDS[b.type], b.start + 1, b.end + 1, b.depth,
-              str(b.token.get("attrs", {}).get("info") or ""))
-        for b in raw_blocks if b.type in _BLOCK_KINDS
-    )
+    blocks = tuple(_blocks(raw_blocks))
     sections = _sections(headings, inline.visible, source, fm.body_line)
     return Note(
         path=path,
@@ -117,6 +114,15 @@ def parse_text(path: str, decoded: str) -> Note:
         has_bom=source.has_bom,
         newline=source.newline,
     )
+
+
+def _blocks(raw_blocks: list[RawBlock]) -> Iterator[Block]:
+    kinds = _BLOCK_KINDS
+    for kind, start, end, depth, token in raw_blocks:
+        if kind in kinds:
+            attrs = token.get("attrs")
+            info = attrs.get("info") if attrs else None  # a fenced code block's
+            yield _new(Block, (kinds[kind], start + 1, end + 1, depth, str(info or "")))
 
 
 def _without_generated_text(source: SourceText) -> SourceText:
