@@ -147,7 +147,7 @@ def test_the_bibliography_is_located_without_walking_the_paths(tmp_path: Path) -
     files = VaultFiles(tmp_path, found)
     scanned = locate(tmp_path, found, ("*.bib", "*.json", "*.yaml", "*.yml"), False, lambda p: p != "z.yml")
     searched = locate(tmp_path, (), ("*.bib", "*.json", "*.yaml", "*.yml"), False, lambda p: p != "z.yml",
-                      ending_with=files.ending_with)
+                      holding=files.holding)
     assert searched == scanned
     assert [d for _, d in searched.files] == ["references.bib", "refs.json"]
     assert searched.elsewhere == ("a/old.bib",)
@@ -158,3 +158,29 @@ def test_sanitize_names_is_sanitize_key(text: str) -> None:
     from vaultkit.files import sanitize_names
 
     assert sanitize_names(text) == sanitize_key(text)
+
+
+BIB_PATTERNS = ["references.bib", "*.bib", "refs/*.bib", "refs/", "[Rr]efs.bib", "refs.bib ",
+                "x/**", "*.BIB", "lib.bib/", "refs.bib/*", "r?fs.bib", "Σ.bib", "refs\\ .bib"]
+bib_path = st.builds(lambda folder, name: folder + name,
+                     st.sampled_from(["", "refs/", "x/", "lib.bib/", "a/refs.bib/", "REFS/"]),
+                     st.sampled_from(["references.bib", "refs.bib", "Refs.bib", "x.BIB", "Σ.bib",
+                                      "refs .bib", "n.md", "refs.bibtex", "rafs.bib"]))
+
+
+@given(st.lists(bib_path, max_size=8, unique=True).map(lambda ps: tuple(sorted(ps))),
+       st.lists(st.sampled_from(BIB_PATTERNS), min_size=1, max_size=2))
+def test_a_configured_bibliography_glob_matches_what_the_scan_matches(found: tuple[str, ...],
+                                                                      patterns: list[str]) -> None:
+    """``bibliography:`` globs tested only on the paths holding their literal end (a
+    superset) find what testing every path finds, or fail alike."""
+    from vaultkit.bib.locate import locate
+    from vaultkit.errors import UsageError
+
+    def outcome(**kwargs: object) -> object:
+        try:
+            return locate(ROOT, found, tuple(patterns), True, lambda p: True, **kwargs)  # type: ignore[arg-type]
+        except UsageError as error:
+            return str(error)
+
+    assert outcome(holding=VaultFiles(ROOT, found).holding) == outcome()

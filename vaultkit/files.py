@@ -154,8 +154,13 @@ class VaultFiles(Struct, dict=True):
         in path order: a substring search of :attr:`lowered` for each (the bibliography's
         candidates in a vault of 13,000 files, where a Python step per file was the
         cost, and a regular expression without a literal start tried every position)."""
-        found = {i for ending in endings if ending and "\0" not in ending
-                 for i in self._search(ending + "\0", 1)}
+        return self.holding(tuple(e + "\0" for e in endings if e))
+
+    def holding(self, parts: tuple[str, ...]) -> list[str]:
+        """The paths whose lower-cased form, a NUL after it, holds one of ``parts``
+        (lower-cased; a part may end with the NUL, not start with it), in path order."""
+        found = {i for part in parts if part and not part.startswith("\0")
+                 and "\0" not in part[:-1] for i in self._search(part, 1)}
         return [self.paths[i] for i in sorted(found)]
 
     def _search(self, needle: str, inside: int) -> list[int]:

@@ -199,7 +199,7 @@ class Vault:
             self.root, self.files.paths, self.config.bibliography,
             self.config.bibliography_explicit,
             lambda p: looks_like_csl(self.files.absolute(p)), self.config.source,
-            ending_with=self.files.ending_with)
+            holding=self.files.holding)
 
     @property
     def _bibliography_paths(self) -> list[tuple[Path, str]]:

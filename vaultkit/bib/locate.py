@@ -44,13 +44,14 @@ def locate(
     looks_like_csl: Callable[[str], bool],
     source: str | None = None,
     *,
-    ending_with: Callable[[tuple[str, ...]], Iterable[str]] | None = None,
+    holding: Callable[[tuple[str, ...]], Iterable[str]] | None = None,
 ) -> BibliographyFiles:
     """The bibliography files of the vault at ``root`` whose files are ``paths``.
-    ``ending_with(endings)``: the paths whose lower-cased form ends with one of the
-    ``endings``, when the caller's file list finds them faster than a walk of ``paths``
-    (:meth:`vaultkit.files.VaultFiles.ending_with`)."""
-    found = (ending_with(_ENDINGS) if ending_with is not None
+    ``holding(parts)``: the paths whose lower-cased form, a NUL after it, holds one of
+    the ``parts``, when the caller's file list finds them faster than a walk of ``paths``
+    (:meth:`vaultkit.files.VaultFiles.holding`): then neither the candidates nor a
+    configured glob's matches cost a test of every file."""
+    found = (holding(tuple(e + "\0" for e in _ENDINGS)) if holding is not None
              else (p for p in paths if p.lower().endswith(_ENDINGS)))
     # a plain string split: PurePosixPath per path was most of a warm lint's locate step
     candidates = tuple(p for p in found if _suffix(p) in SUFFIXES)
@@ -64,7 +65,7 @@ def locate(
     seen: set[str] = set()
     for pattern in patterns:
         matched = _outside(root, pattern) if _is_outside(pattern) else [
-            (root / p, p) for p in paths
+            (root / p, p) for p in _could_match(pattern, paths, holding)
             if p != ".vaultkit.yaml" and matcher([pattern])(p)
         ]
         if not matched:
@@ -77,6 +78,26 @@ def locate(
 
 
 _ENDINGS = tuple(SUFFIXES)
+_GLOB_OR_ESCAPE = frozenset("*?[]\\/!")
+
+
+def _could_match(pattern: str, paths: tuple[str, ...],
+                 holding: Callable[[tuple[str, ...]], Iterable[str]] | None) -> Iterable[str]:
+    """The paths a gitignore-style ``pattern`` could match: those holding the literal end
+    of its last name (``references.bib``, the ``.bib`` of ``*.bib``) at the end of a name
+    of theirs -- a file's or a folder's: a match of a folder is a match of what is in
+    it.  A superset (case aside), tested by the matcher; every path when the end is not
+    plain ASCII text."""
+    text = pattern.rstrip()  # (gitignore drops trailing spaces)
+    tail = ""
+    for char in reversed(text):
+        if char in _GLOB_OR_ESCAPE:
+            break
+        tail = char + tail
+    if holding is None or not tail or not tail.isascii() or text.endswith("/"):
+        return paths
+    low = tail.lower()
+    return holding((low + "/", low + "\0"))
 
 
 def _suffix(path: str) -> str:
