@@ -24,6 +24,8 @@ plain_globs = st.one_of(
     st.builds(lambda root, parts, start, end: ("/" if root else "") + "/".join(parts) + f"/{start}*{end}",
               st.booleans(), st.lists(st.sampled_from(["sessions", "papers", "a"]), min_size=1, max_size=2),
               st.sampled_from(["", "@", "a", "a.", "se"]), st.sampled_from(["", ".md", "a.md", "d", "bib"])),
+    st.builds(lambda root, parts: ("/" if root else "") + "/".join(parts), st.booleans(),
+              st.lists(st.sampled_from(["sessions", "b.bib", "x.bib", "a", "..", ".", "a."]), min_size=1, max_size=3)),
 )
 any_globs = st.one_of(plain_globs, st.sampled_from(["!sessions/**", "a/*b*", "papers/x.md", "**/x.bib", "sessions", "#c", "", "a/", "s?"]))
 
@@ -43,6 +45,10 @@ def test_every_answer_is_pathspecs(patterns: list[str], path: str) -> None:
     ("/*.bib", ["references.bib", "x.bib/y"], ["bib/references.bib", "references.bibx"]),
     ("*.bib", ["references.bib", "a/b/x.bib", "x.bib/y"], ["a/references.bibx", "bib"]),
     ("papers/@*.md", ["papers/@a.md", "papers/@.md", "papers/@x.md/y"], ["papers/a.md", "papers/x/@a.md", "@a.md"]),
+    ("references.bib", ["references.bib", "a/references.bib", "references.bib/x", "a/references.bib/"],
+     ["references.bibx", "xreferences.bib", "a/references"]),
+    ("refs/main.bib", ["refs/main.bib", "refs/main.bib/x"], ["a/refs/main.bib", "refs/main.bibx", "refs"]),
+    ("/main.bib", ["main.bib", "main.bib/x"], ["a/main.bib", "main.bibx"]),
 ])
 def test_the_plain_shapes(glob: str, yes: list[str], no: list[str]) -> None:
     match = globs.matcher([glob])
@@ -55,8 +61,9 @@ def test_plain_globs_do_not_import_pathspec() -> None:
     import sys
 
     probe = PRELUDE + ("from vaultkit import globs; "
-             "m = globs.matcher(['sessions/**', '/*.bib', '*.md', '', '# comment']); "
+             "m = globs.matcher(['sessions/**', '/*.bib', '*.md', '', '# comment', 'references.bib', 'refs/a.bib']); "
              "assert m('sessions/a.md') and m('x.bib') and m('a/b.md') and not m('x/y.bib'); "
+             "assert m('x/references.bib') and m('refs/a.bib') and not m('x/refs/a.bib'); "
              "print('pathspec' in new_modules())")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -9,7 +9,9 @@ that give pathspec's answer (a derandomized property test holds them to it):
 - ``/*.bib``: a file (or folder) at the root whose name ends so;
 - ``*.bib``: any file or folder whose name ends so;
 - ``papers/@*.md``: a file (or folder) in a folder of the root, by how its name starts
-  and ends (what a ``paper-notes:`` template gives).
+  and ends (what a ``paper-notes:`` template gives);
+- ``references.bib``: a file (or folder) of that name anywhere; ``refs/main.bib`` and
+  ``/main.bib``: that path from the root (what a ``bibliography:`` setting usually is).
 
 Importing pathspec (all of its backends) was a twentieth of a one-note lint, which
 matches a handful of such globs: it is imported only for a glob of another shape (an
@@ -31,6 +33,7 @@ _FOLDER_TREE = re.compile(rf"/?(?P<folder>{_SEGMENT}(?:/{_SEGMENT})*)/\*\*")
 _ENDING = re.compile(r"(?P<root>/?)\*(?P<ending>[A-Za-z0-9_.@+=~-]+)")
 _NAME_IN_FOLDER = re.compile(
     rf"/?(?P<folder>{_SEGMENT}(?:/{_SEGMENT})*)/(?P<start>[A-Za-z0-9_.@+=~-]*)\*(?P<end>[A-Za-z0-9_.@+=~-]*)")
+_LITERAL = re.compile(rf"(?P<root>/?)(?P<path>{_SEGMENT}(?:/{_SEGMENT})*)")
 
 
 def matcher(globs: Iterable[str]) -> Matcher:
@@ -84,6 +87,13 @@ def _plain(glob: str) -> Matcher | None:
             return len(name) >= shortest and name.startswith(start) and name.endswith(end)
 
         return in_folder
+    literal = _LITERAL.fullmatch(glob)
+    if literal is not None and not any(part in (".", "..") for part in literal.group("path").split("/")):
+        path_ = literal.group("path")
+        if literal.group("root") or "/" in path_:  # a slash anchors it at the root
+            below = path_ + "/"
+            return lambda path: path == path_ or path.startswith(below)
+        return lambda path: path_ in path.split("/")
     return None
 
 
