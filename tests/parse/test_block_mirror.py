@@ -11,25 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import mistune
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
-from mistune.plugins.math import math, math_in_list, math_in_quote
 
-from vaultkit.parse.blocks import _MD, _PositionedState
-
-
-def _plain() -> mistune.Markdown:
-    md = mistune.Markdown(renderer=None, block=BlockParser())
-    for plugin in (math, math_in_list, math_in_quote):
-        plugin(md)
-    return md
+from vaultkit.parse.blocks import _MD, _PositionedState, _markdown
 
 
-PLAIN = _plain()
+PLAIN = _markdown(BlockParser())  # mistune as ours is set up, with its own block parser
 
 
 def _tree(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:

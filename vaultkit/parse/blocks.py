@@ -459,8 +459,10 @@ def _clean_text(src: str, continue_width: int) -> str:
     return pattern.sub("", src)
 
 
-def _markdown() -> mistune.Markdown:
-    md = mistune.Markdown(renderer=None, block=_PositionedBlockParser())
+def _markdown(block: BlockParser | None = None) -> mistune.Markdown:
+    """The Markdown the parser runs: mistune with its math plugins, and our positioned
+    block parser unless another is given (the tests' plain mistune to compare with)."""
+    md = mistune.Markdown(renderer=None, block=block if block is not None else _PositionedBlockParser())
     for plugin in (math, math_in_list, math_in_quote):
         plugin(md)
     return md
