@@ -11,9 +11,10 @@ import queue
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 import click
+from msgspec import Struct
 
 from vaultkit.errors import UsageError
 
@@ -24,12 +25,12 @@ if TYPE_CHECKING:
     from vaultkit.vault import Vault
 
 
-class LintOptions(NamedTuple):
+class LintOptions(Struct, frozen=True):
     """What ``vaultkit lint`` was asked, as click read it (immutable).
 
-    A NamedTuple, not a frozen dataclass: the 24 fields' generated ``__init__``,
-    ``__eq__``, ``__hash__``, ``__repr__``, ``__setattr__`` and ``__delattr__`` were
-    compiled on every start-up, milliseconds of every one-note lint."""
+    A msgspec Struct, built in C: a frozen dataclass compiled its 24 fields' generated
+    methods on every start-up, and a NamedTuple compiled each of its string annotations
+    and its ``__new__`` (about 3 M instructions of every one-note lint)."""
 
     paths: tuple[Path, ...]
     vault_dir: Path | None = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from msgspec import Struct
 from msgspec.structs import force_setattr
@@ -166,9 +166,10 @@ def directives(note: Note) -> tuple[Directive, ...]:
     return tuple(events)
 
 
-class NoteSummary(NamedTuple):
+class NoteSummary(Struct, frozen=True):
     """The two facts of a note that vault-wide questions read of *every* note, kept
-    apart so they are answered without decoding every note's facts."""
+    apart so they are answered without decoding every note's facts.  (The records here
+    are Structs: a NamedTuple compiles its string annotations and ``__new__`` at import.)"""
 
     cites: frozenset[str]
     generated_only: bool
@@ -176,7 +177,7 @@ class NoteSummary(NamedTuple):
     """Schemas the note almost is though none applies (:func:`vaultkit.schema.lookalikes`)."""
 
 
-class KeyDefinition(NamedTuple):
+class KeyDefinition(Struct, frozen=True):
     key: str
     kind: Literal["bib", "paper-note"]
     path: str

@@ -471,15 +471,13 @@ def _markdown(block: BlockParser | None = None) -> mistune.Markdown:
 _MD = _markdown()
 
 
-class RawBlock(NamedTuple):
-    """A block token placed on absolute 0-based lines (``end`` inclusive)."""
-
-    type: str
-    start: int
-    end: int
-    depth: int
-    token: dict[str, Any]
-    """mistune's token, its text taken out (``attrs``, ``style``, the marker, ...)."""
+# A tuple (the parse unpacks it), in NamedTuple's call form: its types are evaluated here,
+# where the class form's (strings, this module postponing annotations) were each compiled
+# at every start-up.
+RawBlock = NamedTuple("RawBlock", [("type", str), ("start", int), ("end", int), ("depth", int),
+                                   ("token", dict[str, Any])])
+RawBlock.__doc__ = """A block token placed on absolute 0-based lines (``end`` inclusive); ``token``
+is mistune's token, its text taken out (``attrs``, ``style``, the marker, ...)."""
 
 
 def parse_blocks(body: str, first_line: int) -> list[RawBlock]:

@@ -9,8 +9,9 @@ laughs" bomb) is refused (VK001) before anything walks it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from vaultkit.model import Frontmatter, Problem, Span
 from vaultkit.positions import SourceText
@@ -22,8 +23,8 @@ _OPEN = re.compile(r"---[ \t]*\Z")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
 
 
-@dataclass(frozen=True, slots=True)
-class FrontmatterResult:
+class FrontmatterResult(Struct, frozen=True):
+    # a Struct, not a dataclass: no methods compiled at every start-up
     frontmatter: Frontmatter | None
     body_line: int
     """First line of the body (1 when there is no frontmatter)."""

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from array import array
 from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import unquote
+
+from msgspec import Struct
 
 from vaultkit.model import Citation, CodeSpan, Comment, Link, LinkKind, Span, Tag, Word
 from vaultkit.packed import Packed, Packer, link_shape, merge
@@ -54,8 +55,8 @@ MAX_LINK_TEXT = 2000
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-@dataclass(frozen=True, slots=True)
-class InlineResult:
+class InlineResult(Struct, frozen=True):
+    # a Struct, not a dataclass: no methods compiled at every start-up
     links: Packed[Link]
     citations: Packed[Citation]
     tags: tuple[Tag, ...]
