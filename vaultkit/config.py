@@ -8,7 +8,6 @@ every ``*.bib`` and CSL ``*.json``/``*.yaml`` at the vault root, session notes a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,6 +17,7 @@ from typing import Any
 from msgspec import Struct, field
 from msgspec.structs import asdict, replace
 
+from vaultkit.digest import key as digest_key
 from vaultkit.globs import matcher
 from vaultkit.obsidian import LINK_FORMATS, ObsidianSettings, read_settings
 from vaultkit.yamlfile import UsageError, load_yaml, validate
@@ -146,7 +146,7 @@ class Config(Struct, frozen=True):
         del settings["cli_selection"]
         settings["index"] = asdict(self.index)
         blob = json.dumps(settings, sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return digest_key(blob, 16)
 
     def with_cli(
         self,

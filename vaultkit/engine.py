@@ -9,7 +9,6 @@ An off-by-default rule runs only when named by its exact code or name (or ``ALL`
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from msgspec import Struct, structs
 
+from vaultkit.digest import content as content_hash, key as digest_key
 from vaultkit import memo
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext, cap_repeats
@@ -333,7 +333,7 @@ def config_key(config: Config, schemas: tuple[Schema, ...]) -> str:
               for a in computed_rules(config) if stored_per_note(a.rule)]
     blob = "\n".join([version_key(), code_stamp(), config.for_cache().fingerprint(), repr(schemas),
                       repr(active)])
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return digest_key(blob, 20)
 
 
 @lru_cache(maxsize=1)
@@ -398,7 +398,7 @@ def check_note(item: tuple[str, str, str | None] | tuple[str, str, str | None, s
                     problems=(Problem("VK002", Span(1, 1, 1, 1), reason),))
         facts = NoteFacts(path, "", readable=False)
         return NoteResult(path, None, "", False, tuple(run_note_rules(note, config, rules)), facts)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = content_hash(data)
     stat = (info.st_size, info.st_mtime_ns,
             -1 if info.st_mtime_ns > time.time_ns() - DOUBT_NS else info.st_ino)
     if digest == known:
@@ -679,7 +679,7 @@ class Checker:
         anchors = {p: r.anchors for p, r in self.rows.items()}
         blob = "\n".join([self.cfg, self.facts.keys_fingerprint,
                           self.facts.links_fingerprint(anchors)])
-        return hashlib.sha256(blob.encode()).hexdigest()[:20]
+        return digest_key(blob, 20)
 
     def findings(self, targets: Iterable[str], stale_index: Callable[[], tuple[str, ...]] = tuple
                  ) -> list[Finding]:

@@ -10,7 +10,6 @@ is this key known, where is it defined, what links here, where does this link le
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Literal
@@ -18,6 +17,7 @@ from typing import Literal
 from msgspec import Struct
 from msgspec.structs import force_setattr
 
+from vaultkit.digest import key as digest_key
 from vaultkit.bib import Bibliography, BibEntry
 from vaultkit.config import Config
 from vaultkit.files import (
@@ -49,7 +49,7 @@ class NoteFacts(Struct, frozen=True):
 
     path: str
     hash: str
-    """SHA-256 of the note's bytes: the facts are a function of it."""
+    """The content hash of the note's bytes (vaultkit.digest.content): the facts are a function of it."""
     readable: bool = True
     headings: tuple[Heading, ...] = ()
     block_ids: tuple[tuple[str, Span], ...] = ()
@@ -125,7 +125,7 @@ class NoteFacts(Struct, frozen=True):
     def anchors(self) -> str:
         """A digest of what links into this note can point at (headings, block ids)."""
         blob = "\0".join([*(h.text for h in self.headings), "\1", *(b for b, _ in self.block_ids)])
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return digest_key(blob, 16)
 
     @property
     def cites(self) -> str:
@@ -482,5 +482,5 @@ def _fold(name: str) -> str:
 
 
 def _digest(parts: list[str]) -> str:
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return digest_key("\n".join(parts), 16)
 

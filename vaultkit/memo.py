@@ -17,12 +17,12 @@ Nothing here changes a result: a key covers every input, and a miss means "compu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from vaultkit.digest import key as digest_of
 from vaultkit.prune import mark_used
 
 _files = True
@@ -63,7 +63,7 @@ def source_stamp(files: Iterable[Path]) -> str:
             parts.append(f"{path.parent.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
         except OSError:
             parts.append(f"{path.parent.name}/{path.name}:?")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return digest_of("\n".join(parts), 16)
 
 
 def _tagged(value: object) -> object:
@@ -75,7 +75,7 @@ def _tagged(value: object) -> object:
 def digest(*parts: object) -> str:
     """A key for a check of ``parts`` (JSON-like data; other values by type and repr)."""
     blob = json.dumps(parts, sort_keys=True, default=_tagged, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return digest_of(blob)
 
 
 # -- passes of config and schema files ---------------------------------------------------

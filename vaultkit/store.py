@@ -13,7 +13,6 @@ sharing the file safe: each reads a consistent state and writes whole rows.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -23,6 +22,7 @@ from typing import TypeVar
 import msgspec
 
 from vaultkit import __version__
+from vaultkit.digest import key, seal
 from vaultkit.memo import cache_dir
 from vaultkit.prune import mark_used, prune_daily
 from vaultkit.bib.model import BibEntry, BibIssue, Bibliography, LazyEntries
@@ -35,7 +35,7 @@ BUSY_TIMEOUT_S = 10.0
 """How long a run waits for another run's write before giving up its own."""
 _BUSY = (5, 6)
 """SQLITE_BUSY and SQLITE_LOCKED: the file is fine, another run is writing."""
-FORMAT = "vaultkit-store-8"
+FORMAT = "vaultkit-store-9"
 """Bumped whenever a table or a payload type changes: an older file is rebuilt."""
 
 _T = TypeVar("_T")
@@ -137,12 +137,10 @@ _ENTRIES = "/entries"
 """The bib row holding a stored bibliography's entries: ``fast/entries``, ``full/entries``."""
 
 
-def _seal(*parts: object) -> str:
-    digest = hashlib.sha256(FORMAT.encode())
-    for part in parts:  # bytes as they are: a stored blob is hashed, not decoded first
-        digest.update(b"\x1f")
-        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:20]
+def _seal(*parts: bytes | str | int) -> str:
+    # the format first: a row another format wrote never passes; blobs as they are
+    # (checked, not decoded first)
+    return seal(FORMAT, *parts)
 
 
 def _decode(data: bytes, kind: type[_T]) -> _T | None:
@@ -175,7 +173,7 @@ class Store:
     read or written only costs time, never a wrong result or a traceback."""
 
     def __init__(self, vault_root: Path, enabled: bool = True) -> None:
-        digest = hashlib.sha256(str(vault_root.resolve()).encode()).hexdigest()[:16]
+        digest = key(str(vault_root.resolve()), 16)
         self.path = cache_dir() / f"vault-{digest}.sqlite3"
         self._usable = enabled
         self._handle: sqlite3.Connection | None = None

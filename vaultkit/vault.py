@@ -7,13 +7,13 @@ the index and reports.  Only this module (and the cli) ties them together.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
+from vaultkit.digest import content as content_hash, key as digest_key
 from vaultkit.bib import Bibliography, load_bibliography
 from vaultkit.bib.locate import BibliographyFiles, locate as locate_bibliography
 from vaultkit.config import Config, load_config
@@ -334,7 +334,7 @@ class Vault:
                 data = b""
         note = self.note(path)
         assert note is not None
-        return self.checker.update(note, hashlib.sha256(data).hexdigest())
+        return self.checker.update(note, content_hash(data))
 
     def remove(self, path: str) -> None:
         """Forget a deleted file."""
@@ -377,8 +377,7 @@ class Vault:
 def _discover(root: Path, config: Config, store: Store) -> VaultFiles:
     """The vault's files: the stored walk while no folder it entered changed, else a new
     walk (stored when none of its folders is in doubt)."""
-    key = hashlib.sha256("\0".join([version_key(), code_stamp(), *config.exclude]).encode(
-        "utf-8", "surrogatepass")).hexdigest()[:20]
+    key = digest_key("\0".join([version_key(), code_stamp(), *config.exclude]), 20)
     found = store.files(key) if store.enabled else None
     if found is not None and still_listed(root, tuple(found.stamps)):
         return found.load(root)
@@ -401,4 +400,4 @@ def _stamp(files: list[tuple[Path, str]]) -> str | None:
             return None
         parts.append(f"{source}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
     parts.append(code_stamp())  # a bibliography read by an older loader is read again
-    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return digest_key("\n".join(parts), 20)

@@ -8,7 +8,6 @@ JSON Schema (the ``jsonschema`` library); this module maps its errors back to li
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 from functools import cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from vaultkit.digest import key as digest_key
 from vaultkit import __version__, memo
 from vaultkit.errors import UsageError as UsageError  # re-exported: its old home
 from vaultkit.model import Span, deepest_key_span
@@ -48,7 +48,7 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{name}: cannot read: {error}") from error
-    key = hashlib.sha256(b"%s\0%s" % (_loader_stamp().encode(), raw)).hexdigest()[:32]
+    key = digest_key(b"%s\0%s" % (_loader_stamp().encode(), raw))
     kept = _kept_document(memo.result(key), name)
     if kept is not None:
         return kept

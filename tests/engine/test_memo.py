@@ -71,9 +71,11 @@ def test_a_verdict_is_keyed_by_schema_and_data() -> None:
 # what a warm one-note lint has no use for: validation (its verdicts are kept), did-you-mean
 # (nothing is misspelt), the bibliography parsers (the bibliography is stored), worker
 # processes, the index, logging (only bibtexparser logs), tempfile (a lint writes no note),
-# pathspec (the stored walk is still true, and the default globs are plain: vaultkit.globs)
+# pathspec (the stored walk is still true, and the default globs are plain: vaultkit.globs),
+# hashlib (it starts OpenSSL; every digest is vaultkit.digest's)
 HEAVY = ("jsonschema", "referencing", "bibtexparser", "pylatexenc", "multiprocessing", "rapidfuzz",
-         "concurrent.futures.process", "vaultkit.index", "logging", "tempfile", "pathspec")
+         "concurrent.futures.process", "vaultkit.index", "logging", "tempfile", "pathspec",
+         "hashlib", "_hashlib")
 PROBE = PRELUDE + """
 import json, sys
 HEAVY = tuple(json.loads(sys.argv[2]))

@@ -13,12 +13,12 @@ finding; it is never overwritten.  The region is spliced into the note's *bytes*
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal
 
+from vaultkit.digest import content as content_hash
 from vaultkit.checks import vk303_index_note_collision as vk303
 from vaultkit.edits import BOM_BYTES, dominant_newline, line_starts, splice
 from vaultkit.fsutil import (
@@ -74,7 +74,7 @@ class Change:
         if self.digest is not None:
             return self.digest
         data = self.new if self.outcome in ("create", "update") else self.old
-        return hashlib.sha256(data).hexdigest() if data is not None else None
+        return content_hash(data) if data is not None else None
 
     def diff(self) -> str:
         old = (self.old or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
@@ -378,7 +378,7 @@ def _plan_file(vault: "IndexedVault", path: str, name: str, body: "str | Callabl
         return Change(path, "skip", old, None)
     if new == old and name != "questions":  # nothing to write: only what the bytes hash to is kept
         return Change(path, "unchanged", None, None,
-                      digest=hashlib.sha256(old).hexdigest() if old is not None else None)
+                      digest=content_hash(old) if old is not None else None)
     if new == old:  # (a page of questions keeps them: the ledger records its ticks)
         return Change(path, "unchanged", old, old)
     if old is None and isinstance(body, str):
@@ -512,7 +512,7 @@ class _Writer:
         if done not in ("created", "updated") or pages.is_questions_page(self._questions, change.path):
             return change
         assert change.new is not None
-        return Change(change.path, change.outcome, None, None, digest=hashlib.sha256(change.new).hexdigest())
+        return Change(change.path, change.outcome, None, None, digest=content_hash(change.new))
 
     def __exit__(self, *exc: object) -> None:
         try:

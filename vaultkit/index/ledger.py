@@ -24,7 +24,6 @@ for byte (tests/index/test_index_ledger.py).
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Union
@@ -32,6 +31,7 @@ from urllib.parse import unquote
 
 import msgspec
 
+from vaultkit.digest import hasher
 from vaultkit.index import parts, state
 from vaultkit.index.collect import (
     Action, Harvest, Mention, PaperFacts, Reading, Session, SessionPart, _sorted_harvest, assemble,
@@ -220,10 +220,11 @@ def stamp(vault: "IndexedVault", sessions: Iterable[str]) -> str | None:
     if bib is None or layouts is None:
         return None
     skip = set(sessions)
-    digest = hashlib.sha256(f"{parts.key(vault)}\n{bib}\n{layouts}\n".encode())
+    digest = hasher()
+    digest.update(f"{parts.key(vault)}\n{bib}\n{layouts}\n".encode())
     digest.update("\n".join(p for p in vault.checker.facts.files.paths if p not in skip)
                   .encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()
 
 
 def load(vault: "IndexedVault") -> Ledger | None:

@@ -11,7 +11,6 @@ part is not stored.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import msgspec
 from msgspec.structs import replace
 
+from vaultkit.digest import content as content_hash, key as digest_key
 from vaultkit import memo
 from vaultkit.engine import code_stamp as engine_code_stamp
 from vaultkit.index.collect import SessionPart, read_session
@@ -166,7 +166,7 @@ def key(vault: "IndexedVault") -> str:
                      per_path_ignores=(), rule_options=())
     blob = "\n".join([version_key(), engine_code_stamp(), code_stamp(), config.fingerprint(),
                       repr(vault.schemas)])
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return digest_key(blob, 20)
 
 
 def prepare(vault: "IndexedVault") -> "Checker":
@@ -276,7 +276,7 @@ def _read_again(vault: "IndexedVault", path: str, source_key: Callable[[Link], s
         data = read_regular(vault.files.absolute(path), vault.root)
     except OSError:
         return None, "", b""
-    digest = hashlib.sha256(data).hexdigest()
+    digest = content_hash(data)
     note = parse_note(path, data)
     schema = _schema(vault, note) if note.readable else None
     if schema is None or schema.session_spec is None:

@@ -13,7 +13,6 @@ hold, and after writing, the files on disk holding exactly what was written.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import msgspec
 
+from vaultkit.digest import content as content_hash, hasher
 from vaultkit.engine import DOUBT_NS
 from vaultkit.index import parts
 from vaultkit.model import Span
@@ -67,13 +67,13 @@ def fingerprint(vault: "IndexedVault", prune: bool) -> str | None:
     if bib is None or layouts is None:
         return None
     files = checker.facts.files
-    digest = hashlib.sha256()
+    digest = hasher()
     digest.update(f"{parts.key(vault)}\n{bib}\n{layouts}\n{prune}\n".encode())
     digest.update("\n".join(files.paths).encode("utf-8", "surrogatepass"))
     rows = checker.rows
     digest.update("\n".join(f"{p}\0{r.hash if (r := rows.get(p)) is not None else '-'}"
                             for p in files.documents).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()
 
 
 def layouts_stamp(vault: "IndexedVault") -> str | None:
@@ -121,7 +121,7 @@ def holds(vault: "IndexedVault", path: str, data: bytes | None) -> bool:
     row = vault.checker.rows.get(path)
     if data is None:
         return row is None and path not in vault.checker.facts.files.path_set
-    return row is not None and row.hash == hashlib.sha256(data).hexdigest()
+    return row is not None and row.hash == content_hash(data)
 
 
 def problems_of(saved: SavedPlan) -> list[tuple[str, Span, str, str]]:

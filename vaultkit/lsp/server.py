@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
-import hashlib
 import logging
 import os
 import time
@@ -30,6 +29,7 @@ from pygls.exceptions import JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
+from vaultkit.digest import hasher
 from vaultkit import __version__
 from vaultkit.lsp import papers
 from vaultkit.lsp.completion import KeyIndex, complete
@@ -304,10 +304,11 @@ def split_lines(text: str) -> list[str]:
 
 
 def _result_id(findings: Sequence[Finding], complete: bool) -> str:
-    digest = hashlib.sha1(b"complete" if complete else b"early")
+    digest = hasher(16)
+    digest.update(b"complete" if complete else b"early")
     for f in findings:
         digest.update(repr((f.code, f.span, f.severity, f.message, f.fix is not None)).encode())
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
 
 
 def guarded(server: VaultServer, method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
