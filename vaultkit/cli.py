@@ -31,7 +31,6 @@ from vaultkit.errors import UsageError
 
 if TYPE_CHECKING:
     from vaultkit.locate import Located
-    from vaultkit.regexcache import Seeds
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -50,14 +49,6 @@ def _severity_pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
                                      param_hint="--severity")
         pairs.append((code.strip(), level))
     return tuple(pairs)
-
-
-def _seed_regexes() -> "Seeds":
-    """Compiled regular expressions from the cache folder (:mod:`vaultkit.regexcache`)."""
-    from vaultkit.memo import cache_dir
-    from vaultkit.regexcache import seed
-
-    return seed(cache_dir())
 
 
 def _fail(error: UsageError) -> None:
@@ -151,8 +142,6 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     results do not depend on how pre-commit batches files.  Files outside the vault (a
     repository's README when the vault is a subfolder) are skipped with a note on stderr.
     """
-    # before vaultkit's modules compile their patterns: the programs kept by the last runs
-    seeds = None if no_cache else _seed_regexes()
     from vaultkit import cli_lint
 
     opts = cli_lint.LintOptions(
@@ -172,8 +161,6 @@ def lint(paths: tuple[Path, ...], vault_dir: Path | None, config_file: Path | No
     except UsageError as error:
         _fail(error)
         return
-    if seeds is not None:
-        seeds.save()  # the patterns this run compiled, for the next (nothing new: no write)
     # Everything left is freed with the process: frozen, the collection the interpreter
     # runs at exit need not walk it (6 % of a one-note lint's instructions, callgrind).
     gc.freeze()
