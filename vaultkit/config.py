@@ -19,6 +19,7 @@ from msgspec.structs import asdict, replace
 
 from vaultkit.digest import key as digest_key
 from vaultkit.globs import matcher
+from vaultkit.lazyre import lazy
 from vaultkit.obsidian import LINK_FORMATS, ObsidianSettings, read_settings
 from vaultkit.yamlfile import UsageError, load_yaml, validate
 
@@ -185,7 +186,7 @@ NEVER_WRITTEN = (".obsidian", ".git", ".trash")
 """Folders vaultkit never writes into (Obsidian's settings, git's objects and hooks, trash)."""
 SAMPLE_KEY = "key2020"
 """A citekey to instantiate ``index.path`` with when checking where it points."""
-_OUTSIDE = re.compile(r"\A(?:[A-Za-z]:|~)")
+_OUTSIDE = lazy(r"\A(?:[A-Za-z]:|~)")
 
 
 def index_targets(index: IndexConfig) -> list[tuple[str, str]]:

@@ -25,13 +25,14 @@ from vaultkit.files import (
     sanitize_names,
 )
 from vaultkit.fsutil import fold_name
+from vaultkit.lazyre import lazy
 from vaultkit.markers import RegionError, find_region
 from vaultkit.model import Citation, CodeSpan, Heading, Link, Note, Span, Word
 from vaultkit.packed import EMPTY_CITATIONS, EMPTY_LINKS, Packed, as_packed, distinct
 from vaultkit.references import Resolution, Resolver, find_block_id, wholly_generated
 from vaultkit.suggest import KeySuggester
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = lazy(
     r"^vaultkit-(?P<verb>disable-next-line|disable-line|disable|enable)\b(?P<codes>[^\n]*)$"
 )
 IGNORE_KEY = "vaultkit-ignore"

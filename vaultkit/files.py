@@ -23,6 +23,7 @@ from msgspec import Struct
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.errors import UsageError
 from vaultkit.globs import Matcher, matcher
+from vaultkit.lazyre import lazy
 from vaultkit.safe_read import read_regular
 
 ALWAYS_SKIPPED = (".obsidian", ".trash", ".git")
@@ -30,7 +31,7 @@ NOTE_SUFFIX = ".md"
 CANVAS_SUFFIX = ".canvas"
 DOCUMENT_SUFFIXES = (NOTE_SUFFIX, CANVAS_SUFFIX)
 """What is parsed: notes, and canvases for their links."""
-_UNSAFE_IN_NAMES = re.compile(r'[*"\\/<>:|?]')
+_UNSAFE_IN_NAMES = lazy(r'[*"\\/<>:|?]')
 _UNSAFE_CHARS = frozenset('*"\\/<>:|?')
 
 

@@ -24,6 +24,8 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from vaultkit.lazyre import lazy
+
 Matcher = Callable[[str], bool]
 """True for a vault path (POSIX, relative; a folder with a trailing ``/``) the globs select."""
 
@@ -33,7 +35,7 @@ _FOLDER_TREE = re.compile(rf"/?(?P<folder>{_SEGMENT}(?:/{_SEGMENT})*)/\*\*")
 _ENDING = re.compile(r"(?P<root>/?)\*(?P<ending>[A-Za-z0-9_.@+=~-]+)")
 _NAME_IN_FOLDER = re.compile(
     rf"/?(?P<folder>{_SEGMENT}(?:/{_SEGMENT})*)/(?P<start>[A-Za-z0-9_.@+=~-]*)\*(?P<end>[A-Za-z0-9_.@+=~-]*)")
-_LITERAL = re.compile(rf"(?P<root>/?)(?P<path>{_SEGMENT}(?:/{_SEGMENT})*)")
+_LITERAL = lazy(rf"(?P<root>/?)(?P<path>{_SEGMENT}(?:/{_SEGMENT})*)")
 
 
 def matcher(globs: Iterable[str]) -> Matcher:

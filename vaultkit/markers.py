@@ -18,24 +18,26 @@ linear in the note.
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from msgspec import Struct
 
+from vaultkit.lazyre import lazy
+
 BEGIN = "%% vaultkit:begin {name} %%"
 END = "%% vaultkit:end {name} %%"
-MARKER_LINE = re.compile(r"^ {0,3}%% vaultkit:(?P<edge>begin|end) (?P<name>[\w-]+) %%[ \t]*$")
+MARKER_LINE = lazy(r"^ {0,3}%% vaultkit:(?P<edge>begin|end) (?P<name>[\w-]+) %%[ \t]*$")
 
 # The frontmatter rule of vaultkit.parse.frontmatter: '---' on line 1 up to '---' or '...'.
-_FRONTMATTER_OPEN = re.compile(r"---[ \t]*\Z")
-_FRONTMATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
-_FENCE_OPEN = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
-_FENCE_CLOSE = re.compile(r" {0,3}(?P<run>`{3,}|~{3,})[ \t]*\Z")
-_QUOTE = re.compile(r" {0,3}>[ ]?")
-_CONTAINER = re.compile(rf"(?P<quote>{_QUOTE.pattern})|(?P<item> {{0,3}}(?:[-*+]|\d{{1,9}}[.)])[ ]{{1,4}})")
+_FRONTMATTER_OPEN = lazy(r"---[ \t]*\Z")
+_FRONTMATTER_CLOSE = lazy(r"(?:---|\.\.\.)[ \t]*\Z")
+_FENCE_OPEN = lazy(r" {0,3}(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
+_FENCE_CLOSE = lazy(r" {0,3}(?P<run>`{3,}|~{3,})[ \t]*\Z")
+_QUOTE_MARK = r" {0,3}>[ ]?"
+_QUOTE = lazy(_QUOTE_MARK)
+_CONTAINER = lazy(rf"(?P<quote>{_QUOTE_MARK})|(?P<item> {{0,3}}(?:[-*+]|\d{{1,9}}[.)])[ ]{{1,4}})")
 """A block quote's ``>`` or a list item's marker with the spaces after it, at a line start."""
-_FENCE_AFTER_MARKER = re.compile(r"(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
+_FENCE_AFTER_MARKER = lazy(r"(?P<run>`{3,}|~{3,})(?P<info>.*)\Z")
 """A fence right after a container's marker (its indentation is the container's)."""
 
 

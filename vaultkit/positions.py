@@ -19,13 +19,14 @@ from typing import Any, overload
 
 from msgspec import Struct
 
+from vaultkit.lazyre import lazy
 from vaultkit.model import Span
 
 BOM = "\ufeff"
 _new_span = tuple.__new__
 """Builds a Span from a tuple without NamedTuple's Python-level ``__new__`` (spans are
 made by the million on a hostile line)."""
-_LINE_BREAK = re.compile(r"\r\n?|\n")
+_LINE_BREAK = lazy(r"\r\n?|\n")
 
 
 class SourceText(Struct, frozen=True):

@@ -27,7 +27,6 @@ the same way (help: "Internal links", "Settings > Files and links"):
 from __future__ import annotations
 
 import posixpath
-import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -37,11 +36,12 @@ from typing import Literal, Protocol
 from msgspec import Struct
 
 from vaultkit.files import NOTE_SUFFIX, VaultFiles, nfc
+from vaultkit.lazyre import lazy
 from vaultkit.markers import find_region
 from vaultkit.model import Heading, Link, Note, Span
 
 Status = Literal["ok", "case", "missing", "ambiguous", "outside", "url", "no-heading", "no-block"]
-BLOCK_ID = re.compile(r"(?:^|(?<=\s)|(?<=\]\]))\^([A-Za-z0-9-]+)\s*$")
+BLOCK_ID = lazy(r"(?:^|(?<=\s)|(?<=\]\]))\^([A-Za-z0-9-]+)\s*$")
 """A block id ends its line: ``text ^id``, ``^id`` alone, or right after an embed
 (``![[a.png]]^fig-id``, which Obsidian's own "Link to block" writes for an image)."""
 
@@ -127,7 +127,7 @@ class Anchors(Protocol):
 GENERATED_BY = ("generated-by", "vaultkit")
 """The frontmatter property ``vaultkit index`` writes in a note it creates (the same as
 ``vaultkit.index.render.GENERATED_KEY/VALUE``; a test keeps the two equal)."""
-_H1 = re.compile(r"#[ \t]")
+_H1 = lazy(r"#[ \t]")
 
 
 def wholly_generated(note: Note) -> bool:

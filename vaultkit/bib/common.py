@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from vaultkit.bib.model import BROKEN_ENTRY, BibIssue
+from vaultkit.lazyre import lazy
 from vaultkit.model import Span
 from vaultkit.positions import SourceText
 from vaultkit.safe_read import read_regular
 
-_YEAR = re.compile(r"(?<!\d)-?\d{4}(?!\d)")
+_YEAR = lazy(r"(?<!\d)-?\d{4}(?!\d)")
 _START = Span(1, 1, 1, 1)
 
 

@@ -7,13 +7,13 @@ a tag name, a link target, a key) or from the start or end of a whole line of th
 from __future__ import annotations
 
 import posixpath
-import re
 
+from vaultkit.lazyre import lazy
 from vaultkit.model import Applicability, Edit, Fix, Heading, Link, Note, Span
 from vaultkit.schema.model import Schema, SectionSpec
 from vaultkit.schema.sections import first_placed
 
-_KEY_CHAR = re.compile(r"[\w:.#$%&\-+?<>~/]")
+_KEY_CHAR = lazy(r"[\w:.#$%&\-+?<>~/]")
 """A character Pandoc would read as part of a citekey that runs into it."""
 
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import re
 
+from vaultkit.lazyre import lazy
 from vaultkit.model import Link, Note, Problem, Span
 from vaultkit.parse.inline import scan_inline
 from vaultkit.positions import SourceText
 
 CANVAS_SUFFIX = ".canvas"
-_MEMBER = re.compile(r'"(text|file|subpath)"\s*:\s*"')
-_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
+_MEMBER = lazy(r'"(text|file|subpath)"\s*:\s*"')
+_STRING_BODY = lazy(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 

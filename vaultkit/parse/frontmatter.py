@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
+from vaultkit.lazyre import lazy
 from vaultkit.model import Frontmatter, Problem, Span
 from vaultkit.positions import SourceText
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     import yaml
 
 _OPEN = re.compile(r"---[ \t]*\Z")
-_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
+_CLOSE = lazy(r"(?:---|\.\.\.)[ \t]*\Z")
 
 
 class FrontmatterResult(Struct, frozen=True):

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 from msgspec import Struct
 
+from vaultkit.lazyre import lazy
 from vaultkit.model import Citation, CodeSpan, Comment, Link, LinkKind, Span, Tag, Word
 from vaultkit.packed import Packed, Packer, link_shape, merge
 
@@ -33,23 +34,23 @@ FILL = "\x00"
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 _URL_PREFIXES = ("http://", "https://", "mailto:", "obsidian://", "zotero://", "file://",
                  "ftp://", "www.", "data:", "doi:", "tel:")
-_BARE_URL = re.compile(r"(?:https?|obsidian|zotero|ftp|file)://[^\s<>\x00]*|www\.[^\s<>\x00]+|mailto:[^\s<>\x00]+")
+_BARE_URL = lazy(r"(?:https?|obsidian|zotero|ftp|file)://[^\s<>\x00]*|www\.[^\s<>\x00]+|mailto:[^\s<>\x00]+")
 _OPENERS = re.compile(r"\\.|`+|%%|<!--|\$\$|\$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_INLINE_MATH = re.compile(r"\$(?![\s$])(?:\\.|[^\\$\n])*?(?<![\s\\])\$(?!\d)")
+_INLINE_MATH = lazy(r"\$(?![\s$])(?:\\.|[^\\$\n])*?(?<![\s\\])\$(?!\d)")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n\x00]+?)\]\]")
-_PLACEHOLDER = re.compile(r"<%|\{\{")
+_PLACEHOLDER = lazy(r"<%|\{\{")
 """A Templater (``[[<% tp.date.now() %>]]``) or core Templates (``[[{{date}}]]``)
 placeholder: filled in when the template is used, not a link yet."""
-_AUTOLINK = re.compile(r"<((?:https?|mailto|obsidian|zotero|ftp|file):[^\s<>\x00]*)>")
+_AUTOLINK = lazy(r"<((?:https?|mailto|obsidian|zotero|ftp|file):[^\s<>\x00]*)>")
 _TAG_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
 _CITATION = re.compile(
     r"@(?:\{(?P<curly>[^{}\n\x00]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
 )
-_HANDLE = re.compile(r"@[\w.-]+")
+_HANDLE = lazy(r"@[\w.-]+")
 """A social handle as the whole text of a link to a web address: not a citation."""
 _CITATION_CONTEXT = re.compile(r"[\[\]]")
-_TITLE = re.compile(r"""[ \t\n]+("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\))[ \t]*\)""")
+_TITLE = lazy(r"""[ \t\n]+("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\))[ \t]*\)""")
 MAX_LINK_TEXT = 2000
 """Longest link text, destination or tag argument the scanner follows."""
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -727,8 +728,8 @@ _RUN_WITH_YEAR = re.compile(rf"(?<!{_KEY_CHARS}){_KEY_CHARS}*\d{{4}}{_KEY_CHARS}
 """A run of the characters a key word may hold, with four digits in it.  Tried only
 where a run starts (the lookbehind), so a long run without a year costs its length once."""
 _FOUR_DIGITS = re.compile(r"\d\d\d\d")  # not \d{4}: a third of the time to find
-_YEARISH = re.compile(r"[A-Za-z].*\d{4}|\d{4}.*[A-Za-z]")
-_IN_ACTION = re.compile(r"\[[a-z][a-z0-9_-]*\($")
+_YEARISH = lazy(r"[A-Za-z].*\d{4}|\d{4}.*[A-Za-z]")
+_IN_ACTION = lazy(r"\[[a-z][a-z0-9_-]*\($")
 
 
 def _key_words(masked: str, text: str, span_of: Callable[[int, int], Span]) -> tuple[Word, ...]:

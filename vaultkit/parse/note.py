@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from msgspec.structs import replace
 
+from vaultkit.lazyre import lazy
 from vaultkit.model import Block, BlockKind, Heading, ListItem, Note, Problem, Section, Span
 from vaultkit.parse.blocks import FIRST, MARKER, RawBlock, parse_blocks
 from vaultkit.parse.frontmatter import split_frontmatter
@@ -21,9 +22,9 @@ from vaultkit.markers import find_region, scan
 from vaultkit.packed import merge, pack
 from vaultkit.positions import Lines, SourceText
 
-_HEADING_LINE = re.compile(r"#{1,6}(?:[ \t]|\Z)")
+_HEADING_LINE = lazy(r"#{1,6}(?:[ \t]|\Z)")
 _ATX = re.compile(r"(?P<prefix>[ \t>]*#{1,6})(?:[ \t]+(?P<text>.*?))??(?:[ \t]+#+)?[ \t]*\Z")
-_MARKER = re.compile(r"[ \t>]*(?P<marker>[-+*]|\d{1,9}[.)])")
+_MARKER = lazy(r"[ \t>]*(?P<marker>[-+*]|\d{1,9}[.)])")
 _TASK = re.compile(r"\[(?P<state>[ xX])\](?=[ \t]|\Z)")
 _BLOCK_KINDS: dict[str, BlockKind] = {
     "paragraph": "paragraph", "block_text": "paragraph", "heading": "heading", "list": "list",

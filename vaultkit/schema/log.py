@@ -16,19 +16,19 @@ what an action would have next, so prose such as ``[read the appendix] first`` o
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Iterator, Literal, TypeVar
 
 from msgspec import Struct
 
+from vaultkit.lazyre import lazy
 from vaultkit.model import Link, ListItem, Note, Section, Span, Tag
 from vaultkit.packed import starting_in
 from vaultkit.schema.model import LogGrammar, Schema
 from vaultkit.schema.sections import first_placed
 
-_ATTEMPT = re.compile(r"(?P<open>\[?)[ \t]*(?P<verb>[A-Za-z][A-Za-z0-9_-]*)(?P<rest>.*)\Z")
-_BARE_KEY = re.compile(r"[A-Za-z][\w:.#$%&\-+?<>~/]*\Z")
-_SPACED_KEY = re.compile(r"[ \t]+(?P<key>@[^\s\[\]()]+)[ \t]*\]")
+_ATTEMPT = lazy(r"(?P<open>\[?)[ \t]*(?P<verb>[A-Za-z][A-Za-z0-9_-]*)(?P<rest>.*)\Z")
+_BARE_KEY = lazy(r"[A-Za-z][\w:.#$%&\-+?<>~/]*\Z")
+_SPACED_KEY = lazy(r"[ \t]+(?P<key>@[^\s\[\]()]+)[ \t]*\]")
 
 _T = TypeVar("_T")
 _KIND_TEXT = {"citekey": "a citekey (@key)", "link": "a Markdown link ([Title](https://…))",
