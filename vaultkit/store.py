@@ -312,8 +312,17 @@ class Store:
         return out
 
     def count(self, cfg: str) -> int:
-        """How many note rows are stored under ``cfg`` (counted in the ``notes_cfg``
-        index: scanning the rows was 10 ms of a one-note lint at 10,000 sessions)."""
+        """How many note rows are stored under ``cfg``.  Most often every row is: then
+        SQLite counts the rows from the pages of the ``notes_cfg`` index, and three seeks
+        in it (before ``cfg``, after it, NULL) say no row is under another -- counting
+        the index's entries for ``cfg`` one by one was 5 M instructions of a one-note
+        lint at 10,000 sessions, this is a twentieth of it.  Else the entries are counted."""
+        found = self._get(
+            "SELECT (SELECT count(*) FROM notes), EXISTS (SELECT 1 FROM notes WHERE cfg < ?1) "
+            "OR EXISTS (SELECT 1 FROM notes WHERE cfg > ?1) "
+            "OR EXISTS (SELECT 1 FROM notes WHERE cfg IS NULL)", (cfg,))
+        if found is not None and type(found[0]) is int and found[1] == 0:
+            return found[0]
         found = self._get("SELECT count(*) FROM notes WHERE cfg = ?", (cfg,))
         return found[0] if found is not None and type(found[0]) is int else 0
 

@@ -58,10 +58,44 @@ def test_the_share_of_stored_notes_is_counted_in_an_index(vault: Path) -> None:
 
     store = Store(vault)
     assert store._db is not None
-    plan = " ".join(str(r) for r in store._db.execute(
-        "EXPLAIN QUERY PLAN SELECT count(*) FROM notes WHERE cfg = ?", ("x",)).fetchall())
+    plans: list[str] = []
+    real = store._db
+
+    class Planned:
+        def execute(self, sql: str, args: tuple[object, ...]) -> object:
+            plans.append(" ".join(str(r) for r in real.execute("EXPLAIN QUERY PLAN " + sql, args)))
+            return real.execute(sql, args)
+
+    store._handle = Planned()  # type: ignore[assignment]
+    assert store.count("x") == 0  # rows under another configuration: counted for "x"
+    assert len(plans) == 2
+    store._handle = real
     store.close()
-    assert "USING COVERING INDEX notes_cfg" in plan, plan
+    for plan in plans:
+        assert "USING COVERING INDEX notes_cfg" in plan and "SCAN notes " not in plan.replace(
+            "SCAN notes USING COVERING INDEX", ""), plan
+
+
+@pytest.mark.parametrize("others", [[], ["other"], [None], [7], [b"blob"], ["other", None]],
+                         ids=str)
+def test_the_rows_under_a_configuration_are_counted_exactly(tmp_path: Path,
+                                                            others: list[object]) -> None:
+    """Every row under the configuration (the usual case) is the table's count; a row
+    under any other value -- text before or after it, NULL, a number, a blob -- means
+    the rows are counted one by one."""
+    from vaultkit.store import Store
+
+    store = Store(tmp_path)
+    db = store._db
+    assert db is not None
+    assert store.count("cfg") == 0
+    values = ["cfg", "cfg", *others, "cfg"]
+    for n, value in enumerate(values):
+        db.execute("INSERT INTO notes (path, cfg) VALUES (?, ?)", (f"n{n}.md", value))
+    assert store.count("cfg") == 3
+    assert store.count("other") == values.count("other")
+    assert store.count("aaa") == 0 and store.count("zzz") == 0
+    store.close()
 
 
 def test_a_store_made_before_the_index_gets_it(vault: Path) -> None:
@@ -181,3 +215,24 @@ def test_the_store_waits_on_no_fsync(vault: Path) -> None:
     assert store._db.execute("PRAGMA synchronous").fetchone() == (0,)
     assert store._db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     store.close()
+
+
+def test_a_lint_of_one_note_keys_its_configuration_once(vault: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The configuration's key (every rule's options, the schemas, vaultkit's own code) is
+    asked whether the note may read only its rows, and by the checker: made once."""
+    from vaultkit import engine, vault as vault_module
+
+    edit(vault, TARGET, "the paper", "the paper ![](../asset/gone.png)")
+    expected = rows(vault, [TARGET], use_cache=False)
+    made: list[str] = []
+    real = engine.config_key
+
+    def counting(*args: object) -> str:
+        made.append(real(*args))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(engine, "config_key", counting)
+    monkeypatch.setattr(vault_module, "config_key", counting)
+    assert rows(vault, [TARGET]) == expected
+    assert len(made) == 1
