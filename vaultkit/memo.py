@@ -66,6 +66,27 @@ def source_stamp(files: Iterable[Path]) -> str:
     return digest_of("\n".join(parts), 16)
 
 
+def folders_stamp(folders: Iterable[Path], suffixes: tuple[str, ...]) -> str:
+    """:func:`source_stamp` of :func:`source_files`, from the folders' listings alone: the
+    same names, sizes and mtimes, without a path object per file (vaultkit's own ~110
+    modules and schemas were 5 M instructions of every lint as paths, 1 M as names)."""
+    parts = []
+    for folder in folders:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((e.name, e) for e in listing if e.name.endswith(suffixes))
+        except OSError:
+            continue
+        name = os.path.basename(folder)
+        for file, entry in entries:
+            try:
+                info = entry.stat()
+                parts.append(f"{name}/{file}:{info.st_size}:{info.st_mtime_ns}")
+            except OSError:
+                parts.append(f"{name}/{file}:?")
+    return digest_of("\n".join(parts), 16)
+
+
 def _tagged(value: object) -> object:
     # YAML gives dates, and could give sets or bytes: each keyed by its type and repr,
     # never equal to a string that happens to read the same

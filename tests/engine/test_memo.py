@@ -136,12 +136,21 @@ def test_source_stamp_follows_the_files_it_names(tmp_path) -> None:  # type: ign
     (tmp_path / "a.py").write_text("x = 1\n")
     (tmp_path / "b.yaml").write_text("k: v\n")
     (tmp_path / "c.txt").write_text("ignored\n")
-    files = memo.source_files([tmp_path, tmp_path / "missing"], (".py", ".yaml"))
+    folders = [tmp_path, tmp_path / "missing"]
+    files = memo.source_files(folders, (".py", ".yaml"))
     assert [p.name for p in files] == ["a.py", "b.yaml"]
     first = memo.source_stamp(files)
     assert memo.source_stamp(files) == first
+    # the stamp from the folders' listings is the same stamp, at every step
+    assert memo.folders_stamp(folders, (".py", ".yaml")) == first
     os.utime(tmp_path / "a.py", ns=(1, 1))
     edited = memo.source_stamp(files)
     assert edited != first
+    assert memo.folders_stamp(folders, (".py", ".yaml")) == edited
     (tmp_path / "b.yaml").unlink()
     assert memo.source_stamp(files) not in (first, edited)
+    assert memo.folders_stamp(folders, (".py", ".yaml")) == memo.source_stamp(
+        memo.source_files(folders, (".py", ".yaml")))
+    (tmp_path / "new.py").write_text("y = 2\n")  # a module added: another stamp
+    assert memo.folders_stamp(folders, (".py", ".yaml")) == memo.source_stamp(
+        memo.source_files(folders, (".py", ".yaml"))) != memo.source_stamp(files)

@@ -45,7 +45,7 @@ def code_stamp() -> str:
     older index is never used (a development install edits them in place)."""
     here = Path(__file__).resolve().parent
     folders = [here, here.parent / "rules" / "index", here.parent.parent / "rules" / "index"]
-    return memo.source_stamp(memo.source_files(folders, (".py", ".md"))) + version_key()
+    return memo.folders_stamp(folders, (".py", ".md")) + version_key()
 
 
 def session_schema_of(schemas: tuple["Schema", ...]) -> "Schema | None":
