@@ -342,7 +342,7 @@ def code_stamp() -> str:
     development install) never meets findings cached by its older self."""
     here = Path(__file__).resolve().parent
     folders = (here, here / "checks", here / "parse", here / "schema", here / "bib", builtin_rules_dir())
-    return memo.source_stamp(memo.source_files(folders, (".py", ".yaml")))
+    return memo.folders_stamp(folders, (".py", ".yaml"))
 
 
 class NoteResult(Struct, frozen=True):
@@ -479,14 +479,15 @@ class Checker:
     def __init__(self, config: Config, schemas: tuple[Schema, ...], files: VaultFiles,
                  bibliography: Bibliography, store: Store,
                  full_bibliography: Callable[[], Bibliography] | None = None,
-                 complete: bool = True) -> None:
+                 complete: bool = True, cfg: str | None = None) -> None:
         self.config = config
         self.schemas = schemas
         self.store = store
         self.rules = computed_rules(config)
         self.shown = shown_codes(config)
         """What is reported of what :attr:`rules` find (the command line's selection)."""
-        self.cfg = config_key(config, schemas)
+        self.cfg = cfg if cfg is not None else config_key(config, schemas)
+        """:func:`config_key` of ``config`` and ``schemas`` (``cfg``: the caller has it)."""
         self._complete = complete
         """Every row is read (and, once refreshed, checked against its file).  A checker
         for a few paths (what pre-commit runs) reads only the rows it needs, each checked

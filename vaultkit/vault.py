@@ -139,7 +139,14 @@ class Vault:
 
     def _new_checker(self, complete: bool) -> Checker:
         return Checker(self.config, self.schemas, self._files, self.bibliography, self.store,
-                       full_bibliography=lambda: self.full_bibliography, complete=complete)
+                       full_bibliography=lambda: self.full_bibliography, complete=complete,
+                       cfg=self._config_key)
+
+    @cached_property
+    def _config_key(self) -> str:
+        """:func:`~vaultkit.engine.config_key` of this vault's settings and schemas (asked
+        before the checker is made, and by it: computed once)."""
+        return config_key(self.config, self.schemas)
 
     FEW_PATHS = 10
     """A lint of fewer than a tenth of the notes (a pre-commit hook's staged files) reads
@@ -290,16 +297,18 @@ class Vault:
         self.__dict__["checker"] = self._new_checker(complete=False)
         return True
 
-    def _mostly_stored(self) -> bool:
+    def _mostly_stored(self, documents: int | None = None) -> bool:
         if not self.store.enabled:
             return False
-        cfg = config_key(self.config, self.schemas)
-        return self.store.count(cfg) * 10 >= self._files.document_count * 9
+        if documents is None:
+            documents = self._files.document_count
+        return self.store.count(self._config_key) * 10 >= documents * 9
 
     def _few(self, targets: tuple[str, ...]) -> bool:
-        if len(targets) * self.FEW_PATHS >= self._files.document_count:
+        documents = self._files.document_count  # counted in the paths' text: once
+        if len(targets) * self.FEW_PATHS >= documents:
             return False
-        return self._mostly_stored()  # else the full run (in parallel) is the faster one
+        return self._mostly_stored(documents)  # else the full run (in parallel) is the faster one
 
     def _stale_index(self) -> tuple[str, ...]:
         from vaultkit.index import stale_index  # only when VK301 runs
