@@ -43,6 +43,7 @@ from mistune.list_parser import (
     _compile_list_item_pattern,
     _create_list_marker,
     _expand_leading_tabs,
+    _get_list_break_rules,
     _get_list_bullet,
     _has_continuation_indent,
     _is_loose_list,
@@ -109,14 +110,126 @@ def _last_line(base: int, src: str) -> int | None:
     return base + stripped.count("\n") if stripped else None
 
 
-class _LineStartSearch:
-    """A compiled block-rule alternation whose ``search`` tries line starts only.
+# What each block rule's match can begin with, after the line's leading spaces: the
+# spaces it allows before that (``None``: any number) and the characters that may follow
+# them (``None``: any).  Read off mistune's patterns (its ``SPECIFICATION``, the math
+# plugin's, the list-break variants); tests/parse/test_scanner.py holds every rule's
+# pattern against it.  A rule not here (another plugin's) means mistune's own scanner.
+_STARTS: dict[str, tuple[int | None, str | None]] = {
+    "fenced_code": (3, "`~"),
+    "atx_heading": (3, "#"),
+    "setex_heading": (3, "=-"),
+    "thematic_break": (3, "-_*"),
+    "block_quote": (3, ">"),
+    "block_math": (3, "$"),
+    "list": (3, "*+-"),  # or a decimal digit (``\\d``: any of Unicode's), see _may_start
+    "ref_link": (3, "["),
+    "raw_html": (3, "<"),
+    "block_html": (3, "<"),
+    "blank_line": (None, "\t\v\f\n"),
+}
 
-    Every block rule begins with ``^`` (multiline), so a match can only start where a
-    line does; ``re``'s own search tries every character, which on one line of 20 MB
-    inside a list item or a quote took seconds.  Trying ``match`` at each line start
-    finds the same, leftmost match.
+
+def _may_start(name: str, spaces: int, char: str) -> bool:
+    """Whether rule ``name`` may match a line of ``spaces`` spaces (4 or more: 4) and then
+    ``char`` (``""``: the end of the text)."""
+    if name == "indent_code":  # four spaces, or a tab after fewer, then text
+        return spaces >= 4 or char == "\t"
+    most, chars = _STARTS[name]
+    if char == "" or (most is not None and spaces > most):
+        return False
+    return chars is None or char in chars or (name == "list" and char.isdecimal())
+
+
+_SPACES = re.compile(" *")
+
+
+class _RuleScanner:
+    """A block-rule alternation that compiles, the first time a kind of line start needs
+    it, only the rules that may match there.
+
+    mistune joins every rule into one pattern (``(?P<rule>...)|...``) and compiles it on
+    the first parse: the block scanner, the list-break one, the quote's -- 16 M
+    instructions of a one-note lint, where a note's lines start with a handful of
+    characters (``#``, ``-``, a letter) that most rules cannot match after.  The line's
+    leading spaces and the character after them pick the rules that may match
+    (:func:`_may_start`); those, in the alternation's order, are compiled as one pattern
+    of the same form.  An alternation matches with its first alternative that matches,
+    and a rule left out cannot match there: the same match, group for group by name
+    (mistune reads a scanner's matches by name: ``lastgroup``, ``group("fenced_1")``).
+
+    ``search`` tries line starts only (every rule begins with ``^``): ``re``'s own
+    search tries every character, which on one line of 20 MB inside a list item or a
+    quote took seconds.  Trying ``match`` at each line start finds the same, leftmost
+    match.
     """
+
+    __slots__ = ("_parts", "_flags", "_by_start", "_whole")
+
+    def __init__(self, parts: list[tuple[str, str]], flags: int) -> None:
+        self._parts = parts
+        """(rule name, its pattern as the alternation holds it), in the alternation's order."""
+        self._flags = flags
+        self._by_start: dict[object, re.Pattern[str] | None] = {}
+        self._whole: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The whole alternation, as mistune would compile it (asked for nothing else)."""
+        if self._whole is None:
+            self._whole = re.compile("|".join(f"(?P<{n}>{p})" for n, p in self._parts), self._flags)
+        return self._whole
+
+    def _for(self, spaces: int, char: str) -> re.Pattern[str] | None:
+        key = char if not spaces else (spaces, char)
+        if key in self._by_start:
+            return self._by_start[key]
+        names = [(n, p) for n, p in self._parts if _may_start(n, spaces, char)]
+        found = self._by_start[key] = re.compile(
+            "|".join(f"(?P<{n}>{p})" for n, p in names), self._flags) if names else None
+        return found
+
+    def match(self, src: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if endpos < len(src):  # the start's characters may lie past the end: all rules
+            return self.pattern.match(src, pos, endpos)
+        char = src[pos:pos + 1]
+        if char == " ":  # the character after every leading space; four or more count as 4
+            after = _SPACES.match(src, pos).end()  # type: ignore[union-attr]
+            char = src[after:after + 1]
+            found = self._for(min(after - pos, 4), char)
+        else:
+            found = self._by_start.get(char, False)
+            if found is False:
+                found = self._for(0, char)
+        return found.match(src, pos) if found is not None else None  # type: ignore[union-attr]
+
+    def search(self, src: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return _search_line_starts(self.match, src, pos, endpos)
+
+
+def _search_line_starts(match: Any, src: str, pos: int, endpos: int) -> re.Match[str] | None:
+    """The leftmost ``match`` at a line start from ``pos`` (``pos`` itself included: there
+    "^" decides whether it is one)."""
+    found = match(src, pos, endpos)
+    while found is None:
+        pos = src.find("\n", pos, endpos) + 1
+        if pos == 0:
+            return None
+        found = match(src, pos, endpos)
+    return found
+
+
+def _scanner(parts: list[tuple[str, str]], flags: int) -> _RuleScanner | None:
+    """A :class:`_RuleScanner` of ``parts``, if every rule is one whose starts are known."""
+    if all(name in _STARTS or name == "indent_code" for name, _ in parts):
+        return _RuleScanner(parts, flags)
+    return None
+
+
+class _LineStartSearch:
+    """A compiled block-rule alternation whose ``search`` tries line starts only (as
+    :class:`_RuleScanner`'s does): the scanner of rules whose starts are not known, all
+    of them anchored."""
 
     __slots__ = ("pattern",)
 
@@ -127,14 +240,7 @@ class _LineStartSearch:
         return self.pattern.match(src, pos, endpos)
 
     def search(self, src: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        match = self.pattern.match
-        found = match(src, pos, endpos)  # at ``pos`` itself "^" decides if it is a line start
-        while found is None:
-            pos = src.find("\n", pos, endpos) + 1
-            if pos == 0:
-                return None
-            found = match(src, pos, endpos)
-        return found
+        return _search_line_starts(self.pattern.match, src, pos, endpos)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.pattern, name)
@@ -197,29 +303,30 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
-_SEARCHES: dict[re.Pattern[str], Any] = {}
-
-
 class _PositionedBlockParser(BlockParser):
     state_cls = _PositionedState
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._item_re: dict[tuple[str, int], tuple[re.Pattern[str], Any]] = {}
+        self._scanners: dict[tuple[str, ...], Any] = {}
         super().__init__(*args, **kwargs)
 
     def register(self, name: str, pattern: Any, func: Any, before: Optional[str] = None) -> None:
         super().register(name, pattern, func, before)
         self._item_re.clear()  # a new rule (a plugin's) may be a list break
+        self._scanners.clear()  # or a rule of a scanner, or another pattern of one
 
     def compile_sc(self, rules: Optional[list[str]] = None) -> Any:
-        sc = super().compile_sc(rules)  # mistune's own cache (cleared when a rule changes)
-        # mistune asks on every parse of every list and quote: decided once per pattern
-        found = _SEARCHES.get(sc)
+        names = tuple(rules if rules is not None else self.rules)
+        found = self._scanners.get(names)  # mistune asks on every parse of every list and quote
         if found is None:
-            names = rules if rules is not None else self.rules
-            anchored = all(_anchored(self.specification[name]) for name in names)
-            # a rule that may match mid-line (a plugin's) keeps re's own search
-            found = _SEARCHES[sc] = _LineStartSearch(sc) if anchored else sc
+            found = _scanner([(n, self.specification[n]) for n in names], self.sc_flag)
+            if found is None:  # a rule of unknown starts (another plugin's): mistune's own
+                sc = super().compile_sc(rules)  # (its cache is cleared when a rule changes)
+                anchored = all(_anchored(self.specification[name]) for name in names)
+                # a rule that may match mid-line keeps re's own search
+                found = _LineStartSearch(sc) if anchored else sc
+            self._scanners[names] = found
         return found
 
     def parse_method(self, m: Any, state: Any) -> Optional[int]:
@@ -320,7 +427,7 @@ class _PositionedBlockParser(BlockParser):
         if found is None:
             found = self._item_re[key] = (
                 re.compile(_compile_list_item_pattern(bullet, leading_width)),
-                _compile_list_break_sc(self, leading_width))
+                _list_break_scanner(self, leading_width))
         return found
 
     def _collect_lines(self, list_item_re: re.Pattern[str], break_sc: Any, state: Any, text: str,
@@ -457,6 +564,18 @@ def _clean_text(src: str, continue_width: int) -> str:
     if pattern is None:
         pattern = _INDENTS[continue_width] = re.compile("^ {%d}" % continue_width, re.M)
     return pattern.sub("", src)
+
+
+def _list_break_scanner(block: BlockParser, leading_width: int) -> Any:
+    """mistune's ``_compile_list_break_sc`` as a :class:`_RuleScanner`: its rules, each
+    after a line break, the leading indent bound relaxed for a shallow item -- the same
+    alternation, compiled rule by rule as lines need them."""
+    pairs = [(name, block.specification[name]) for name in _get_list_break_rules(block)]
+    if leading_width < 3:
+        bound = " {0,%d}" % leading_width
+        pairs = [(n, p.replace(" {0,3}", bound, 1)) for n, p in pairs]
+    found = _scanner([(n, "(?<=\n)" + p) for n, p in pairs], re.M)
+    return found if found is not None else _compile_list_break_sc(block, leading_width)
 
 
 def _markdown(block: BlockParser | None = None) -> mistune.Markdown:
