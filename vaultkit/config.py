@@ -8,7 +8,6 @@ every ``*.bib`` and CSL ``*.json``/``*.yaml`` at the vault root, session notes a
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -18,6 +17,7 @@ from msgspec import Struct, field
 from msgspec.structs import asdict, replace
 
 from vaultkit.digest import key as digest_key
+from vaultkit.jsontext import canonical
 from vaultkit.globs import matcher
 from vaultkit.lazyre import lazy
 from vaultkit.obsidian import LINK_FORMATS, ObsidianSettings, read_settings
@@ -146,8 +146,7 @@ class Config(Struct, frozen=True):
         settings = asdict(self)
         del settings["cli_selection"]
         settings["index"] = asdict(self.index)
-        blob = json.dumps(settings, sort_keys=True, default=str)
-        return digest_key(blob, 16)
+        return digest_key(canonical(settings), 16)
 
     def with_cli(
         self,

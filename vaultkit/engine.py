@@ -8,7 +8,6 @@ An off-by-default rule runs only when named by its exact code or name (or ``ALL`
 
 from __future__ import annotations
 
-import difflib
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -22,7 +21,7 @@ from vaultkit import memo
 from vaultkit.checks import Rule, all_rules
 from vaultkit.checks.base import Hit, NoteContext, VaultContext, cap_repeats
 from vaultkit.config import Config
-from vaultkit.didyoumean import suggest_rule
+from vaultkit.didyoumean import close_matches, suggest_rule
 from vaultkit.globs import matcher
 from vaultkit.errors import UsageError
 from vaultkit.bib import Bibliography
@@ -133,7 +132,7 @@ def _check_selectors(config: Config, rules: tuple[Rule, ...]) -> None:
             raise UsageError(f"{config.source}: rules: unknown rule '{code}'")
         for key, _ in options:
             if key not in rule.options:
-                hint = difflib.get_close_matches(key, list(rule.options), n=1)
+                hint = close_matches(key, list(rule.options), n=1)
                 extra = f" (did you mean '{hint[0]}'?)" if hint else ""
                 raise UsageError(f"{config.source}: rules.{code}: unknown option '{key}'{extra}")
 

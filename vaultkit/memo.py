@@ -17,17 +17,21 @@ Nothing here changes a result: a key covers every input, and a miss means "compu
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import msgspec
+
 from vaultkit.digest import key as digest_of
+from vaultkit.jsontext import canonical
 from vaultkit.prune import mark_used
 
 _files = True
 _known: dict[str, str] = {}
 _recorded: dict[str, str] = {}
+_VERDICTS = msgspec.json.Decoder()
+_SORTED = msgspec.json.Encoder(order="sorted")
 
 
 def cache_dir() -> Path:
@@ -87,16 +91,10 @@ def folders_stamp(folders: Iterable[Path], suffixes: tuple[str, ...]) -> str:
     return digest_of("\n".join(parts), 16)
 
 
-def _tagged(value: object) -> object:
-    # YAML gives dates, and could give sets or bytes: each keyed by its type and repr,
-    # never equal to a string that happens to read the same
-    return {"\0type": type(value).__name__, "\0repr": repr(value)}
-
-
 def digest(*parts: object) -> str:
-    """A key for a check of ``parts`` (JSON-like data; other values by type and repr)."""
-    blob = json.dumps(parts, sort_keys=True, default=_tagged, ensure_ascii=False)
-    return digest_of(blob)
+    """A key for a check of ``parts`` (JSON-like data; other values -- a date YAML gave,
+    a set -- by type and repr: :func:`vaultkit.jsontext.canonical`)."""
+    return digest_of(canonical(list(parts)))
 
 
 # -- passes of config and schema files ---------------------------------------------------
@@ -178,8 +176,8 @@ def begin(known: str = "") -> None:
     _known.clear()
     if known:
         try:
-            pairs = json.loads(known)
-        except ValueError:
+            pairs = _VERDICTS.decode(known)
+        except (msgspec.DecodeError, RecursionError):
             return
         if isinstance(pairs, dict):
             _known.update((k, v) for k, v in pairs.items() if isinstance(v, str))
@@ -187,7 +185,7 @@ def begin(known: str = "") -> None:
 
 def end() -> str:
     """The verdicts the note's check used or made (JSON), to hand to the next check."""
-    out = json.dumps(_recorded, sort_keys=True) if _recorded else ""
+    out = _SORTED.encode(_recorded).decode() if _recorded else ""
     _recorded.clear()
     _known.clear()
     return out

@@ -19,7 +19,6 @@ in effect and where each value came from.  An unreadable or malformed file is sk
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from vaultkit.jsontext import loads
 from vaultkit.safe_read import read_regular
 
 SETTINGS_DIR = ".obsidian"
@@ -96,8 +96,8 @@ def _json(root: Path, name: str, problems: list[str]) -> dict[str, Any]:
         problems.append(f"{SETTINGS_DIR}/{name}: {error.strerror or error}")
         return {}
     try:
-        loaded = json.loads(data.decode("utf-8-sig")) if len(data) <= _MAX_BYTES else None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        loaded = loads(data.decode("utf-8-sig")) if len(data) <= _MAX_BYTES else None
+    except (ValueError, RecursionError) as error:  # not UTF-8, not JSON (json's own error)
         problems.append(f"{SETTINGS_DIR}/{name}: not valid JSON ({error})")
         return {}
     return loaded if isinstance(loaded, dict) else {}

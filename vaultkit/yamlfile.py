@@ -7,18 +7,19 @@ JSON Schema (the ``jsonschema`` library); this module maps its errors back to li
 
 from __future__ import annotations
 
-import difflib
-import json
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
 from vaultkit.digest import key as digest_key
 from vaultkit import __version__, memo
+from vaultkit.didyoumean import close_matches
 from vaultkit.errors import UsageError as UsageError  # re-exported: its old home
+from vaultkit.jsontext import is_plain
 from vaultkit.model import Span, deepest_key_span
 from vaultkit.safe_read import read_regular
 
@@ -53,9 +54,9 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
     if kept is not None:
         return kept
     doc = _parse(text, name)
-    if _plain(doc.data):
+    if is_plain(doc.data):
         spans = [[list(p), list(s)] for p, s in doc.key_spans]
-        memo.keep_result(key, json.dumps({"data": doc.data, "spans": spans}).encode())
+        memo.keep_result(key, _KEEP.encode({"data": doc.data, "spans": spans}))
     return doc
 
 
@@ -71,24 +72,17 @@ def _kept_document(blob: bytes | None, name: str) -> YamlDocument | None:
     if blob is None:
         return None
     try:
-        kept = json.loads(blob)
+        kept = _KEPT.decode(blob)
         spans = tuple((tuple(str(k) for k in p), Span(*map(int, s))) for p, s in kept["spans"])
         return YamlDocument(name, kept["data"], spans)
-    except (ValueError, TypeError, KeyError):
+    except (msgspec.DecodeError, ValueError, TypeError, KeyError):
         return None  # not what keep_result wrote: parse the file
 
 
-def _plain(value: Any) -> bool:
-    """Whether JSON gives back exactly ``value`` (no tuple, set, date, non-string key,
-    NaN or infinity): only such data are kept."""
-    kind = type(value)
-    if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
-    if kind is list:
-        return all(_plain(v) for v in value)
-    if kind is float:
-        return value == value and value not in (float("inf"), float("-inf"))
-    return kind in (str, int, bool) or value is None
+_KEEP = msgspec.json.Encoder()
+_KEPT = msgspec.json.Decoder()
+"""A kept document is plain JSON data (:func:`vaultkit.jsontext.is_plain`): msgspec
+writes it and reads it back exactly, as json would."""
 
 
 def _parse(text: str, name: str) -> YamlDocument:
@@ -149,7 +143,7 @@ def validate(doc: YamlDocument, schema: dict[str, Any], what: str) -> None:
         allowed = list(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
         key = str(extra[0]) if extra else "?"
-        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        hint = close_matches(key, allowed, n=1, cutoff=0.5)
         suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (valid keys: {', '.join(allowed)})"
         raise UsageError(f"{doc.where(path + (key,))}: unknown key '{key}' in {what}{suggestion}")
     location = ".".join(path) or "top level"

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import difflib
 import glob
 import os
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from msgspec import Struct
 
 from vaultkit.bib import SUFFIXES
+from vaultkit.didyoumean import close_matches
 from vaultkit.errors import UsageError
 from vaultkit.globs import matcher
 
@@ -131,7 +131,7 @@ def _tilde(path: str) -> str:
 
 def _no_match(pattern: str, candidates: tuple[str, ...], source: str | None) -> str:
     where = f"{source}: " if source else ""
-    hint = difflib.get_close_matches(pattern, list(candidates), n=1, cutoff=0.5)
+    hint = close_matches(pattern, list(candidates), n=1, cutoff=0.5)
     if hint:
         extra = f" (did you mean '{hint[0]}'?)"
     elif candidates:

@@ -31,10 +31,10 @@ No fix: an unknown section may be deliberate, and renaming it to the closest sch
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 from vaultkit.checks.base import Hit, NoteContext
+from vaultkit.didyoumean import close_matches
 from vaultkit.model import Note
 from vaultkit.schema.sections import unknown_headings, written
 
@@ -52,7 +52,7 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
         titles = [spec.title for spec in schema.sections]
         folded = {t.casefold(): t for t in titles}
         for heading in unknown_headings(note, schema):
-            close = difflib.get_close_matches(heading.text.casefold(), list(folded), n=1, cutoff=0.6)
+            close = close_matches(heading.text.casefold(), list(folded), n=1, cutoff=0.6)
             hint = f" (did you mean '{folded[close[0]]}'?)" if close else ""
             yield Hit(heading.span,
                       f"section '{written(heading)}' is not in the {schema.name} schema{hint}",

@@ -35,11 +35,11 @@ index credits.  With two close names, or none, there is no fix.
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 from vaultkit.checks._fixes import replace
 from vaultkit.checks.base import Hit, NoteContext
+from vaultkit.didyoumean import close_matches
 from vaultkit.model import Note
 
 CODE = "VK107"
@@ -59,7 +59,7 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
     for tag in note.tags:
         if tag.name in known:
             continue
-        close = difflib.get_close_matches(tag.name, known, n=2, cutoff=0.75)
+        close = close_matches(tag.name, known, n=2, cutoff=0.75)
         if not close and tag.argument is None and not tag.arrow:
             continue  # "[sic]": bracketed prose, not a tag
         hint = f" (did you mean '{close[0]}'?)" if close else (

@@ -36,12 +36,14 @@ No fix: a property's value is content, not syntax.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
+import msgspec
+
 from vaultkit import memo
 from vaultkit.checks.base import Hit, NoteContext
+from vaultkit.jsontext import loads
 from vaultkit.model import Note, Span
 from vaultkit.yamlfile import json_schema
 
@@ -69,6 +71,10 @@ def check(note: Note, ctx: NoteContext) -> Iterable[Hit]:
             yield Hit(_where(note, path), f"{schema.name} frontmatter: {message}")
 
 
+_VERDICT = msgspec.json.Decoder(list[tuple[list[str], str]])
+_RECORD = msgspec.json.Encoder()
+
+
 def errors(schema_json: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
     """(key path, message) of every violation, in key-path order: a pure function of the
     schema and the data, so the note's last verdict serves while its frontmatter is the
@@ -77,8 +83,8 @@ def errors(schema_json: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
     known = memo.verdict(key)
     if known is not None:
         try:
-            return [(tuple(path), message) for path, message in json.loads(known)]
-        except (ValueError, TypeError):
+            return [(tuple(path), message) for path, message in _VERDICT.decode(known)]
+        except (msgspec.DecodeError, ValueError, TypeError):
             pass  # not a verdict of ours: validate
     found = sorted(_validator(schema_json).iter_errors(data),
                    key=lambda e: [str(p) for p in e.absolute_path])
@@ -86,7 +92,7 @@ def errors(schema_json: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
     for error in found:
         path = tuple(str(p) for p in error.absolute_path)
         out.append((path, _message(error, path)))
-    memo.record(key, json.dumps(out))
+    memo.record(key, _RECORD.encode(out).decode())
     return out
 
 
@@ -118,5 +124,5 @@ def _validator(schema_json: str) -> "jsonschema.protocols.Validator":
     """One compiled validator per JSON Schema text (a pure memo of an immutable input)."""
     jsonschema = json_schema()
     return jsonschema.Draft202012Validator(
-        json.loads(schema_json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        loads(schema_json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

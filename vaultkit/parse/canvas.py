@@ -13,9 +13,9 @@ bytes only where the JSON escapes characters.)
 
 from __future__ import annotations
 
-import json
 import re
 
+from vaultkit.jsontext import loads
 from vaultkit.lazyre import lazy
 from vaultkit.model import Link, Note, Problem, Span
 from vaultkit.parse.inline import scan_inline
@@ -32,8 +32,8 @@ def parse_canvas(path: str, decoded: str) -> Note:
     source = SourceText.from_str(decoded)
     text = source.text
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
+        data = loads(text)
+    except (ValueError, RecursionError) as error:  # json's own error, with its position
         where = source.span(getattr(error, "pos", 0), min(getattr(error, "pos", 0) + 1, len(text)))
         return Note(path, source.lines(), problems=(
             Problem("VK002", where, f"not a JSON Canvas file: {getattr(error, 'msg', error)}"),))

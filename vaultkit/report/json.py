@@ -7,11 +7,10 @@ renamed or removed.
 
 from __future__ import annotations
 
-import json
-
+from vaultkit.jsontext import dumps_indented
 from vaultkit.model import Finding
 from vaultkit.report import ReportContext
 
 
 def render(findings: list[Finding], ctx: ReportContext) -> str:
-    return json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented([f.to_json() for f in findings]) + "\n"

@@ -21,12 +21,12 @@ own line ending when it applies a fix).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from vaultkit import __version__
+from vaultkit.jsontext import dumps_indented
 from vaultkit.model import Finding, Fix, Span
 from vaultkit.report import ReportContext
 from vaultkit.report.github import find_git_root, repo_path, repo_prefix
@@ -163,4 +163,4 @@ def to_sarif(findings: list[Finding], ctx: ReportContext) -> dict[str, Any]:
 
 
 def render(findings: list[Finding], ctx: ReportContext) -> str:
-    return json.dumps(to_sarif(findings, ctx), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(to_sarif(findings, ctx)) + "\n"

@@ -11,15 +11,15 @@ Every problem is a :class:`~vaultkit.yamlfile.UsageError` naming ``file:line:col
 from __future__ import annotations
 
 import copy
-import difflib
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from vaultkit import memo
+from vaultkit.jsontext import dumps_sorted
 
 from vaultkit.config import Config
+from vaultkit.didyoumean import close_matches
 from vaultkit.globs import check as check_glob
 from vaultkit.schema.model import (
     SOURCE_KINDS, AppliesTo, DateSpec, LogGrammar, Schema, SectionSpec,
@@ -157,7 +157,7 @@ def load_schema_file(path: Path, display: str, config: Config,
             harvest=tuple(log.get("harvest", ())),
         ) if log is not None else None,
         tags=tuple((name, " ".join((text or "").split())) for name, text in data.get("tags", {}).items()),
-        frontmatter_json=json.dumps(frontmatter, sort_keys=True) if frontmatter is not None else None,
+        frontmatter_json=dumps_sorted(frontmatter) if frontmatter is not None else None,
     )
 
 
@@ -238,7 +238,7 @@ def _fail(doc: YamlDocument, key_path: tuple[str, ...], message: str) -> UsageEr
 
 
 def _hint(word: str, choices: list[str]) -> str:
-    best = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    best = close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{best[0]}'?)" if best else f" (known: {', '.join(choices) or 'none'})"
 
 

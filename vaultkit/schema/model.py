@@ -8,12 +8,13 @@ frontmatter JSON Schema is kept as canonical JSON text for the same reason.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cached_property
 from typing import Any, Literal
 
 from msgspec import Struct
+
+from vaultkit.jsontext import loads
 
 SourceKind = Literal["citekey", "link", "wikilink"]
 SOURCE_KINDS: tuple[str, ...] = ("citekey", "link", "wikilink")
@@ -113,7 +114,7 @@ class Schema(Struct, frozen=True):
 
     @property
     def frontmatter_schema(self) -> dict[str, Any] | None:
-        return json.loads(self.frontmatter_json) if self.frontmatter_json else None
+        return loads(self.frontmatter_json) if self.frontmatter_json else None
 
     @property
     def tag_names(self) -> tuple[str, ...]:
