@@ -521,14 +521,14 @@ class Checker:
             return None  # a PDF or an image has no facts
         row = self._row(path)
         found = self.store.facts(path, row.hash, self.cfg) if row is not None else None
-        if found is None and path in self.facts.files.path_set:
+        if found is None and self.facts.files.has(path):
             result = self._check_now(path)  # not stored (or damaged): compute it now
             found = result.facts
         return found
 
     def _row(self, path: str) -> NoteRow | None:
         """The stored row of ``path`` if it is that of the file as it is now."""
-        if self._complete or path in self._checked or path not in self.facts.files.path_set:
+        if self._complete or path in self._checked or not self.facts.files.has(path):
             return self.rows.get(path)
         self._check_row(path, self.rows.get(path) or self.store.note_row(path))
         return self.rows.get(path)
@@ -547,8 +547,8 @@ class Checker:
         """:meth:`_row` for many paths, read in one query (the paper notes of a vault)."""
         if self._complete:
             return
-        files = self.facts.files.path_set
-        todo = [p for p in paths if p not in self._checked and p in files]
+        has = self.facts.files.has
+        todo = [p for p in paths if p not in self._checked and has(p)]
         stored = self.store.note_rows_of(todo) if todo else {}
         for path in todo:
             self._check_row(path, self.rows.get(path) or stored.get(path))
@@ -748,7 +748,7 @@ class Checker:
         return result.facts
 
     def add_file(self, path: str) -> None:
-        if path not in self.facts.files.path_set:
+        if not self.facts.files.has(path):
             self.facts.set_files(self.facts.files.with_paths(add=(path,)))
 
     def remove(self, path: str) -> None:

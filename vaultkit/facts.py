@@ -341,7 +341,7 @@ class VaultFacts:
         name = sanitize_key(key)
         path = before + name + after
         # (a sanitized key holds no "/": the template's one file, as paper_notes finds it)
-        if name and path in self.files.path_set and path.lower().endswith(NOTE_SUFFIX):
+        if name and self.files.has(path) and path.lower().endswith(NOTE_SUFFIX):
             return path
         return None
 
@@ -458,7 +458,7 @@ class VaultFacts:
     # -- updates ------------------------------------------------------------------------
     def set_note(self, facts: NoteFacts) -> None:
         """New facts for one note; a new path joins the file list."""
-        if facts.path not in self.files.path_set:
+        if not self.files.has(facts.path):
             self.notes.set(facts)
             self.set_files(self.files.with_paths(add=(facts.path,)))
         self.notes.set(facts)
@@ -468,7 +468,7 @@ class VaultFacts:
 
     def remove(self, path: str) -> None:
         self.notes.drop(path)
-        if path in self.files.path_set:
+        if self.files.has(path):
             self.set_files(self.files.with_paths(remove=(path,)))
         self.resolver.forget()
 

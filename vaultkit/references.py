@@ -222,7 +222,7 @@ class Resolver:
         return by_name if by_name.status != "missing" else Resolution("missing", wanted=target)
 
     def _exact_or_case(self, path: str) -> Resolution | None:
-        if path in self.files.path_set:
+        if self.files.has(path):
             return Resolution("ok", path)
         matches = self.files.cased(path.lower())
         if matches:
@@ -254,7 +254,7 @@ class Resolver:
         if "/" in normalized and folder:
             # [[sub/x]] written by the relative format from a note in a folder
             for name in _with_note_suffix(posixpath.join(folder, normalized)):
-                if name in self.files.path_set:
+                if self.files.has(name):
                     return Resolution("ok", name)
         return self._by_name(normalized, source)
 

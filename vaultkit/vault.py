@@ -113,7 +113,7 @@ class Vault:
         """A note by vault path (parsed now if need be), or ``None``."""
         if path in self.notes:
             return self.notes[path]
-        if path in self.files.path_set and path.lower().endswith(DOCUMENT_SUFFIXES):
+        if self.files.has(path) and path.lower().endswith(DOCUMENT_SUFFIXES):
             note = self.notes[path] = (parse_note(path, self._overlay[path]) if path in self._overlay
                                        else read_note(path, self.files.absolute(path)))
             return note
@@ -210,7 +210,7 @@ class Vault:
 
     @property
     def _bibliography_paths(self) -> list[tuple[Path, str]]:
-        return [(self.files.absolute(d) if d in self.files.path_set else a, d)
+        return [(self.files.absolute(d) if self.files.has(d) else a, d)
                 for a, d in self.bibliography_sources.files]
 
     @cached_property

@@ -127,7 +127,7 @@ def test_the_hook_s_command_lists_no_note_of_the_vault(vault: Path, monkeypatch:
     monkeypatch.chdir(vault)
     expected = CliRunner().invoke(main, ["lint", "--format", "json", "--no-cache", TARGET])
     with monkeypatch.context() as m:
-        for name in ("by_name_lower", "by_path_lower", "_by_kind"):
+        for name in ("by_name_lower", "by_path_lower", "_by_kind", "path_set"):
             m.setattr(VaultFiles, name, _refuse(name))
         got = CliRunner().invoke(main, ["lint", "--format", "json", TARGET])
     assert got.exit_code == expected.exit_code == 1, got.output
@@ -236,3 +236,17 @@ def test_a_lint_of_one_note_keys_its_configuration_once(vault: Path,
     monkeypatch.setattr(vault_module, "config_key", counting)
     assert rows(vault, [TARGET]) == expected
     assert len(made) == 1
+
+
+@pytest.mark.parametrize("paths", [("a.md", "b/c.md", "b/d.png", "z.md"), ("z.md", "a.md", "b/c.md")],
+                         ids=["sorted", "hand-made"])
+def test_membership_without_the_set_of_every_path(tmp_path: Path, paths: tuple[str, ...]) -> None:
+    """``VaultFiles.has`` answers as the set would, by a binary search of the sorted paths
+    while few are asked (a hand-made list out of order: the set), then by the set."""
+    files = VaultFiles(tmp_path, paths)
+    asked = [*paths, "", "a", "b", "b/c", "b/c.mdx", "c.md", "zz.md", "A.md"]
+    for _ in range(3):
+        assert [files.has(p) for p in asked] == [p in set(paths) for p in asked]
+        files.MANY_MEMBERSHIPS = 12  # type: ignore[misc]  # past it, the set is built
+    assert "path_set" in files.__dict__
+    assert ("path_set" in VaultFiles(tmp_path, paths).__dict__) is False
