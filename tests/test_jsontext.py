@@ -85,6 +85,18 @@ def test_plain_data_is_what_json_gives_back_exactly() -> None:
         assert not is_plain(odd), odd
 
 
+@settings(max_examples=150, derandomize=True)
+@given(JSON_DATA)
+def test_canonical_of_plain_data_is_its_sorted_compact_json(value) -> None:  # type: ignore[no-untyped-def]
+    """Plain data take msgspec's text as it is (checked by reading it back): what the
+    json module writes with sorted keys, compactly; the rest is tagged."""
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if is_plain(value):
+        assert canonical(value) == expected.encode()
+    else:  # a lone surrogate somewhere: tagged, never the text of a plain value
+        assert b"\\u0000type" in canonical(value)
+
+
 def test_canonical_keys_tell_apart_what_json_writes_alike() -> None:
     day = datetime.date(2023, 3, 14)
     pairs = [({"d": day}, {"d": "2023-03-14"}), ({"d": day}, {"d": repr(day)}), ((1, 2), [1, 2]),

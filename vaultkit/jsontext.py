@@ -84,8 +84,16 @@ def _plain_str(text: str) -> bool:
 
 def canonical(value: Any) -> bytes:
     """One JSON text per value, for keys: dict keys sorted, and every value that is not
-    plain JSON data (a date, a set, a tuple, bytes, NaN, a big or non-string key...)
-    written as its type and repr -- never equal to a plain value that reads the same."""
+    plain JSON data (a date, a set, a tuple, bytes, NaN, a non-string key...) written as
+    its type and repr -- never equal to a plain value that reads the same."""
+    try:
+        text = _SORTED.encode(value)
+        if _DECODE.decode(text) == value:
+            # plain data (what JSON gives back equal): msgspec's text as it is, checked
+            # in C -- a config's JSON Schema is a few hundred values to walk in Python
+            return text
+    except (TypeError, UnicodeEncodeError, OverflowError, ValueError):
+        pass  # a non-string key, a lone surrogate, a value msgspec does not write
     return _SORTED.encode(_tagged(value))
 
 
