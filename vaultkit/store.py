@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -150,7 +151,6 @@ def _decode(data: bytes, kind: type[_T]) -> _T | None:
         return None
 
 
-_FINDINGS = msgspec.json.Decoder(list[Finding])
 _ENCODE = msgspec.json.Encoder(enc_hook=encode_hook)
 
 
@@ -163,9 +163,17 @@ def decode_findings(data: bytes) -> list[Finding] | None:
     if data == b"[]":
         return []
     try:
-        return _FINDINGS.decode(data)
+        return _findings_decoder().decode(data)
     except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError):
         return None
+
+
+@cache
+def _findings_decoder() -> msgspec.json.Decoder[list[Finding]]:
+    # built when first needed: a decoder of Finding reads the annotations of every type
+    # a finding holds (a millisecond), and a one-note lint decodes no stored finding --
+    # its note changed, and most other notes' findings are the shared b"[]"
+    return msgspec.json.Decoder(list[Finding])
 
 
 class Store:
