@@ -184,3 +184,29 @@ def test_a_configured_bibliography_glob_matches_what_the_scan_matches(found: tup
             return str(error)
 
     assert outcome(holding=VaultFiles(ROOT, found).holding) == outcome()
+
+
+top_path = st.builds(lambda folder, name: folder + name,
+                     st.sampled_from(["", "", "refs/", "x.json/", "lib.bib/", "a/refs.bib/", "REFS.BIB/",
+                                      "lib.bib/deep/", "lib.bib0/", "lib.bib-/", "lib/"]),
+                     st.sampled_from(["references.bib", "x.BIB", "Σ.bib", "refs.json", "c.yaml",
+                                      "n.md", "refs.bibtex", "lib.bib", "old.yml", "a.txt"]))
+
+
+@given(st.lists(top_path, max_size=10, unique=True).map(lambda ps: tuple(sorted(ps))),
+       st.booleans())
+def test_the_default_bibliography_is_located_from_the_top_names(found: tuple[str, ...],
+                                                                reverse: bool) -> None:
+    """The default globs (``/*.bib``... anchored at the root) tested on the files whose
+    name at the root -- theirs or their top folder's -- has a bibliography's ending find
+    what testing every candidate finds, and the ``.bib`` files elsewhere alike; a
+    hand-made list out of order too."""
+    from vaultkit.bib.locate import locate
+
+    listed = tuple(reversed(found)) if reverse else found
+    files = VaultFiles(ROOT, listed)
+    defaults = ("*.bib", "*.json", "*.yaml", "*.yml")
+    scanned = locate(ROOT, listed, defaults, False, lambda p: "refs" in p)
+    assert locate(ROOT, (), defaults, False, lambda p: "refs" in p, holding=files.holding,
+                  at_top=files.at_top) == scanned
+    assert files.at_top((".bib",)) == [p for p in listed if p.partition("/")[0].lower().endswith(".bib")]

@@ -258,6 +258,29 @@ class VaultFiles(Struct, dict=True):
                 return at < len(paths) and paths[at] == path
         return path in self.path_set
 
+    def at_top(self, endings: tuple[str, ...]) -> list[str]:
+        """The files whose name at the vault's root -- their own, or their top folder's --
+        lower-cased, ends with one of ``endings`` (lower-cased), in path order: a binary
+        search past each other top folder's files, not a pass over every path (what a
+        root-anchored glob such as the default bibliography's ``/*.bib`` can match)."""
+        paths = self.paths
+        if not self._sorted:
+            return [p for p in paths if p.partition("/")[0].lower().endswith(endings)]
+        out: list[str] = []
+        at, count = 0, len(paths)
+        while at < count:
+            top, slash, _ = paths[at].partition("/")
+            if not slash:
+                if top.lower().endswith(endings):
+                    out.append(top)
+                at += 1
+                continue
+            end = bisect.bisect_left(paths, top + "0", at)  # "0" follows "/": past top/...
+            if top.lower().endswith(endings):
+                out.extend(paths[at:end])
+            at = end
+        return out
+
     @cached_property
     def _sorted(self) -> bool:
         """The paths in order (a walk's are; a hand-made list may not be)."""

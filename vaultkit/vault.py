@@ -206,7 +206,7 @@ class Vault:
             self.root, self.files.paths, self.config.bibliography,
             self.config.bibliography_explicit,
             lambda p: looks_like_csl(self.files.absolute(p)), self.config.source,
-            holding=self.files.holding)
+            holding=self.files.holding, at_top=self.files.at_top)
 
     @property
     def _bibliography_paths(self) -> list[tuple[Path, str]]:

@@ -45,21 +45,29 @@ def locate(
     source: str | None = None,
     *,
     holding: Callable[[tuple[str, ...]], Iterable[str]] | None = None,
+    at_top: Callable[[tuple[str, ...]], Iterable[str]] | None = None,
 ) -> BibliographyFiles:
     """The bibliography files of the vault at ``root`` whose files are ``paths``.
     ``holding(parts)``: the paths whose lower-cased form, a NUL after it, holds one of
     the ``parts``, when the caller's file list finds them faster than a walk of ``paths``
     (:meth:`vaultkit.files.VaultFiles.holding`): then neither the candidates nor a
-    configured glob's matches cost a test of every file."""
-    found = (holding(tuple(e + "\0" for e in _ENDINGS)) if holding is not None
-             else (p for p in paths if p.lower().endswith(_ENDINGS)))
+    configured glob's matches cost a test of every file.  ``at_top(endings)``: the
+    paths whose root-level name ends with one of ``endings``
+    (:meth:`~vaultkit.files.VaultFiles.at_top`), all that the default globs, anchored
+    at the root, can match."""
     # a plain string split: PurePosixPath per path was most of a warm lint's locate step
-    candidates = tuple(p for p in found if _suffix(p) in SUFFIXES)
+    candidates = tuple(p for p in (holding(tuple(e + "\0" for e in _ENDINGS)) if holding is not None
+                                   else (p for p in paths if p.lower().endswith(_ENDINGS)))
+                       if _suffix(p) in SUFFIXES) if explicit or at_top is None or holding is None else ()
     if not explicit:
         spec = matcher(["/" + g for g in patterns])
-        found = [p for p in candidates if spec(p) and p != ".vaultkit.yaml"
+        near = candidates if at_top is None or holding is None else tuple(
+            p for p in at_top(_ENDINGS) if p.lower().endswith(_ENDINGS) and _suffix(p) in SUFFIXES)
+        found = [p for p in near if spec(p) and p != ".vaultkit.yaml"
                  and (p.lower().endswith((".bib", ".bibtex")) or looks_like_csl(p))]
-        elsewhere = tuple(p for p in candidates if "/" in p and p.lower().endswith(".bib"))
+        bibs = candidates if at_top is None or holding is None else holding((".bib\0",))
+        elsewhere = tuple(p for p in bibs if "/" in p and p.lower().endswith(".bib")
+                          and _suffix(p) in SUFFIXES)
         return BibliographyFiles(tuple((root / p, p) for p in found), DEFAULT_LOOKED, elsewhere)
     files: list[tuple[Path, str]] = []
     seen: set[str] = set()
