@@ -33,10 +33,15 @@ import sys
 from bisect import bisect_right
 from typing import Any, Iterator, NamedTuple, Optional, Set
 
-import mistune
-from mistune.block_parser import BlockParser
-from mistune.core import BlockState
-from mistune.list_parser import (
+from vaultkit.parse.deferred import defer_init
+
+# mistune's block parser is all vaultkit runs of mistune: its package __init__ (the inline
+# parser, the HTML renderer, a default Markdown) runs only if something else asks for it
+defer_init("mistune")
+
+from mistune.block_parser import BlockParser  # noqa: E402 (after defer_init)
+from mistune.core import BlockState  # noqa: E402
+from mistune.list_parser import (  # noqa: E402
     _clean_list_item_text,
     _compile_continue_width,
     _compile_list_break_sc,
@@ -52,8 +57,8 @@ from mistune.list_parser import (
     _match_list_item_break,
     _transform_tight_list,
 )
-from mistune.util import strip_end
-from mistune.plugins.math import math, math_in_list, math_in_quote
+from mistune.util import strip_end  # noqa: E402
+from mistune.plugins.math import math, math_in_list, math_in_quote  # noqa: E402
 
 LINE = "_vk_line"
 END = "_vk_end"
@@ -578,12 +583,31 @@ def _list_break_scanner(block: BlockParser, leading_width: int) -> Any:
     return found if found is not None else _compile_list_break_sc(block, leading_width)
 
 
-def _markdown(block: BlockParser | None = None) -> mistune.Markdown:
-    """The Markdown the parser runs: mistune with its math plugins, and our positioned
-    block parser unless another is given (the tests' plain mistune to compare with)."""
-    md = mistune.Markdown(renderer=None, block=block if block is not None else _PositionedBlockParser())
+class _InlineRules:
+    """Takes the inline rules a plugin registers: vaultkit's own scanner
+    (:mod:`vaultkit.parse.inline`) reads inline text, never mistune's inline parser."""
+
+    def register(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class _Blocks:
+    """What mistune's plugins are handed in place of a ``mistune.Markdown``: the block
+    parser they extend, no inline parser to build, no renderer."""
+
+    renderer = None
+
+    def __init__(self, block: BlockParser) -> None:
+        self.block = block
+        self.inline = _InlineRules()
+
+
+def _markdown(block: BlockParser | None = None) -> _Blocks:
+    """The parser's set-up: mistune's block parser with its math plugins, our positioned
+    one unless another is given (the tests' plain mistune to compare with)."""
+    md = _Blocks(block if block is not None else _PositionedBlockParser())
     for plugin in (math, math_in_list, math_in_quote):
-        plugin(md)
+        plugin(md)  # type: ignore[arg-type]
     return md
 
 
