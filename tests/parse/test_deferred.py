@@ -50,3 +50,24 @@ def test_defer_init_leaves_what_it_cannot_defer_alone() -> None:
     assert "vaultkit_no_such_package" not in sys.modules
     defer_init("vaultkit.lazyre")  # a module, not a package
     assert not hasattr(sys.modules.get("vaultkit.lazyre"), "__getattr__")
+
+
+def test_two_first_uses_at_once_both_get_the_whole_package(tmp_path, monkeypatch) -> None:
+    """Two threads can both find the stand-in's ``__getattr__`` before either has run the
+    package's ``__init__``: the second completion must answer too, not fail."""
+    package = tmp_path / "vk_deferred_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("VALUE = 1\n")
+    (package / "part.py").write_text("PART = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "vk_deferred_probe", raising=False)
+    monkeypatch.delitem(sys.modules, "vk_deferred_probe.part", raising=False)
+    defer_init("vk_deferred_probe")
+    from vk_deferred_probe.part import PART  # type: ignore[import-not-found]
+
+    module = sys.modules["vk_deferred_probe"]
+    assert PART == 2 and "VALUE" not in vars(module)  # the submodule came without __init__
+    complete = vars(module)["__getattr__"]
+    assert complete("VALUE") == 1
+    assert complete("VALUE") == 1  # the other thread's call, after __init__ ran
+    assert "__getattr__" not in vars(module)

@@ -29,7 +29,9 @@ def defer_init(name: str) -> None:
 
     def complete(attribute: str) -> object:
         # the first attribute the submodules' imports did not set: run __init__ now
-        del package.__dict__["__getattr__"]
+        # (pop, not del: two threads may ask at once, and running __init__ twice is only
+        # its imports found done and its default Markdown built again)
+        package.__dict__.pop("__getattr__", None)
         loader.exec_module(package)
         return getattr(package, attribute)
 
