@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 
+from tests.parse.list_texts import LIST_TEXTS
 from vaultkit.parse.blocks import _MD, _PositionedState, _markdown
 
 
@@ -65,12 +65,9 @@ def test_lists_build_mistunes_tree(text: str) -> None:
     assert ours == theirs
 
 
-PIECES = st.sampled_from(["- ", "* ", "1. ", "2) ", "  ", "    ", "\t", " ", " x", "# h", "```", "$$", "---",
-                          "text", "[[x]] @k2020", "<div>", "\n", "\n", "\n\n", "  - ", "    - ",
-                          "\t- ", "  \t", "- [ ] ", "===", "\\", "~~~"])
 
 
-@given(st.lists(PIECES, max_size=40).map("".join))
+@given(LIST_TEXTS)
 def test_any_text_builds_mistunes_tree(text: str) -> None:
     ours, theirs = trees(text)
     assert ours == theirs

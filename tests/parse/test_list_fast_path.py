@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
+from tests.parse.list_texts import LIST_TEXTS
 from vaultkit.parse import blocks
 from vaultkit.parse.blocks import _PositionedBlockParser, parse_blocks
 
@@ -69,12 +69,9 @@ def test_the_one_line_path_is_taken_and_keeps_the_line() -> None:
     assert kinds.count(("block_text", 6, 1)) == 1 and ("block_text", 8, 2) in kinds
 
 
-PIECES = st.sampled_from(["- ", "* ", "1. ", "  ", "    ", "\t", " ", "> ", "# h", "```", "$$",
-                          "---", "text", "[[x]] @k2020", "[skim(@a)]", "<div>", "\n", "\n", "\n\n",
-                          "  - ", "    - ", "\t- ", "- [ ] ", "===", "\\"])
 
 
-@given(st.lists(PIECES, max_size=40).map("".join))
+@given(LIST_TEXTS)
 def test_any_text_gives_the_loops_blocks(body: str) -> None:
     fast, slow = both(body)
     assert fast == slow
